@@ -1,0 +1,10 @@
+// Package scenarios holds the shipped scenario files, embedded so that the
+// sibsim binary works anywhere.
+package scenarios
+
+import "embed"
+
+// FS holds every shipped scenario as NAME.yaml at its root.
+//
+//go:embed *.yaml
+var FS embed.FS

@@ -1,0 +1,144 @@
+// Package sim is the sibsim agent-based model as a library: a weekly model of
+// link-worker social prescribing paid for through a social impact bond.
+//
+// The package has no flags, no printing and no global state. Build a model
+// from a resolved scenario.Scenario with New and step it, or run many
+// seeded replications with RunBatch. docs/ODD.md describes the model;
+// docs/outputs.md describes every column and metric.
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/sibsim/sibsim/sim/scenario"
+)
+
+// Options controls a batch of replications.
+type Options struct {
+	// Replications is the number of independent replications (>= 1).
+	Replications int
+	// Seed is the master seed; replication r uses streams derived from (Seed, r, stream).
+	Seed uint64
+	// Workers is the number of goroutines; 0 means runtime.GOMAXPROCS(0).
+	// Results never depend on it.
+	Workers int
+	// Weeks overrides the scenario's horizon when > 0.
+	Weeks int
+	// NoWeekly skips recording weekly series (summary metrics only).
+	NoWeekly bool
+	// Progress, if set, is called after each replication completes with the
+	// number done and the total. Calls are serialised.
+	Progress func(done, total int)
+}
+
+// Batch is the outcome of RunBatch: one Result per replication, in
+// replication order.
+type Batch struct {
+	Scenario *scenario.Scenario
+	Options  Options
+	Results  []*Result
+}
+
+// Result is one replication's output.
+type Result struct {
+	Replication int
+	Weeks       int
+	// Weekly[w][c] is weekly column c (WeeklyColumns) in week w; nil with NoWeekly.
+	Weekly [][]float64
+	// Providers names the providers in ProviderWeekly order.
+	Providers []string
+	// ProviderWeekly[p][w][c] is provider column c (ProviderColumns) of provider p in week w.
+	ProviderWeekly [][][]float64
+	// Metrics[i] is summary metric i (Metrics()); NaN when undefined.
+	Metrics []float64
+}
+
+// ErrBadOptions wraps every error RunBatch returns for invalid Options.
+var ErrBadOptions = errors.New("invalid options")
+
+// RunBatch runs opts.Replications replications of sc, in parallel on
+// opts.Workers goroutines. The results are identical for any worker count.
+// If ctx is cancelled, RunBatch stops early and returns ctx.Err().
+func RunBatch(ctx context.Context, sc *scenario.Scenario, opts Options) (*Batch, error) {
+	if opts.Replications < 1 {
+		return nil, fmt.Errorf("%w: replications must be >= 1 (got %d)", ErrBadOptions, opts.Replications)
+	}
+	if opts.Weeks < 0 {
+		return nil, fmt.Errorf("%w: weeks must be >= 0 (got %d)", ErrBadOptions, opts.Weeks)
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if workers > opts.Replications {
+		workers = opts.Replications
+	}
+	b := &Batch{Scenario: sc, Options: opts, Results: make([]*Result, opts.Replications)}
+	jobs := make(chan int)
+	var mu sync.Mutex
+	var firstErr error
+	done := 0
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range jobs {
+				res, err := RunOne(ctx, sc, opts.Seed, r, opts.Weeks, !opts.NoWeekly)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				b.Results[r] = res
+				done++
+				if opts.Progress != nil && err == nil {
+					opts.Progress(done, opts.Replications)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for r := 0; r < opts.Replications; r++ {
+		select {
+		case jobs <- r:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	return b, nil
+}
+
+// RunOne runs replication rep of sc with master seed seed for weeks weeks
+// (0 = the scenario's horizon). It is a pure function of its arguments.
+func RunOne(ctx context.Context, sc *scenario.Scenario, seed uint64, rep, weeks int, weekly bool) (*Result, error) {
+	m, err := New(sc, seed, rep)
+	if err != nil {
+		return nil, err
+	}
+	if weeks <= 0 {
+		weeks = sc.Weeks
+	}
+	m.recordWeekly = weekly
+	for w := 0; w < weeks; w++ {
+		if w%16 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		m.Step()
+	}
+	return m.Result(), nil
+}
