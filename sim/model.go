@@ -1,35 +1,269 @@
 package sim
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/sibsim/sibsim/sim/scenario"
 )
 
-// Model is one replication of the simulation. TEMPORARY STUB: being replaced by the real model.
+// queueLen is the length of each practice's sign-off ring (weeks); sign-off
+// delays are capped below it.
+const queueLen = 64
+
+// Model is one replication of the simulation: the clock, agents in ID-ordered
+// slices, the random streams and the contract state.
 type Model struct {
-	sc           *scenario.Scenario
-	week         int
+	sc    *scenario.Scenario
+	week  int
+	weeks int // horizon, for the final settlement; set by RunOne
+
+	practices      []practice
+	neighbourhoods []neighbourhood
+	providers      []provider
+	workers        []worker
+	clients        []client // active clients, ID order
+	nextClientID   int32
+	nextWorkerID   int32
+
+	// Contract.
+	outcomePhases []phase
+	sysEv         Evidence
+	payerPaid     []float64
+	spvCash       float64
+	drawn         float64 // investor capital drawn
+	outstanding   float64 // principal outstanding
+	received      float64 // paid to the investor
+	investorFlows []float64
+
+	// Scratch and derived.
+	remote       bool
+	capFactor    float64
+	gpFactor     float64
+	poolInflow   float64 // per week, share of pool0
+	rs           struct{ init, referrals, clients, engagement, linking, wellbeing, health, workforce *stream }
 	recordWeekly bool
 	weekly       [][]float64
+	provWeekly   [][][]float64
+	row          [numWeeklyCols]float64
+	acc          accumulators
 }
 
-// New builds a model for replication rep of sc with master seed seed.
+// New builds the initial state of replication rep of sc with master seed
+// seed. sc must be a validated scenario.
 func New(sc *scenario.Scenario, seed uint64, rep int) (*Model, error) {
-	return &Model{sc: sc}, nil
-}
-
-// Step advances the model one week.
-func (m *Model) Step() {
-	if m.recordWeekly {
-		m.weekly = append(m.weekly, make([]float64, numWeeklyCols))
+	if sc == nil {
+		return nil, fmt.Errorf("nil scenario")
 	}
-	m.week++
+	m := &Model{sc: sc, weeks: sc.Weeks, capFactor: 1, gpFactor: 1}
+	m.rs.init = newStream(seed, rep, streamInit)
+	m.rs.referrals = newStream(seed, rep, streamReferrals)
+	m.rs.clients = newStream(seed, rep, streamClients)
+	m.rs.engagement = newStream(seed, rep, streamEngagement)
+	m.rs.linking = newStream(seed, rep, streamLinking)
+	m.rs.wellbeing = newStream(seed, rep, streamWellbeing)
+	m.rs.health = newStream(seed, rep, streamHealth)
+	m.rs.workforce = newStream(seed, rep, streamWorkforce)
+	if err := m.initContract(); err != nil {
+		return nil, err
+	}
+	m.initPlaces()
+	m.initWorkers()
+	m.poolInflow = sc.Population.EligibleInflowPerYear / 52
+	m.acc.init(m)
+	return m, nil
 }
 
-// Result returns the replication's outputs.
-func (m *Model) Result() *Result {
-	met := make([]float64, numMetrics)
-	met[mInvestorIRR] = math.NaN()
-	return &Result{Weeks: m.week, Weekly: m.weekly, Metrics: met}
+func (m *Model) initContract() error {
+	c := &m.sc.Contract
+	var err error
+	if m.outcomePhases, err = buildPhases(c.OutcomePayments, c.Payers); err != nil {
+		return fmt.Errorf("outcome payments: %w", err)
+	}
+	m.payerPaid = make([]float64, len(c.Payers))
+	m.sysEv.PostShare = 1
+	m.providers = make([]provider, len(m.sc.Providers))
+	totalPosts := 0
+	for _, p := range m.sc.Providers {
+		totalPosts += p.LinkWorkers
+	}
+	for i, ps := range m.sc.Providers {
+		p := &m.providers[i]
+		if p.phases, err = buildPhases(c.ProviderPayments, nil); err != nil {
+			return fmt.Errorf("provider payments: %w", err)
+		}
+		p.name = ps.Name
+		p.culture = ps.Culture
+		p.spread = ps.CultureSpread
+		p.posts = ps.LinkWorkers
+		if totalPosts > 0 {
+			p.postShare = float64(ps.LinkWorkers) / float64(totalPosts)
+		}
+		p.costPerWorker = ps.SalaryGBP * (1 + ps.OnCostShare) / 52
+		p.overheadWeek = ps.OverheadGBPPerPostYear / 52
+		p.wageHour = p.costPerWorker / m.sc.Practice.ContractedHoursPerWeek
+		p.reserves = ps.ReservesGBP
+		p.ev.PostShare = p.postShare
+	}
+	return nil
+}
+
+// initPlaces lays out practices over neighbourhoods and providers, draws
+// practice attributes, and sizes community services.
+func (m *Model) initPlaces() {
+	sc, r := m.sc, m.rs.init
+	n := sc.Population.Practices
+	m.practices = make([]practice, n)
+	m.neighbourhoods = make([]neighbourhood, len(sc.Neighbourhoods))
+	nbh := apportion(n, len(sc.Neighbourhoods), func(i int) float64 { return sc.Neighbourhoods[i].PracticeShare })
+	prov := apportion(n, len(sc.Providers), func(i int) float64 { return sc.Providers[i].PracticeShare })
+	cv := sc.Population.ListSizeCV
+	for i := range m.practices {
+		p := &m.practices[i]
+		p.neighbourhood = nbh[i]
+		p.provider = prov[i]
+		// Log-normal list size with the given mean and CV.
+		s2 := math.Log(1 + cv*cv)
+		p.listSize = sc.Population.ListSizeMean * math.Exp(r.normal(-s2/2, math.Sqrt(s2)))
+		p.pool0 = p.listSize * sc.Population.EligibleShare
+		p.pool = p.pool0
+		p.engagement = r.beta(sc.Referrals.GPEngagementMean, sc.Referrals.GPEngagementSD)
+		d := 0
+		if sc.Referrals.SignOffDelayWeeksMean > 0 {
+			d = r.geometricWeeks(sc.Referrals.SignOffDelayWeeksMean)
+		}
+		if d > queueLen-1 {
+			d = queueLen - 1
+		}
+		p.signOffDelay = d
+		p.signOffProb = sc.Referrals.SignOffProbLow + (sc.Referrals.SignOffProbHigh-sc.Referrals.SignOffProbLow)*p.engagement
+		p.room = r.bernoulli(sc.Population.RoomShare)
+		p.it = r.bernoulli(sc.Population.ITAccessShare)
+		p.queue = make([]int, queueLen)
+		m.neighbourhoods[p.neighbourhood].eligible0 += p.pool0
+	}
+	for i, ns := range sc.Neighbourhoods {
+		nb := &m.neighbourhoods[i]
+		svcs := [numServices]scenario.Service{ns.Services.Exercise, ns.Services.SocialGroups, ns.Services.WelfareRights, ns.Services.Housing, ns.Services.MentalHealth, ns.Services.HealthyEating}
+		for s, sv := range svcs {
+			nb.places[s] = sv.PlacesPer1000Eligible * nb.eligible0 / 1000
+			nb.distanceKm[s] = sv.DistanceKm
+		}
+	}
+}
+
+// apportion assigns n items to k groups by shares, deterministically, by
+// largest remainder, in contiguous blocks.
+func apportion(n, k int, share func(int) float64) []int {
+	counts := make([]int, k)
+	rem := make([]float64, k)
+	total := 0
+	for i := 0; i < k; i++ {
+		x := share(i) * float64(n)
+		counts[i] = int(math.Floor(x))
+		rem[i] = x - float64(counts[i])
+		total += counts[i]
+	}
+	for total < n {
+		best := 0
+		for i := 1; i < k; i++ {
+			if rem[i] > rem[best] {
+				best = i
+			}
+		}
+		counts[best]++
+		rem[best] = -1
+		total++
+	}
+	out := make([]int, 0, n)
+	for i, c := range counts {
+		for j := 0; j < c; j++ {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// initWorkers creates the funded posts of each provider and spreads them
+// over the provider's practices; every post starts filled.
+func (m *Model) initWorkers() {
+	sc := m.sc
+	for pi := range m.providers {
+		var mine []int32
+		for i := range m.practices {
+			if m.practices[i].provider == pi {
+				mine = append(mine, int32(i))
+			}
+		}
+		posts := m.providers[pi].posts
+		for k := 0; k < posts; k++ {
+			w := worker{provider: int32(pi)}
+			if len(mine) > 0 {
+				// Post k serves practices k, k+posts, k+2*posts, ... of the provider
+				// (or shares practice k mod len when posts outnumber practices).
+				if posts >= len(mine) {
+					w.practices = []int32{mine[k%len(mine)]}
+				} else {
+					for j := k; j < len(mine); j += posts {
+						w.practices = append(w.practices, mine[j])
+					}
+				}
+			}
+			rooms, its := 0, 0
+			for _, pr := range w.practices {
+				m.practices[pr].posts = append(m.practices[pr].posts, int32(len(m.workers)))
+				if m.practices[pr].room {
+					rooms++
+				}
+				if m.practices[pr].it {
+					its++
+				}
+			}
+			np := len(w.practices)
+			w.room = np > 0 && 2*rooms >= np
+			w.adminShare = sc.Practice.AdminShare
+			if np > 0 {
+				w.adminShare += sc.Practice.NoITAdminExtraShare * float64(np-its) / float64(np)
+			}
+			m.hire(&w, 0)
+			m.workers = append(m.workers, w)
+		}
+	}
+}
+
+// hire fills post w with a new link worker whose orientation is drawn
+// around the provider's culture (the hiring profile).
+func (m *Model) hire(w *worker, week int) {
+	p := &m.providers[w.provider]
+	w.id = m.nextWorkerID
+	m.nextWorkerID++
+	w.inPost = true
+	w.orientation = clamp(m.rs.workforce.normal(p.culture, p.spread), 0, 1)
+	w.distress = 0
+	w.enacted = w.orientation
+	w.preferred = w.orientation
+	w.hiredWeek = week
+	w.leftWeek = -1
+}
+
+// Week returns the number of weeks simulated so far.
+func (m *Model) Week() int { return m.week }
+
+// Step advances the model one week. The phases run in this order (docs/ODD.md
+// section 3): schedule, prices, referrals, allocation, time use, client
+// response and assessments, outreach yield, money, management, workforce,
+// observation.
+func (m *Model) Step() {
+	m.schedule()
+	m.setPrices()
+	m.referrals()
+	m.allocate()
+	m.planTime()
+	m.respond()
+	m.outreachYield()
+	m.money()
+	m.manage()
+	m.workforce()
+	m.observe()
+	m.week++
 }

@@ -215,6 +215,10 @@ type Response struct {
 	// DisengageBasePerWeek is the weekly disengagement hazard of a client
 	// whose support fits their needs.
 	DisengageBasePerWeek float64 `yaml:"disengage_base_per_week" check:"prob"`
+	// EarlyHazardMultiplier multiplies the hazard in the first EarlyWeeks
+	// after engagement, before rapport is built.
+	EarlyHazardMultiplier float64 `yaml:"early_hazard_multiplier" check:"min=1,max=50"`
+	EarlyWeeks            int     `yaml:"early_weeks" check:"min=0,max=104"`
 	// MisfitHazardMultiplier raises the hazard per complexity point by
 	// (1 - fit), where fit is care hours received over care hours needed.
 	MisfitHazardPerComplexity float64 `yaml:"misfit_hazard_per_complexity" check:"min=0,max=50"`
@@ -250,6 +254,12 @@ type Linking struct {
 	// AnxietyTakeUpPenalty: an anxious client takes up a signposted link
 	// with probability reduced by this share; accompanied links are exempt.
 	AnxietyTakeUpPenalty float64 `yaml:"anxiety_takeup_penalty" check:"prob"`
+	// CommunityPlacesPerGroupHour: social-group places sustained per weekly
+	// hour link workers spend building community groups in the area.
+	CommunityPlacesPerGroupHour float64 `yaml:"community_places_per_group_hour" check:"min=0,max=100"`
+	// GroupPlacesSmoothingWeeks: group places follow group-building hours
+	// with this time constant (groups take time to form and to fade).
+	GroupPlacesSmoothingWeeks float64 `yaml:"group_places_smoothing_weeks" check:"min=1,max=520"`
 	// LinkWeeks is how long a linked client holds a place.
 	LinkWeeks int `yaml:"link_weeks" check:"min=1,max=520"`
 }
@@ -355,6 +365,9 @@ type Management struct {
 	ReserveCoverWeight float64 `yaml:"reserve_cover_weight" check:"min=0,max=10"`
 	// FinanceSmoothingWeeks: window of the exponential average of revenue and cost.
 	FinanceSmoothingWeeks float64 `yaml:"finance_smoothing_weeks" check:"min=1,max=520"`
+	// TargetPressureGain: a provider's caseload target rises with pressure,
+	// target = caseload_target + gain*pressure*(caseload_max - caseload_target).
+	TargetPressureGain float64 `yaml:"target_pressure_gain" check:"prob"`
 	// CultureDriftToPeerPerWeek: drift toward the enacted practice of the
 	// better-paid provider, scaled by the relative revenue gap.
 	CultureDriftToPeerPerWeek float64 `yaml:"culture_drift_to_peer_per_week" check:"prob"`

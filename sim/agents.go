@@ -1,0 +1,244 @@
+package sim
+
+// Psychosocial needs (bit positions in client.needs).
+const (
+	needIncomeDebt = iota
+	needHousing
+	needIsolation
+	needBereavement
+	needAnxiety
+	needLiteracy
+	numNeeds
+)
+
+// Community-service types (index into neighbourhood.services).
+const (
+	svcExercise = iota
+	svcSocialGroups
+	svcWelfareRights
+	svcHousing
+	svcMentalHealth
+	svcHealthyEating
+	numServices
+	svcNone = -1
+)
+
+// needService maps each need to the service that addresses it; literacy has
+// none: only accompanied support (forms, letters) helps.
+var needService = [numNeeds]int{
+	needIncomeDebt:  svcWelfareRights,
+	needHousing:     svcHousing,
+	needIsolation:   svcSocialGroups,
+	needBereavement: svcMentalHealth,
+	needAnxiety:     svcMentalHealth,
+	needLiteracy:    svcNone,
+}
+
+// Well-being Star areas.
+const (
+	areaLifestyle = iota
+	areaLookingAfterYourself
+	areaManagingSymptoms
+	areaWorkActivities
+	areaMoney
+	areaWhereYouLive
+	areaFamilyFriends
+	areaFeelingPositive
+	numAreas
+)
+
+// needAreas lists the Star areas each need depresses, with weights.
+var needAreas = [numNeeds][numAreas]float32{
+	needIncomeDebt:  {areaMoney: 1, areaFeelingPositive: 0.3},
+	needHousing:     {areaWhereYouLive: 1, areaFeelingPositive: 0.3},
+	needIsolation:   {areaFamilyFriends: 1, areaWorkActivities: 0.6},
+	needBereavement: {areaFeelingPositive: 1, areaFamilyFriends: 0.5},
+	needAnxiety:     {areaFeelingPositive: 0.8, areaLookingAfterYourself: 0.8, areaWorkActivities: 0.4},
+	needLiteracy:    {areaMoney: 0.5, areaWorkActivities: 0.6},
+}
+
+// Complexity tiers.
+const (
+	tierSimple = iota
+	tierMiddle
+	tierComplex
+	numTiers
+)
+
+// Client pathway states. Eligible residents are counts in the practice pool;
+// candidates awaiting sign-off are counts in the practice queue; the states
+// below are held by client agents. Departed clients (disengaged, discharged)
+// are removed from the active slice after they are counted.
+const (
+	stWaiting    uint8 = iota // referred, no link worker with room yet
+	stReferred                // assigned, awaiting the baseline reading
+	stEngaged                 // baseline done, being supported
+	stDisengaged              // left without completing (removed)
+	stDischarged              // goals met or support ended (removed)
+)
+
+// Activities of link workers, coded by logic.
+const (
+	actOutreach = iota // choice
+	actInitialAssessment
+	actFollowUpAssessment
+	actCoaching
+	actSignposting
+	actAccompanied // care
+	actInformal
+	actCommunityGroups
+	numActs
+)
+
+const numChoiceActs = actAccompanied // activities before actAccompanied are choice
+
+// actLogic is +1 for care activities and -1 for choice activities.
+var actLogic = [numActs]float64{-1, -1, -1, -1, -1, +1, +1, +1}
+
+// client is a referred person. Field order keeps the struct compact.
+type client struct {
+	id          int32
+	practice    int32
+	worker      int32 // post index; -1 while waiting
+	cohort      int32
+	referred    int32 // week referred
+	engaged     int32 // week engaged (-1 before)
+	nextDue     int32 // week the next follow-up is due
+	changed     int32 // week of the last change of link worker (-1 none)
+	linkUntil   int32 // week the current community link ends
+	state       uint8
+	tier        uint8
+	needs       uint8 // unmet needs (bits)
+	conditions  uint8 // number of long-term conditions
+	depression  bool
+	transport   bool  // transport or mobility barrier
+	digital     bool  // phone / digital access
+	linkSvc     int8  // service currently linked to, svcNone if none
+	lifestyle   uint8 // lifestyle services ever linked (bits by service)
+	nAssess     uint8
+	star        [numAreas]float32 // true wellbeing per area
+	pen         [numAreas]float32 // attainable-score penalty from unmet needs
+	star0       float32           // true total at engagement
+	rec0        float32           // recorded baseline total
+	recLast     float32           // latest recorded total
+	trueAtLast  float32           // true total at the latest reading
+	sm          float32           // self-management of long-term conditions (0..1)
+	sm0         float32           // self-management at referral (counterfactual)
+	baseRate    float32           // secondary-care events per week without the intervention
+	careHours   float32           // care hours received last week
+	choiceHours float32           // choice hours received last week
+}
+
+func (c *client) complexity() int {
+	n := popcount(c.needs)
+	if c.depression {
+		n++
+	}
+	return n
+}
+
+func (c *client) total() float32 {
+	var s float32
+	for _, v := range c.star {
+		s += v
+	}
+	return s
+}
+
+func popcount(b uint8) int {
+	n := 0
+	for b != 0 {
+		b &= b - 1
+		n++
+	}
+	return n
+}
+
+// worker is a link-worker post and its current holder.
+type worker struct {
+	id          int32 // holder id (new id on each hire)
+	provider    int32
+	practices   []int32 // practices served
+	inPost      bool
+	vacantUntil int     // week the vacancy is filled
+	orientation float64 // 0 choice .. 1 care
+	distress    float64
+	enacted     float64 // smoothed enacted care share
+	preferred   float64 // smoothed care share the worker would choose unpressed
+	hiredWeek   int
+	leftWeek    int   // week the last holder left
+	moveTo      int32 // this week: where a leaver's caseload goes (-1 none)
+	refilled    bool  // this week: the vacancy was filled
+	adminShare  float64
+	room        bool // face-to-face possible at the practices served (majority)
+	caseload    int  // active clients (waiting excluded)
+	// Weekly allocation (hours), and per-client rates derived from it.
+	hours        [numActs]float64
+	admin        float64
+	initCredit   float64 // initial readings that can still be done this week
+	fuCredit     float64 // follow-up readings that can still be done this week
+	careRate     float64 // accompanied hours per unit of weighted care need
+	informalPer  float64 // informal hours per engaged client
+	coachPer     float64 // coaching hours per engaged client
+	signpostProb float64 // chance a linkable client is signposted this week
+	creamK       float64 // creaming steepness this week
+	// Pass-1 aggregates over the caseload.
+	nAwaiting, nDue, nEngaged, nLinkable int
+	careNeed, careNeedW                  float64
+	duePrice                             float64
+	complexitySum                        float64
+}
+
+// practice is a GP practice.
+type practice struct {
+	neighbourhood int
+	provider      int
+	listSize      float64
+	pool0         float64 // initial eligible pool
+	pool          float64 // eligible residents not yet referred or put forward
+	engagement    float64 // propensity to refer, 0..1
+	signOffDelay  int     // weeks
+	signOffProb   float64
+	room, it      bool
+	posts         []int32
+	queue         []int   // outreach candidates due for sign-off, ring by week
+	waiting       []int32 // client ids waiting for a worker (FIFO)
+}
+
+// neighbourhood is an area with community services.
+type neighbourhood struct {
+	eligible0  float64
+	places     [numServices]float64 // base places
+	distanceKm [numServices]float64
+	used       [numServices]int
+	groupHours float64 // smoothed community-group hours of workers here
+}
+
+// provider is a provider organisation.
+type provider struct {
+	name          string
+	culture       float64
+	spread        float64
+	posts         int
+	postShare     float64
+	costPerWorker float64 // GBP per in-post worker per week
+	overheadWeek  float64 // GBP per post per week
+	wageHour      float64 // GBP per contracted hour
+	reserves      float64
+	revSmooth     float64
+	costSmooth    float64
+	pressure      float64
+	phases        []phase
+	prices        Prices
+	ev            Evidence
+	// weekly tallies
+	revenue, cost float64
+	hoursCare     float64
+	hoursChoice   float64
+	hoursOutreach float64
+	assessments   int
+	quits         int
+	// enacted care share, smoothed over the last year, for culture drift
+	enacted float64
+	target  float64
+}

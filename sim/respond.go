@@ -1,0 +1,404 @@
+package sim
+
+import "math"
+
+// linkService returns the service a client could be linked to now: the
+// service for the first unmet need that has one, else (for long-term
+// condition self-management) exercise, then healthy eating, each once; or
+// svcNone. A client already holding a place is not linkable.
+func (m *Model) linkService(c *client) int {
+	if c.linkSvc != svcNone {
+		return svcNone
+	}
+	for k := 0; k < numNeeds; k++ {
+		if c.needs&(1<<k) != 0 && needService[k] != svcNone {
+			return needService[k]
+		}
+	}
+	for _, s := range [...]int{svcExercise, svcHealthyEating} {
+		if c.lifestyle&(1<<s) == 0 {
+			return s
+		}
+	}
+	return svcNone
+}
+
+// setPenalties recomputes a client's attainable-score penalties from unmet needs.
+func (m *Model) setPenalties(c *client) {
+	pen := float32(m.sc.Wellbeing.NeedPenalty)
+	c.pen = [numAreas]float32{}
+	for k := 0; k < numNeeds; k++ {
+		if c.needs&(1<<k) == 0 {
+			continue
+		}
+		for a, wt := range needAreas[k] {
+			c.pen[a] += pen * wt
+		}
+	}
+}
+
+// attainable is the score area a tends to this week, given unmet needs,
+// self-management and the support lift.
+func (m *Model) attainable(c *client, a int, lift float64) float64 {
+	wb := &m.sc.Wellbeing
+	x := wb.HealthyLevel - float64(c.pen[a])
+	switch a {
+	case areaLifestyle, areaManagingSymptoms:
+		x -= wb.ConditionPenalty * float64(c.conditions) * (1 - float64(c.sm))
+	case areaLookingAfterYourself, areaFeelingPositive:
+		x += lift
+	}
+	return clamp(x, 1, 10)
+}
+
+// respond runs the client side of the week for every active client, in ID
+// order: readings, support received, linking, need resolution,
+// self-management, wellbeing, secondary care, and leaving. Clients who leave
+// are counted and removed.
+func (m *Model) respond() {
+	sc := m.sc
+	eng, rl, rw, rh := m.rs.engagement, m.rs.linking, m.rs.wellbeing, m.rs.health
+	// Releasing places that expire this week before anyone is linked.
+	keep := m.clients[:0]
+	for i := range m.clients {
+		c := &m.clients[i]
+		if c.state >= stDisengaged {
+			continue // left during the workforce phase; already counted
+		}
+		if c.linkSvc != svcNone && m.week >= int(c.linkUntil) {
+			m.release(c)
+		}
+		var w *worker
+		if c.worker >= 0 {
+			w = &m.workers[c.worker]
+		}
+		c.careHours, c.choiceHours = 0, 0
+		switch c.state {
+		case stWaiting:
+			if eng.bernoulli(sc.Referrals.WaitDropoutPerWeek) {
+				m.leave(c, stDisengaged)
+				continue
+			}
+		case stReferred:
+			if w != nil && w.inPost && w.initCredit >= 1 {
+				w.initCredit--
+				m.engage(c)
+			} else if eng.bernoulli(sc.Referrals.WaitDropoutPerWeek) {
+				m.leave(c, stDisengaged)
+				continue
+			}
+		case stEngaged:
+			if !m.supportWeek(c, w, eng, rl, rw, rh) {
+				continue
+			}
+		}
+		keep = append(keep, *c)
+	}
+	// Zero the tail so dropped clients do not linger in memory.
+	for i := len(keep); i < len(m.clients); i++ {
+		m.clients[i] = client{}
+	}
+	m.clients = keep
+}
+
+// engage records the baseline reading and starts support.
+func (m *Model) engage(c *client) {
+	sc := m.sc
+	c.state = stEngaged
+	c.engaged = int32(m.week)
+	c.nextDue = int32(m.week + sc.Assessment.FollowUpEveryWeeks)
+	c.star0 = c.total()
+	c.nAssess = 1
+	c.rec0 = m.record(c, false)
+	c.recLast, c.trueAtLast = c.rec0, c.star0
+	m.row[wcStarRecordedMean] += float64(c.rec0) // a sum until observe divides
+	c.choiceHours += float32(sc.Practice.InitialAssessmentHours)
+	m.countReading(c, 1)
+	m.row[wcNewEngaged]++
+	m.acc.engagedTier[c.tier]++
+	m.acc.baselineSum += float64(c.rec0)
+	m.sysEv.Cohorts[c.cohort].Clients++
+	pev := &m.providers[m.practices[c.practice].provider].ev
+	pev.Cohorts[c.cohort].Clients++
+}
+
+// record returns a recorded Star total: true total plus measurement noise,
+// plus the gaming bias under managerial pressure for follow-ups.
+func (m *Model) record(c *client, followUp bool) float32 {
+	a := &m.sc.Assessment
+	x := float64(c.total()) + m.rs.wellbeing.normal(0, a.MeasurementNoiseSD)
+	if followUp && a.GamingBiasPoints > 0 && c.worker >= 0 {
+		x += a.GamingBiasPoints * m.providers[m.workers[c.worker].provider].pressure
+	}
+	return float32(clamp(x, 8, 80))
+}
+
+func (m *Model) countReading(c *client, seq int) {
+	k := seqIndex(seq)
+	pr := &m.providers[m.practices[c.practice].provider]
+	pr.ev.Assessments[k]++
+	m.sysEv.Assessments[k]++
+	pr.assessments++
+	switch {
+	case seq == 1:
+		m.row[wcAssessments1]++
+	case seq == 2:
+		m.row[wcAssessments2]++
+	default:
+		m.row[wcAssessments3Plus]++
+	}
+}
+
+// supportWeek runs one week for an engaged client. It returns false if the
+// client left.
+func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool {
+	sc := m.sc
+	cx := float64(c.complexity())
+	need := sc.Practice.CareHoursPerComplexityWeek * cx
+	var acc, informal, coach float64
+	inPost := w != nil && w.inPost
+	if inPost {
+		acc = w.careRate * need * creamWeight(w.creamK, cx)
+		informal, coach = w.informalPer, w.coachPer
+	}
+	// Follow-up reading when due, if the worker has reading time left.
+	if m.week >= int(c.nextDue) {
+		if inPost && w.fuCredit >= 1 {
+			w.fuCredit--
+			c.nAssess++
+			rec := m.record(c, true)
+			if c.nAssess == 2 {
+				g := float64(rec - c.rec0)
+				m.providers[w.provider].ev.FollowUpGains = append(m.providers[w.provider].ev.FollowUpGains, g)
+				m.sysEv.FollowUpGains = append(m.sysEv.FollowUpGains, g)
+			}
+			c.recLast, c.trueAtLast = rec, c.total()
+			m.row[wcStarRecordedMean] += float64(rec)
+			m.countReading(c, int(c.nAssess))
+			c.choiceHours += float32(sc.Practice.FollowUpAssessmentHours)
+			c.nextDue += int32(sc.Assessment.FollowUpEveryWeeks)
+		} else if m.week > int(c.nextDue)+sc.Assessment.OverdueGraceWeeks {
+			c.nextDue += int32(sc.Assessment.FollowUpEveryWeeks) // reading missed
+		}
+	}
+
+	// Onward linking: accompanied when care hours stretch to it, else signposted.
+	accompanied := false
+	if s := m.linkService(c); s != svcNone && inPost {
+		pAcc := 0.0
+		if !m.remote {
+			pAcc = math.Min(1, acc/sc.Linking.HoursPerAccompany)
+		}
+		u := rl.float()
+		attempt := false
+		if u < pAcc {
+			attempt, accompanied = true, true
+		} else if u < pAcc+(1-pAcc)*w.signpostProb {
+			attempt = true
+			c.choiceHours += float32(sc.Linking.HoursPerSignpost)
+		}
+		if attempt {
+			m.tryLink(c, s, accompanied, rl)
+		}
+	}
+	c.careHours += float32(acc + informal)
+	c.choiceHours += float32(coach)
+
+	// Need resolution: background, linked service, and hands-on help.
+	if c.needs != 0 {
+		wb := &sc.Wellbeing
+		var haz [numNeeds]float64
+		total := 0.0
+		for k := 0; k < numNeeds; k++ {
+			if c.needs&(1<<k) == 0 {
+				continue
+			}
+			h := wb.NeedResolveNaturalPerWeek + wb.NeedResolvePerCareHour*acc
+			if c.linkSvc != svcNone && int(c.linkSvc) == needService[k] {
+				h += wb.NeedResolveLinkedPerWeek
+			}
+			haz[k] = h
+			total += h
+		}
+		u := rw.float()
+		if u < 1-math.Exp(-total) {
+			x := u / (1 - math.Exp(-total)) * total
+			for k := 0; k < numNeeds; k++ {
+				if haz[k] == 0 {
+					continue
+				}
+				if x < haz[k] || k == numNeeds-1 {
+					c.needs &^= 1 << k
+					m.setPenalties(c)
+					break
+				}
+				x -= haz[k]
+			}
+		}
+	}
+
+	// Self-management and wellbeing.
+	wb := &sc.Wellbeing
+	dsm := wb.SelfManagementPerCoachingHour * coach / (1 + cx)
+	if c.linkSvc == svcExercise || c.linkSvc == svcHealthyEating {
+		dsm += wb.SelfManagementLinkedPerWeek
+	}
+	c.sm = float32(math.Min(1, float64(c.sm)+dsm))
+	lift := math.Min(2, wb.SupportLiftPerCareHour*(acc+informal)+wb.SupportLiftPerCoachingHour*coach/(1+cx))
+	adj := float32(wb.AdjustPerWeek)
+	for a := 0; a < numAreas; a++ {
+		c.star[a] += adj * (float32(m.attainable(c, a, lift)) - c.star[a])
+	}
+
+	// Secondary care: one draw gives actual and counterfactual events.
+	if m.week-int(c.referred) < sc.Health.TrackWeeks {
+		m.secondaryCare(c, rh)
+	}
+
+	// Leaving: disengagement (fit, contact, mode, continuity) or discharge.
+	r := &sc.Response
+	fit := 1.0
+	if need > 0 {
+		fit = math.Min(1, (acc+informal)/need)
+	}
+	h := r.DisengageBasePerWeek * (1 + r.MisfitHazardPerComplexity*cx*(1-fit))
+	if c.careHours+c.choiceHours == 0 {
+		h *= r.NoContactHazardMultiplier
+	}
+	faceToFace := !m.remote && (accompanied || acc > 0 || (inPost && w.room))
+	if !faceToFace {
+		k := r.PhoneOnlyHazardPerComplexity * cx
+		if !c.digital {
+			k *= 2
+		}
+		h *= 1 + k
+	}
+	if m.week-int(c.engaged) < r.EarlyWeeks {
+		h *= r.EarlyHazardMultiplier
+	}
+	if c.changed >= 0 && m.week-int(c.changed) < r.ContinuityBreakWeeks {
+		h *= r.ContinuityBreakHazardMultiplier
+	}
+	weeksIn := m.week - int(c.engaged)
+	dis := 0.0
+	if weeksIn >= r.MaxWeeksOnProgramme {
+		dis = 1
+	} else if c.needs == 0 && weeksIn >= r.GoalsMetMinWeeks {
+		dis = r.DischargeWhenMetPerWeek
+	}
+	h = math.Min(h, 1)
+	u := eng.float()
+	switch {
+	case u < h:
+		m.leave(c, stDisengaged)
+		return false
+	case u < h+dis:
+		m.leave(c, stDischarged)
+		return false
+	}
+	return true
+}
+
+// tryLink attempts to link c to service s in the client's neighbourhood.
+func (m *Model) tryLink(c *client, s int, accompanied bool, rl *stream) {
+	l := &m.sc.Linking
+	m.row[wcLinkAttempts]++
+	nb := &m.neighbourhoods[m.practices[c.practice].neighbourhood]
+	if float64(nb.used[s]) >= m.placesNow(nb, s) {
+		m.row[wcLinksFailedCapacity]++
+		return
+	}
+	scale := l.DistanceScaleKm
+	if c.transport {
+		scale /= 2
+	}
+	d := nb.distanceKm[s]
+	if accompanied {
+		d *= 1 - l.AccompanyDistanceRelief
+	}
+	p := math.Exp(-d / scale)
+	if !accompanied && c.needs&(1<<needAnxiety) != 0 {
+		p *= 1 - l.AnxietyTakeUpPenalty
+	}
+	if !rl.bernoulli(p) {
+		return
+	}
+	nb.used[s]++
+	c.linkSvc = int8(s)
+	c.linkUntil = int32(m.week + l.LinkWeeks)
+	if s == svcExercise || s == svcHealthyEating {
+		c.lifestyle |= 1 << s
+	}
+	m.row[wcLinksMade]++
+}
+
+// placesNow is the capacity of service s this week: base places, cut by
+// shocks, plus social-group places sustained by link workers' group building.
+func (m *Model) placesNow(nb *neighbourhood, s int) float64 {
+	x := nb.places[s] * m.capFactor
+	if s == svcSocialGroups {
+		x += m.sc.Linking.CommunityPlacesPerGroupHour * nb.groupHours * m.capFactor
+	}
+	return x
+}
+
+func (m *Model) release(c *client) {
+	nb := &m.neighbourhoods[m.practices[c.practice].neighbourhood]
+	nb.used[c.linkSvc]--
+	c.linkSvc = svcNone
+}
+
+// secondaryCare draws this week's secondary-care use with and without the
+// intervention from one uniform number (common random numbers), so the
+// saving reflects the intervention, not noise.
+func (m *Model) secondaryCare(c *client, rh *stream) {
+	h := &m.sc.Health
+	cf := float64(c.baseRate)
+	act := cf * (1 - h.SelfManagementEffect*float64(c.sm-c.sm0)) * (1 - h.WellbeingEffectPerPoint*float64(c.total()-c.star0))
+	act = clamp(act, 0, 1)
+	u := rh.float()
+	top := math.Max(act, cf)
+	if u >= top {
+		return
+	}
+	// A second draw picks the event type, shared by both worlds. (Reusing u
+	// would tie the type to whether the event is avoided.)
+	v := rh.float()
+	var cost float64
+	switch {
+	case v < h.AdmissionShare:
+		cost = h.AdmissionCostGBP
+	case v < h.AdmissionShare+h.AEShare:
+		cost = h.AECostGBP
+	default:
+		cost = h.OutpatientCostGBP
+	}
+	var a, f float64
+	if u < act {
+		a = cost
+	}
+	if u < cf {
+		f = cost
+	}
+	m.row[wcSecondaryCareCost] += a
+	m.row[wcSecondaryCareCostCF] += f
+	co := &m.sysEv.Cohorts[c.cohort]
+	co.ActualGBP += a
+	co.CounterfactualGBP += f
+	pco := &m.providers[m.practices[c.practice].provider].ev.Cohorts[c.cohort]
+	pco.ActualGBP += a
+	pco.CounterfactualGBP += f
+}
+
+// leave records a client's departure and frees their place and worker slot.
+func (m *Model) leave(c *client, st uint8) {
+	if c.linkSvc != svcNone {
+		m.release(c)
+	}
+	if c.worker >= 0 && c.state != stWaiting {
+		m.workers[c.worker].caseload--
+	}
+	wasEngaged := c.state == stEngaged
+	c.state = st
+	m.acc.exit(m, c, wasEngaged)
+}

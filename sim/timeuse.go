@@ -1,0 +1,318 @@
+package sim
+
+import "math"
+
+// planTime is the weekly time allocation of every link worker (ODD 7.4).
+//
+// Pass 1 over the caseload gathers what clients need this week. Each worker
+// then splits discretionary hours across the eight activities with a
+// softmax of utilities capped by demand: utility = orientation term (care
+// activities attract care-oriented workers) + money term (marginal revenue
+// per hour under the rules in force, weighted up by managerial pressure) +
+// duty term (contractually due readings). The same split with no money term
+// and the worker's own orientation is the "preferred" split that distress
+// and socialisation compare against. Per-client rates follow from the split.
+func (m *Model) planTime() {
+	sc := m.sc
+	for wi := range m.workers {
+		w := &m.workers[wi]
+		w.nAwaiting, w.nDue, w.nEngaged, w.nLinkable = 0, 0, 0, 0
+		w.careNeed, w.careNeedW, w.duePrice, w.complexitySum = 0, 0, 0, 0
+		p := &m.providers[w.provider]
+		// Creaming: under outcome prices and pressure, care hours lean to
+		// clients with fewer needs (likely improvers) and away from hard cases.
+		w.creamK = sc.Practice.CreamingStrength * m.moneyWeight(p) * p.prices.StarPoint / p.wageHour
+	}
+	perCx := sc.Practice.CareHoursPerComplexityWeek
+	for i := range m.clients {
+		c := &m.clients[i]
+		if c.worker < 0 {
+			continue
+		}
+		w := &m.workers[c.worker]
+		switch c.state {
+		case stReferred:
+			w.nAwaiting++
+		case stEngaged:
+			w.nEngaged++
+			cx := float64(c.complexity())
+			w.complexitySum += cx
+			if m.week >= int(c.nextDue) {
+				w.nDue++
+				w.duePrice += m.providers[w.provider].prices.Assessment[seqIndex(int(c.nAssess)+1)]
+			}
+			need := perCx * cx
+			w.careNeed += need
+			w.careNeedW += need * creamWeight(w.creamK, cx)
+			if m.linkService(c) != svcNone {
+				w.nLinkable++
+			}
+		}
+	}
+	for wi := range m.workers {
+		m.allocateHours(&m.workers[wi])
+	}
+}
+
+func seqIndex(seq int) int {
+	if seq > maxSeq {
+		seq = maxSeq
+	}
+	return seq - 1
+}
+
+// creamWeight is the relative share of care hours a client of complexity cx
+// gets: 1 when need-led (k = 0), falling with complexity as k grows.
+func creamWeight(k, cx float64) float64 {
+	if k == 0 {
+		return 1
+	}
+	return math.Exp(-k * (cx - 1))
+}
+
+// moneyWeight is the utility per unit of marginal revenue per hour (in
+// multiples of the hourly wage cost) for workers of provider p.
+func (m *Model) moneyWeight(p *provider) float64 {
+	return m.sc.Practice.MoneyWeightBase + m.sc.Practice.MoneyWeightPressure*p.pressure
+}
+
+// allocateHours splits a worker's week and sets the per-client rates.
+func (m *Model) allocateHours(w *worker) {
+	sc := &m.sc.Practice
+	w.hours = [numActs]float64{}
+	w.admin = 0
+	if !w.inPost {
+		w.initCredit, w.fuCredit = 0, 0
+		w.careRate, w.informalPer, w.coachPer, w.signpostProb = 0, 0, 0, 0
+		return
+	}
+	p := &m.providers[w.provider]
+	H := sc.ContractedHoursPerWeek
+	w.admin = H * w.adminShare
+	D := H - w.admin
+
+	travel := sc.TravelHoursPerVisitHour
+	var caps [numActs]float64
+	caps[actOutreach] = m.outreachCap(w)
+	caps[actInitialAssessment] = float64(w.nAwaiting) * sc.InitialAssessmentHours
+	caps[actFollowUpAssessment] = float64(w.nDue) * sc.FollowUpAssessmentHours
+	caps[actCoaching] = float64(w.nEngaged) * sc.CoachingHoursPerClientWeek
+	caps[actSignposting] = float64(w.nLinkable) * sc.SignpostHoursPerNeed
+	caps[actInformal] = float64(w.nEngaged) * sc.InformalHoursPerClientWeek
+	if !m.remote {
+		caps[actAccompanied] = w.careNeed * (1 + travel) // time including travel
+		if w.nEngaged > 0 {
+			caps[actCommunityGroups] = sc.CommunityGroupMaxHoursPerWeek
+		}
+	} else {
+		// Remote only: no accompaniment; care becomes phone contact.
+		caps[actInformal] += w.careNeed
+	}
+
+	vals := m.hourValues(w, p)
+	var uAct, uPref [numActs]float64
+	omegaEff := (1-sc.OrganisationWeight)*w.orientation + sc.OrganisationWeight*p.culture
+	lam := m.moneyWeight(p)
+	for k := 0; k < numActs; k++ {
+		duty := 0.0
+		if k == actInitialAssessment || k == actFollowUpAssessment {
+			duty = sc.DutyWeight
+		}
+		uAct[k] = sc.OrientationWeight*(2*omegaEff-1)*actLogic[k] + lam*vals[k]/p.wageHour + duty
+		uPref[k] = sc.OrientationWeight*(2*w.orientation-1)*actLogic[k] + duty
+	}
+	var pref [numActs]float64
+	w.hours = softmaxFill(D, caps, uAct, sc.Temperature)
+	pref = softmaxFill(D, caps, uPref, sc.Temperature)
+
+	// Travel is neither care nor choice.
+	acc := w.hours[actAccompanied] / (1 + travel)
+	w.admin += w.hours[actAccompanied] - acc
+	w.hours[actAccompanied] = acc
+	used := w.admin
+	for _, h := range w.hours {
+		used += h
+	}
+	w.admin += H - used // idle hours (all demand met) count as admin
+
+	w.initCredit = math.Min(w.initCredit, 1) + w.hours[actInitialAssessment]/sc.InitialAssessmentHours
+	w.fuCredit = math.Min(w.fuCredit, 1) + w.hours[actFollowUpAssessment]/sc.FollowUpAssessmentHours
+	w.careRate, w.informalPer, w.coachPer, w.signpostProb = 0, 0, 0, 0
+	if w.careNeedW > 0 {
+		w.careRate = acc / w.careNeedW
+	}
+	if w.nEngaged > 0 {
+		w.informalPer = w.hours[actInformal] / float64(w.nEngaged)
+		w.coachPer = w.hours[actCoaching] / float64(w.nEngaged)
+	}
+	if w.nLinkable > 0 {
+		w.signpostProb = math.Min(1, w.hours[actSignposting]/m.sc.Linking.HoursPerSignpost/float64(w.nLinkable))
+	}
+
+	// Enacted and preferred care shares, smoothed.
+	alpha := 1 / m.sc.Workforce.EnactedSmoothingWeeks
+	if cs, ok := careShare(&w.hours); ok {
+		w.enacted += alpha * (cs - w.enacted)
+	}
+	pref[actAccompanied] /= 1 + travel
+	if cs, ok := careShare(&pref); ok {
+		w.preferred += alpha * (cs - w.preferred)
+	}
+}
+
+// careShare returns care / (care + choice) hours.
+func careShare(h *[numActs]float64) (float64, bool) {
+	var care, choice float64
+	for k, x := range h {
+		if k < numChoiceActs {
+			choice += x
+		} else {
+			care += x
+		}
+	}
+	if care+choice <= 0 {
+		return 0, false
+	}
+	return care / (care + choice), true
+}
+
+// outreachCap is the outreach a worker would do: up to the maximum, scaled by
+// the gap between the caseload and the provider's target, and by how much of
+// the eligible pool remains at the practices served.
+func (m *Model) outreachCap(w *worker) float64 {
+	sc := m.sc
+	target := m.caseloadTarget(&m.providers[w.provider])
+	gap := clamp(2*(target-float64(w.caseload))/target, 0, 1)
+	if gap == 0 || len(w.practices) == 0 {
+		return 0
+	}
+	return sc.Practice.OutreachMaxHoursPerWeek * gap * m.poolFraction(w)
+}
+
+// caseloadTarget is the caseload provider p asks of each worker: the
+// scenario's target, raised toward the maximum as pressure grows.
+func (m *Model) caseloadTarget(p *provider) float64 {
+	a := &m.sc.Allocation
+	return float64(a.CaseloadTarget) + m.sc.Management.TargetPressureGain*p.pressure*float64(a.CaseloadMax-a.CaseloadTarget)
+}
+
+func (m *Model) poolFraction(w *worker) float64 {
+	var pool, pool0 float64
+	for _, pi := range w.practices {
+		pool += math.Max(0, m.practices[pi].pool)
+		pool0 += m.practices[pi].pool0
+	}
+	if pool0 <= 0 {
+		return 0
+	}
+	return pool / pool0
+}
+
+// hourValues is the provider's estimate of the marginal revenue (GBP) an
+// hour of each activity earns under the prices in force (ODD 7.4.3).
+func (m *Model) hourValues(w *worker, p *provider) [numActs]float64 {
+	sc := m.sc
+	pr := &p.prices
+	var v [numActs]float64
+	// Future readings of an engaged client within the valuation horizon,
+	// discounted by the chance the client is still engaged.
+	surv := 1 - sc.Response.DisengageBasePerWeek
+	fut := 0.0
+	F := sc.Assessment.FollowUpEveryWeeks
+	for k := 1; k*F <= int(sc.Practice.ValueHorizonWeeks) && k < maxSeq; k++ {
+		fut += pr.Assessment[k] * math.Pow(surv, float64(k*F))
+	}
+	newClient := pr.Assessment[0] + fut
+	v[actInitialAssessment] = newClient / sc.Practice.InitialAssessmentHours
+	if w.nDue > 0 {
+		v[actFollowUpAssessment] = w.duePrice / float64(w.nDue) / sc.Practice.FollowUpAssessmentHours
+	}
+	if len(w.practices) > 0 {
+		var so float64
+		for _, pi := range w.practices {
+			so += m.practices[pi].signOffProb
+		}
+		so /= float64(len(w.practices))
+		perHour := sc.Referrals.OutreachCandidatesPerHour * m.poolFraction(w) * so * (1 - sc.Referrals.RefusalProb)
+		v[actOutreach] = perHour * newClient
+	}
+	// Outcome prices: recorded Star points and avoided secondary-care cost.
+	avgCx := 1.0
+	if w.nEngaged > 0 {
+		avgCx = w.complexitySum / float64(w.nEngaged)
+	}
+	wb := &sc.Wellbeing
+	horizon := sc.Practice.ValueHorizonWeeks
+	savingPerSM := sc.Health.SelfManagementEffect * m.meanCFCostPerWeek() * horizon / 2
+	v[actCoaching] = pr.StarPoint*wb.SupportLiftPerCoachingHour/(1+avgCx) + pr.SavingGBP*wb.SelfManagementPerCoachingHour/(1+avgCx)*savingPerSM
+	v[actAccompanied] = pr.StarPoint * wb.SupportLiftPerCareHour
+	v[actInformal] = pr.StarPoint * wb.SupportLiftPerCareHour
+	// A link resolves a need with probability 1-(1-r)^weeks; a resolved need
+	// lifts about need_penalty points.
+	pLinkResolves := 1 - math.Pow(1-wb.NeedResolveLinkedPerWeek, float64(sc.Linking.LinkWeeks))
+	v[actSignposting] = pr.StarPoint * wb.NeedPenalty * pLinkResolves / sc.Linking.HoursPerSignpost
+	return v
+}
+
+// meanCFCostPerWeek is the counterfactual secondary-care cost of a typical
+// client per week, from the health parameters.
+func (m *Model) meanCFCostPerWeek() float64 {
+	h := &m.sc.Health
+	perEvent := h.AdmissionShare*h.AdmissionCostGBP + h.AEShare*h.AECostGBP + h.OutpatientShare*h.OutpatientCostGBP
+	return h.BaseEventsPerYear / 52 * perEvent
+}
+
+// softmaxFill splits D hours over activities in proportion to
+// cap_k * exp(u_k/T): with equal utilities hours follow demand, and utility
+// tilts them. No activity gets more than its cap (its demand); hours an
+// activity cannot use go to the others in the same proportions
+// (water-filling). Hours left when every activity is capped are returned
+// unallocated.
+func softmaxFill(D float64, caps, u [numActs]float64, T float64) [numActs]float64 {
+	var h [numActs]float64
+	var e [numActs]float64
+	umax := math.Inf(-1)
+	for k := range u {
+		if caps[k] > 0 && u[k] > umax {
+			umax = u[k]
+		}
+	}
+	for k := range u {
+		if caps[k] > 0 {
+			e[k] = caps[k] * math.Exp((u[k]-umax)/T)
+		}
+	}
+	left := D
+	for left > 1e-12 {
+		var sum float64
+		for k := range e {
+			sum += e[k]
+		}
+		if sum == 0 {
+			break
+		}
+		// Activities whose proportional share would exceed their cap are
+		// filled to the cap and leave the pool; then repeat.
+		capped := false
+		for k := range e {
+			if e[k] > 0 && left*e[k]/sum >= caps[k] {
+				capped = true
+				h[k] = caps[k]
+				e[k] = 0
+			}
+		}
+		if !capped {
+			for k := range e {
+				h[k] += left * e[k] / sum
+			}
+			break
+		}
+		left = D
+		for k := range h {
+			if e[k] == 0 {
+				left -= h[k]
+			}
+		}
+	}
+	return h
+}
