@@ -258,6 +258,12 @@ func (m *Model) workforce() {
 		}
 	}
 	loss := m.sc.Response.ContinuityBreakLossPerComplexity
+	lost := false
+	defer func() {
+		if lost {
+			m.compact()
+		}
+	}()
 	for i := range m.clients {
 		c := &m.clients[i]
 		if c.worker < 0 || c.state >= stDisengaged {
@@ -271,6 +277,7 @@ func (m *Model) workforce() {
 			if c.state == stEngaged && m.rs.engagement.bernoulli(math.Min(1, loss*float64(c.complexity()))) {
 				m.leave(c, stDisengaged)
 				m.row[wcLostContinuity]++
+				lost = true
 				continue
 			}
 			if w.moveTo < 0 {

@@ -10,6 +10,8 @@ import (
 // grow only with the number of providers), never with history.
 type accumulators struct {
 	referrals         int
+	refused           int // declined at once
+	leftUnengaged     int // dropped out before the baseline reading
 	engagedTier       [numTiers]int
 	disengTier        [numTiers]int
 	baselineSum       float64
@@ -57,6 +59,7 @@ func (a *accumulators) init(m *Model) {
 // exit records a client leaving the programme.
 func (a *accumulators) exit(m *Model, c *client, wasEngaged bool) {
 	if !wasEngaged {
+		a.leftUnengaged++
 		return
 	}
 	a.leftN++
@@ -118,15 +121,13 @@ func (m *Model) observe() {
 	}
 	for wi := range m.workers {
 		w := &m.workers[wi]
+		g := &pa[w.provider]
+		// Hours count for everyone who worked this week, including a holder
+		// who left in this week's workforce phase.
+		admin += w.admin
 		if !w.inPost {
 			vac++
-			continue
 		}
-		inPost++
-		admin += w.admin
-		distress += w.distress
-		orient += w.orientation
-		g := &pa[w.provider]
 		for k, h := range w.hours {
 			hrs[k] += h
 			if k < numChoiceActs {
@@ -136,6 +137,12 @@ func (m *Model) observe() {
 			}
 		}
 		g.outreach += w.hours[actOutreach]
+		if !w.inPost {
+			continue
+		}
+		inPost++
+		distress += w.distress
+		orient += w.orientation
 		g.orient += w.orientation
 		g.distress += w.distress
 		g.inPost++
@@ -325,6 +332,7 @@ func (m *Model) Result() *Result {
 	met[mStarGainComplex] = nanDiv(a.gainTier[tierComplex], float64(a.gainTierN[tierComplex]))
 	met[mStarGainSimple] = nanDiv(a.gainTier[tierSimple], float64(a.gainTierN[tierSimple]))
 	met[mLinkingSuccessShare] = nanDiv(a.linksMade, a.linkAttempts)
+	met[mLinksPerYear] = nanDiv(a.linksMade, years)
 	met[mUnmetNeedCapacityShare] = nanDiv(a.linksCapacity, a.linkAttempts)
 	met[mSecondaryCareCostReduction] = 1 - nanDiv(a.scCost, a.scCostCF)
 	met[mProviderRevenue] = a.revenue

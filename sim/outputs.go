@@ -171,6 +171,7 @@ const (
 	mStarGainComplex
 	mStarGainSimple
 	mLinkingSuccessShare
+	mLinksPerYear
 	mUnmetNeedCapacityShare
 	mSecondaryCareCostReduction
 	mProviderRevenue
@@ -214,6 +215,7 @@ var metricColumns = [numMetrics]Column{
 	mStarGainComplex:                     {"star_gain_complex", "points", "mean true gain, complex tier, from engagement to leaving or the end"},
 	mStarGainSimple:                      {"star_gain_simple", "points", "mean true gain, simple tier, from engagement to leaving or the end"},
 	mLinkingSuccessShare:                 {"linking_success_share", "share", "linking attempts that ended in a place taken up"},
+	mLinksPerYear:                        {"links_per_year", "links/year", "community-service places taken up per year"},
 	mUnmetNeedCapacityShare:              {"unmet_need_capacity_share", "share", "linking attempts that failed for want of a free place"},
 	mSecondaryCareCostReduction:          {"secondary_care_cost_reduction", "share", "1 - actual / counterfactual secondary-care cost of tracked clients"},
 	mProviderRevenue:                     {"provider_revenue_gbp", "GBP", "total payments to providers"},

@@ -73,6 +73,7 @@ func (m *Model) newClient(pi int) {
 	m.acc.referrals++
 	if m.rs.engagement.bernoulli(sc.Referrals.RefusalProb) {
 		m.row[wcRefusals]++
+		m.acc.refused++
 		return
 	}
 	p := &m.practices[pi]

@@ -62,9 +62,6 @@ func (m *Model) respond() {
 	keep := m.clients[:0]
 	for i := range m.clients {
 		c := &m.clients[i]
-		if c.state >= stDisengaged {
-			continue // left during the workforce phase; already counted
-		}
 		if c.linkSvc != svcNone && m.week >= int(c.linkUntil) {
 			m.release(c)
 		}
@@ -94,11 +91,27 @@ func (m *Model) respond() {
 		}
 		keep = append(keep, *c)
 	}
-	// Zero the tail so dropped clients do not linger in memory.
-	for i := len(keep); i < len(m.clients); i++ {
+	m.truncate(len(keep))
+}
+
+// truncate shortens the active slice to n, zeroing the tail so that clients
+// who left do not linger in memory.
+func (m *Model) truncate(n int) {
+	for i := n; i < len(m.clients); i++ {
 		m.clients[i] = client{}
 	}
-	m.clients = keep
+	m.clients = m.clients[:n]
+}
+
+// compact removes clients who have left, keeping ID order.
+func (m *Model) compact() {
+	keep := m.clients[:0]
+	for i := range m.clients {
+		if m.clients[i].state < stDisengaged {
+			keep = append(keep, m.clients[i])
+		}
+	}
+	m.truncate(len(keep))
 }
 
 // engage records the baseline reading and starts support.

@@ -1,0 +1,215 @@
+package sim
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/sibsim/sibsim/scenarios"
+	"github.com/sibsim/sibsim/sim/scenario"
+)
+
+// loadShipped loads a shipped scenario through the real loader.
+func loadShipped(t testing.TB, name string) *scenario.Scenario {
+	t.Helper()
+	r, err := scenario.Loader{Shipped: scenarios.FS}.Load(name)
+	if err != nil {
+		t.Fatalf("Load(%q): %v", name, err)
+	}
+	return r.Scenario
+}
+
+// ledger tracks money totals across steps for the balance invariants.
+type ledger struct {
+	revenue, cost, outcome []float64
+	sysRevenue, sysOutcome float64
+	reserves0              []float64
+}
+
+func newLedger(m *Model) *ledger {
+	l := &ledger{revenue: make([]float64, len(m.providers)), cost: make([]float64, len(m.providers)), reserves0: make([]float64, len(m.providers))}
+	for i := range m.providers {
+		l.reserves0[i] = m.providers[i].reserves
+	}
+	return l
+}
+
+// checkInvariants returns every violated invariant after a step.
+func checkInvariants(m *Model, l *ledger) []string {
+	var bad []string
+	fail := func(format string, args ...any) {
+		bad = append(bad, fmt.Sprintf("week %d: ", m.week-1)+fmt.Sprintf(format, args...))
+	}
+	const eps = 1e-6
+
+	// People are conserved: every referral is refused, active, or has left.
+	a := &m.acc
+	left := a.leftUnengaged + a.leftN
+	if got := a.refused + len(m.clients) + left; got != a.referrals {
+		fail("people: refused %d + active %d + left %d = %d; want referrals %d", a.refused, len(m.clients), left, got, a.referrals)
+	}
+	engaged := 0
+	for _, n := range a.engagedTier {
+		engaged += n
+	}
+	activeEngaged := 0
+	caseload := make([]int, len(m.workers))
+	var used [][numServices]int
+	used = make([][numServices]int, len(m.neighbourhoods))
+	prevID := int32(-1)
+	for i := range m.clients {
+		c := &m.clients[i]
+		if c.id <= prevID {
+			fail("clients not in ID order: %d after %d", c.id, prevID)
+		}
+		prevID = c.id
+		if c.state >= stDisengaged {
+			fail("client %d has left but is still active", c.id)
+		}
+		if c.state == stEngaged {
+			activeEngaged++
+		}
+		if c.state != stWaiting {
+			if c.worker < 0 {
+				fail("client %d assigned state without a worker", c.id)
+			} else {
+				caseload[c.worker]++
+			}
+		}
+		if c.linkSvc != svcNone {
+			used[m.practices[c.practice].neighbourhood][c.linkSvc]++
+		}
+		for a, v := range c.star {
+			if v < 1 || v > 10 || math.IsNaN(float64(v)) {
+				fail("client %d star[%d] = %g; want within [1,10]", c.id, a, v)
+			}
+		}
+		if c.sm < 0 || c.sm > 1 {
+			fail("client %d self-management %g outside [0,1]", c.id, c.sm)
+		}
+	}
+	if engaged-a.leftN != activeEngaged {
+		fail("engaged: ever %d - left %d = %d; want active engaged %d", engaged, a.leftN, engaged-a.leftN, activeEngaged)
+	}
+	for i := range m.neighbourhoods {
+		if used[i] != m.neighbourhoods[i].used {
+			fail("neighbourhood %d places used %v; clients linked %v", i, m.neighbourhoods[i].used, used[i])
+		}
+	}
+	// Hours: every in-post worker accounts for exactly the contracted hours,
+	// none negative; vacant posts work none.
+	H := m.sc.Practice.ContractedHoursPerWeek
+	for wi := range m.workers {
+		w := &m.workers[wi]
+		if w.caseload != caseload[wi] {
+			fail("worker %d caseload %d; clients say %d", wi, w.caseload, caseload[wi])
+		}
+		sum := w.admin
+		for k, h := range w.hours {
+			if h < -eps {
+				fail("worker %d activity %d hours %g < 0", wi, k, h)
+			}
+			sum += h
+		}
+		// A post worked this week if it was filled when hours were planned:
+		// in post and not refilled this week, or its holder left this week.
+		week := m.week - 1
+		worked := (w.inPost && !(w.hiredWeek == week && week > 0)) || w.leftWeek == week
+		if worked && math.Abs(sum-H) > 1e-6 {
+			fail("worker %d hours %g; want contracted %g", wi, sum, H)
+		}
+		if !worked && sum != 0 {
+			fail("post %d was vacant when hours were planned but worked %g hours", wi, sum)
+		}
+		if w.distress < 0 || w.distress > 1 || w.orientation < 0 || w.orientation > 1 {
+			fail("worker %d distress %g orientation %g outside [0,1]", wi, w.distress, w.orientation)
+		}
+	}
+	for i := range m.practices {
+		if m.practices[i].pool < -eps {
+			fail("practice %d pool %g < 0", i, m.practices[i].pool)
+		}
+	}
+	// Payments within caps.
+	for k, p := range m.sc.Contract.Payers {
+		if m.payerPaid[k] > p.CapGBP+eps {
+			fail("payer %s paid %g over cap %g", p.Name, m.payerPaid[k], p.CapGBP)
+		}
+	}
+	// Money balances: SPV cash = outcome in + capital drawn - provider
+	// payments - investor receipts; provider reserves = opening + revenue - cost.
+	for i := range m.providers {
+		p := &m.providers[i]
+		l.revenue[i] += p.revenue
+		l.cost[i] += p.cost
+		l.sysRevenue += p.revenue
+		if want := l.reserves0[i] + l.revenue[i] - l.cost[i]; math.Abs(p.reserves-want) > 1e-3 {
+			fail("provider %s reserves %g; want %g", p.name, p.reserves, want)
+		}
+		if p.pressure < 0 || p.pressure > 1 || p.culture < 0 || p.culture > 1 {
+			fail("provider %s pressure %g culture %g outside [0,1]", p.name, p.pressure, p.culture)
+		}
+	}
+	l.sysOutcome += m.weekly[len(m.weekly)-1][wcOutcomePayments]
+	paid := 0.0
+	for _, x := range m.payerPaid {
+		paid += x
+	}
+	if math.Abs(paid-l.sysOutcome) > 1e-3 {
+		fail("payers paid %g; outcome payments recorded %g", paid, l.sysOutcome)
+	}
+	if want := l.sysOutcome + m.drawn - l.sysRevenue - m.received; math.Abs(m.spvCash-want) > 1e-3 {
+		fail("spv cash %g; want %g", m.spvCash, want)
+	}
+	if m.drawn > m.sc.Contract.Investor.CapitalGBP+eps {
+		fail("drawn %g over committed capital %g", m.drawn, m.sc.Contract.Investor.CapitalGBP)
+	}
+	if m.received > m.sc.Contract.Investor.MaxMultiple*m.drawn+eps {
+		fail("investor received %g over %g x drawn %g", m.received, m.sc.Contract.Investor.MaxMultiple, m.drawn)
+	}
+	return bad
+}
+
+// TestInvariants steps shipped scenarios and variants, checking every
+// invariant after every week.
+func TestInvariants(t *testing.T) {
+	base := loadShipped(t, "ways-to-wellness")
+	block := loadShipped(t, "block-grant")
+	tight := *base
+	tight.Allocation.CaseloadMax = 30 // waiting lists and cross-cover
+	tight.Allocation.CaseloadTarget = 25
+	tight.Workforce.QuitBasePerYear = 0.6 // many quits, reassignment, vacancies
+	tight.Workforce.VacancyWeeksMean = 20
+	gaming := *base
+	gaming.Assessment.GamingBiasPoints = 4
+	cases := []struct {
+		name string
+		sc   *scenario.Scenario
+	}{
+		{"ways-to-wellness", base},
+		{"block-grant", block},
+		{"tight-caseloads-high-turnover", &tight},
+		{"gaming", &gaming},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for rep := 0; rep < 2; rep++ {
+				m, err := New(tc.sc, 7, rep)
+				if err != nil {
+					t.Fatal(err)
+				}
+				m.recordWeekly = true
+				l := newLedger(m)
+				for w := 0; w < tc.sc.Weeks; w++ {
+					m.Step()
+					if bad := checkInvariants(m, l); len(bad) > 0 {
+						for _, b := range bad[:min(len(bad), 10)] {
+							t.Error(b)
+						}
+						t.FailNow()
+					}
+				}
+			}
+		})
+	}
+}

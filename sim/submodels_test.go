@@ -1,0 +1,266 @@
+package sim
+
+import (
+	"math"
+	"testing"
+
+	"github.com/sibsim/sibsim/sim/scenario"
+)
+
+func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
+
+func TestSoftmaxFill(t *testing.T) {
+	caps := [numActs]float64{10, 3, 2, 20, 20, 60, 5, 3}
+	var zero [numActs]float64
+	t.Run("equal utilities follow demand", func(t *testing.T) {
+		h := softmaxFill(30, caps, zero, 1)
+		total := 0.0
+		for _, c := range caps {
+			total += c
+		}
+		for k := range caps {
+			if want := 30 * caps[k] / total; !near(h[k], want, 1e-9) {
+				t.Errorf("softmaxFill hours[%d] = %g; want %g", k, h[k], want)
+			}
+		}
+	})
+	t.Run("utility tilts by exp(du/T)", func(t *testing.T) {
+		u := zero
+		u[actAccompanied] = math.Log(2) // doubles its weight at T = 1
+		h := softmaxFill(30, caps, u, 1)
+		r := (h[actAccompanied] / caps[actAccompanied]) / (h[actCoaching] / caps[actCoaching])
+		if !near(r, 2, 1e-9) {
+			t.Errorf("weight ratio = %g; want 2", r)
+		}
+	})
+	t.Run("caps bind and hours are redistributed", func(t *testing.T) {
+		u := zero
+		u[actFollowUpAssessment] = 10 // wants far more than its cap
+		h := softmaxFill(30, caps, u, 1)
+		if h[actFollowUpAssessment] != caps[actFollowUpAssessment] {
+			t.Errorf("capped activity got %g; want its cap %g", h[actFollowUpAssessment], caps[actFollowUpAssessment])
+		}
+		sum := 0.0
+		for _, x := range h {
+			sum += x
+		}
+		if !near(sum, 30, 1e-9) {
+			t.Errorf("hours allocated = %g; want 30", sum)
+		}
+	})
+	t.Run("all capped leaves hours unallocated", func(t *testing.T) {
+		h := softmaxFill(1000, caps, zero, 1)
+		for k := range caps {
+			if h[k] != caps[k] {
+				t.Errorf("hours[%d] = %g; want cap %g", k, h[k], caps[k])
+			}
+		}
+	})
+	t.Run("no demand", func(t *testing.T) {
+		var none [numActs]float64
+		if h := softmaxFill(30, none, zero, 1); h != none {
+			t.Errorf("softmaxFill with no demand = %v; want zeros", h)
+		}
+	})
+}
+
+func TestSlidingFraction(t *testing.T) {
+	for _, tc := range []struct{ gain, want float64 }{{0, 0}, {0.5, 0}, {0.95, 0.5}, {1.4, 1}, {3.4, 1}, {-2, 0}} {
+		if got := slidingFraction(tc.gain, 0.5, 1.4); !near(got, tc.want, 1e-12) {
+			t.Errorf("slidingFraction(%g) = %g; want %g", tc.gain, got, tc.want)
+		}
+	}
+}
+
+func TestPerAssessment(t *testing.T) {
+	r := newPerAssessment(&scenario.PerAssessment{TariffsGBP: []float64{400, 300, 200}, MaxPerClient: 4})
+	ev := &Evidence{}
+	ev.Assessments[0] = 2 // two baselines
+	ev.Assessments[1] = 1
+	ev.Assessments[2] = 1
+	ev.Assessments[3] = 1 // 4th reading: last tariff repeats
+	ev.Assessments[4] = 3 // 5th readings: beyond the cap, unpaid
+	if got, want := r.Pay(0, ev), 2*400.0+300+200+200; got != want {
+		t.Errorf("Pay = %g; want %g", got, want)
+	}
+	var p Prices
+	r.Price(0, ev, &p)
+	if p.Assessment[0] != 400 || p.Assessment[3] != 200 || p.Assessment[4] != 0 {
+		t.Errorf("Price = %v; want 400 ... 200 at 4th, 0 beyond the cap", p.Assessment[:6])
+	}
+}
+
+func TestTrancheAndBlockGrant(t *testing.T) {
+	tr := &tranche{amount: 1000, every: 13}
+	ev := &Evidence{PostShare: 0.25}
+	total := 0.0
+	paidWeeks := []int{}
+	for w := 0; w < 52; w++ {
+		if x := tr.Pay(w, ev); x > 0 {
+			total += x
+			paidWeeks = append(paidWeeks, w)
+		}
+	}
+	if total != 1000 || len(paidWeeks) != 4 || paidWeeks[1] != 13 {
+		t.Errorf("tranche paid %g in weeks %v; want 4 x 250 from week 0 every 13", total, paidWeeks)
+	}
+	bg := &blockGrant{perWeek: 52000.0 / 52}
+	if got := bg.Pay(0, ev); got != 250 {
+		t.Errorf("block grant weekly share = %g; want 250", got)
+	}
+}
+
+func TestWellbeingOutcome(t *testing.T) {
+	r := &wellbeingOutcome{spec: scenario.WellbeingOutcome{PerClientGBP: 100, FloorPoints: 0.5, FullPoints: 1.4, PeriodWeeks: 2}, lastMean: math.NaN()}
+	ev := &Evidence{FollowUpGains: []float64{0.5, 1.4}} // mean 0.95: half
+	if got := r.Pay(0, ev); got != 0 {
+		t.Errorf("mid-period Pay = %g; want 0", got)
+	}
+	ev.FollowUpGains = nil
+	if got := r.Pay(1, ev); !near(got, 100*2*0.5, 1e-9) {
+		t.Errorf("settlement Pay = %g; want 100", got)
+	}
+	var p Prices
+	r.Price(2, ev, &p)
+	if !near(p.StarPoint, 100/0.9, 1e-9) {
+		t.Errorf("StarPoint price on the slope = %g; want %g", p.StarPoint, 100/0.9)
+	}
+}
+
+func TestSecondaryCareOutcome(t *testing.T) {
+	r := &secondaryCareOutcome{spec: scenario.SecondaryCareOutcome{PerClientGBP: 1000, TargetReduction: 0.2, EvidenceWeeks: 104}}
+	ev := &Evidence{Cohorts: []Cohort{{Clients: 10, ActualGBP: 90, CounterfactualGBP: 100}, {Clients: 5, ActualGBP: 50, CounterfactualGBP: 100}}}
+	if got := r.Pay(cohortWeeks+103, ev); got != 0 {
+		t.Errorf("Pay before evidence = %g; want 0", got)
+	}
+	// Cohort 0: reduction 10% of a 20% target: half of 10 x 1000.
+	if got := r.Pay(cohortWeeks+104, ev); !near(got, 5000, 1e-9) {
+		t.Errorf("Pay at evidence = %g; want 5000", got)
+	}
+	// Cohort 1: 50% reduction, capped at the full amount.
+	if got := r.Pay(2*cohortWeeks+104, ev); !near(got, 5000, 1e-9) {
+		t.Errorf("Pay for cohort 1 = %g; want 5000", got)
+	}
+	if got := r.Pay(10*cohortWeeks+104, ev); got != 0 {
+		t.Errorf("Pay with nothing left = %g; want 0", got)
+	}
+}
+
+func TestApportion(t *testing.T) {
+	got := apportion(17, 4, func(i int) float64 { return []float64{0.3, 0.3, 0.25, 0.15}[i] })
+	counts := make([]int, 4)
+	for _, g := range got {
+		counts[g]++
+	}
+	want := []int{5, 5, 4, 3} // 5.1, 5.1, 4.25, 2.55: largest remainder gives the 17th to the 0.15 group
+	for i := range want {
+		if counts[i] != want[i] {
+			t.Errorf("apportion counts = %v; want %v", counts, want)
+			break
+		}
+	}
+}
+
+func TestStreams(t *testing.T) {
+	a := newStream(1, 0, "x")
+	b := newStream(1, 0, "x")
+	for i := 0; i < 100; i++ {
+		if a.float() != b.float() {
+			t.Fatal("same (seed, rep, name) gave different draws")
+		}
+	}
+	for _, o := range []*stream{newStream(2, 0, "x"), newStream(1, 1, "x"), newStream(1, 0, "y")} {
+		same := true
+		a := newStream(1, 0, "x")
+		for i := 0; i < 4; i++ {
+			if a.float() != o.float() {
+				same = false
+			}
+		}
+		if same {
+			t.Error("a different seed, replication or name gave the same draws")
+		}
+	}
+	// Distribution means over many draws, with 5-SE tolerances.
+	const n = 200000
+	s := newStream(3, 0, "dist")
+	var sg, sb, sp float64
+	for i := 0; i < n; i++ {
+		sg += float64(s.geometricWeeks(10))
+		sb += s.beta(0.35, 0.2)
+		sp += float64(s.poisson(2.5))
+	}
+	// geometric on {1,2,...} with p = 1/10 has mean 10 and sd about 9.5.
+	if m := sg / n; !near(m, 10, 5*9.5/math.Sqrt(n)) {
+		t.Errorf("geometricWeeks mean = %g; want 10", m)
+	}
+	if m := sb / n; !near(m, 0.35, 5*0.2/math.Sqrt(n)) {
+		t.Errorf("beta mean = %g; want 0.35", m)
+	}
+	if m := sp / n; !near(m, 2.5, 5*math.Sqrt(2.5/n)) {
+		t.Errorf("poisson mean = %g; want 2.5", m)
+	}
+}
+
+func TestCreamWeight(t *testing.T) {
+	if creamWeight(0, 5) != 1 {
+		t.Error("need-led weighting should not depend on complexity")
+	}
+	if !(creamWeight(1, 4) < creamWeight(1, 2) && creamWeight(1, 1) == 1) {
+		t.Error("creaming should favour less complex clients")
+	}
+}
+
+// TestSecondaryCareCRN checks the common-random-number draw: with no
+// improvement actual equals counterfactual exactly; with a known rate cut
+// the cost reduction matches it, on every event type.
+func TestSecondaryCareCRN(t *testing.T) {
+	sc := &scenario.Scenario{Health: scenario.Health{
+		SelfManagementEffect: 0.5, AdmissionShare: 0.25, AEShare: 0.3, OutpatientShare: 0.45,
+		AdmissionCostGBP: 2000, AECostGBP: 200, OutpatientCostGBP: 100, TrackWeeks: 104,
+	}}
+	run := func(dsm float32) (act, cf float64) {
+		m := &Model{sc: sc}
+		m.sysEv.Cohorts = []Cohort{{}}
+		m.providers = []provider{{ev: Evidence{Cohorts: []Cohort{{}}}}}
+		m.practices = []practice{{}}
+		rh := newStream(5, 0, streamHealth)
+		c := &client{baseRate: 0.05, sm0: 0.2, sm: 0.2 + dsm}
+		for i := 0; i < 400000; i++ {
+			m.secondaryCare(c, rh)
+		}
+		return m.row[wcSecondaryCareCost], m.row[wcSecondaryCareCostCF]
+	}
+	if a, f := run(0); a != f {
+		t.Errorf("no improvement: actual %g != counterfactual %g", a, f)
+	}
+	a, f := run(0.4) // rate cut 0.5*0.4 = 20%
+	red := 1 - a/f
+	// Events ~ Binomial(400000, 0.05) x mixed cost: SE of the reduction is
+	// about 0.005 here; allow 4 SE.
+	if !near(red, 0.2, 0.02) {
+		t.Errorf("cost reduction = %g; want 0.2", red)
+	}
+}
+
+func TestAttainable(t *testing.T) {
+	sc := &scenario.Scenario{Wellbeing: scenario.Wellbeing{HealthyLevel: 5, NeedPenalty: 2, ConditionPenalty: 1}}
+	m := &Model{sc: sc}
+	c := &client{conditions: 2, sm: 0.5}
+	c.needs = 1 << needIncomeDebt
+	m.setPenalties(c)
+	for _, tc := range []struct {
+		area int
+		lift float64
+		want float64
+	}{
+		{areaMoney, 0, 5 - 2},                     // full weight of the need
+		{areaFeelingPositive, 0.5, 5 - 0.6 + 0.5}, // 0.3 weight, plus lift
+		{areaLifestyle, 1, 5 - 1*2*0.5},           // conditions x (1 - sm); no lift
+		{areaFamilyFriends, 0, 5},
+	} {
+		if got := m.attainable(c, tc.area, tc.lift); !near(got, tc.want, 1e-6) {
+			t.Errorf("attainable(area %d, lift %g) = %g; want %g", tc.area, tc.lift, got, tc.want)
+		}
+	}
+}
