@@ -1,0 +1,494 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/sibsim/sibsim/scenarios"
+	"github.com/sibsim/sibsim/sim"
+	"github.com/sibsim/sibsim/sim/results"
+)
+
+// cli runs sibsim in-process with args and returns the exit code and
+// what it wrote to stdout and stderr.
+func cli(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	d := &deps{streams: streams{out: &out, err: &errb}, loader: defaultLoader(), args: args, version: "v0.0.0-test"}
+	code = d.execute(ctx)
+	return code, out.String(), errb.String()
+}
+
+func shippedNames(t *testing.T) []string {
+	t.Helper()
+	files, err := fs.Glob(scenarios.FS, "*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no shipped scenarios: %v", err)
+	}
+	var names []string
+	for _, f := range files {
+		names = append(names, strings.TrimSuffix(f, ".yaml"))
+	}
+	return names
+}
+
+// writeFile writes content to name in a new temporary directory and
+// returns its path.
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const goodScenario = "extends: ways-to-wellness\nweeks: 30\n"
+
+// badScenario has three problems: two out-of-range values and an unknown field.
+const badScenario = "extends: ways-to-wellness\nweeks: -3\npopulation:\n  practices: 0\n  bogus: 1\n"
+
+var problemLine = regexp.MustCompile(`bad\.yaml:\d+:\d+: `)
+
+func entries(t *testing.T, dir string) []string {
+	t.Helper()
+	es, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range es {
+		names = append(names, e.Name())
+	}
+	return names
+}
+
+func firstLine(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line, _, _ := strings.Cut(string(data), "\n")
+	return line
+}
+
+func csvHeader(prefix []string, cols []sim.Column) string {
+	h := slices.Clone(prefix)
+	for _, c := range cols {
+		h = append(h, c.Name)
+	}
+	return strings.Join(h, ",")
+}
+
+func TestRunWritesFiles(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	code, stdout, stderr := cli(t, context.Background(), "run", "--replications", "2", "--weeks", "5", "--out", out)
+	if code != exitOK {
+		t.Fatalf("sibsim run = exit %d; want 0\nstderr: %s", code, stderr)
+	}
+	if stderr != "" {
+		t.Errorf("sibsim run wrote to stderr (not a terminal): %q", stderr)
+	}
+	if got, want := entries(t, out), slices.Sorted(slices.Values(results.FileNames())); !slices.Equal(got, want) {
+		t.Fatalf("--out holds %q; want %q", got, want)
+	}
+	headers := map[string]string{
+		results.WeeklyFile:       csvHeader([]string{"replication", "week"}, sim.WeeklyColumns()),
+		results.ProviderFile:     csvHeader([]string{"replication", "week", "provider"}, sim.ProviderColumns()),
+		results.ReplicationsFile: csvHeader([]string{"replication"}, sim.Metrics()),
+		results.SummaryFile:      "metric,mean,sd,lo95,hi95,n",
+	}
+	for file, want := range headers {
+		if got := firstLine(t, filepath.Join(out, file)); got != want {
+			t.Errorf("%s header = %q; want %q", file, got, want)
+		}
+	}
+	m, err := results.ReadManifest(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Scenario != "ways-to-wellness" || m.Replications != 2 || m.Weeks != 5 || m.Seed != 1 || m.Version != "v0.0.0-test" {
+		t.Errorf("manifest = %+v; want ways-to-wellness, 2 replications, 5 weeks, seed 1", m)
+	}
+	if want := []string{"sibsim", "run", "--replications", "2", "--weeks", "5", "--out", out}; !slices.Equal(m.Command, want) {
+		t.Errorf("manifest command = %q; want %q", m.Command, want)
+	}
+	rows, err := results.ReadSummary(out)
+	if err != nil || len(rows) != len(sim.Metrics()) {
+		t.Errorf("ReadSummary = %d rows, %v; want %d", len(rows), err, len(sim.Metrics()))
+	}
+
+	if !strings.HasPrefix(stdout, "Scenario ways-to-wellness: 2 replications, seed 1, 5 weeks") {
+		t.Errorf("stdout begins %q; want the scenario, replications and seed", firstN(stdout, 80))
+	}
+	for _, m := range sim.Metrics() {
+		if !strings.Contains(stdout, "\n"+m.Name+" ") {
+			t.Errorf("stdout has no row for metric %s", m.Name)
+		}
+	}
+}
+
+func firstN(s string, n int) string { return s[:min(n, len(s))] }
+
+// TestRunDeterministicAcrossWorkers is the required determinism check: one
+// and four workers give byte-identical output directories and stdout.
+func TestRunDeterministicAcrossWorkers(t *testing.T) {
+	root := t.TempDir()
+	out := filepath.Join(root, "out")
+	var dirs, stdouts []string
+	for _, workers := range []string{"1", "4"} {
+		code, stdout, stderr := cli(t, context.Background(), "run", "--replications", "6", "--weeks", "26", "--seed", "42",
+			"--workers", workers, "--out", out)
+		if code != exitOK {
+			t.Fatalf("sibsim run --workers %s = exit %d; want 0\nstderr: %s", workers, code, stderr)
+		}
+		// Same --out path for both runs, so the recorded command matches.
+		moved := filepath.Join(root, "workers-"+workers)
+		if err := os.Rename(out, moved); err != nil {
+			t.Fatal(err)
+		}
+		dirs = append(dirs, moved)
+		stdouts = append(stdouts, stdout)
+	}
+	if stdouts[0] != stdouts[1] {
+		t.Errorf("stdout differs between --workers 1 and --workers 4")
+	}
+	a, b := entries(t, dirs[0]), entries(t, dirs[1])
+	if !slices.Equal(a, b) || len(a) != len(results.FileNames()) {
+		t.Fatalf("files differ: %q vs %q", a, b)
+	}
+	for _, name := range a {
+		x, _ := os.ReadFile(filepath.Join(dirs[0], name))
+		y, _ := os.ReadFile(filepath.Join(dirs[1], name))
+		if !bytes.Equal(x, y) {
+			t.Errorf("%s differs between --workers 1 and --workers 4", name)
+		}
+	}
+}
+
+func TestRunInvalidScenarioFile(t *testing.T) {
+	bad := writeFile(t, "bad.yaml", badScenario)
+	out := filepath.Join(t.TempDir(), "out")
+	code, stdout, stderr := cli(t, context.Background(), "run", bad, "--out", out)
+	if code != exitInvalid {
+		t.Errorf("sibsim run bad.yaml = exit %d; want %d", code, exitInvalid)
+	}
+	if stdout != "" {
+		t.Errorf("stdout = %q; want nothing", stdout)
+	}
+	if !strings.HasPrefix(stderr, "sibsim: invalid scenario ") {
+		t.Errorf("stderr = %q; want it to begin sibsim: invalid scenario", stderr)
+	}
+	if n := len(problemLine.FindAllString(stderr, -1)); n != 3 {
+		t.Errorf("stderr has %d file:line:col problems; want 3\n%s", n, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("--out exists after an invalid scenario (%v)", err)
+	}
+}
+
+func TestRunUnknownScenario(t *testing.T) {
+	tests := []struct {
+		name, ref string
+		want      []string
+	}{
+		{"unknown name", "no-such-scenario", append([]string{"no-such-scenario"}, shippedNames(t)...)},
+		{"missing file", filepath.Join(t.TempDir(), "missing.yaml"), []string{"missing.yaml"}},
+		{"directory", t.TempDir() + "/", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := cli(t, context.Background(), "run", tt.ref)
+			if code != exitInvalid {
+				t.Errorf("sibsim run %s = exit %d; want %d\nstderr: %s", tt.ref, code, exitInvalid, stderr)
+			}
+			if stdout != "" || !strings.HasPrefix(stderr, "sibsim: ") {
+				t.Errorf("stdout = %q, stderr = %q; want no stdout and a sibsim: message", stdout, stderr)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr = %q; want it to mention %q", stderr, w)
+				}
+			}
+		})
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	foreign := t.TempDir()
+	os.WriteFile(filepath.Join(foreign, "notes.txt"), []byte("mine"), 0o644)
+	aFile := writeFile(t, "file", "")
+	tests := [][]string{
+		{"frob"},
+		{"--bogus"},
+		{"run", "--bogus"},
+		{"run", "a", "b"},
+		{"run", "--replications", "0"},
+		{"run", "--replications", "-1"},
+		{"run", "--replications", "100001"},
+		{"run", "--replications", "1e3"},
+		{"run", "--replications"},
+		{"run", "--workers", "-1"},
+		{"run", "--workers", "x"},
+		{"run", "--seed", "abc"},
+		{"run", "--seed", "-1"},
+		{"run", "--seed", "18446744073709551616"},
+		{"run", "--weeks", "-1"},
+		{"run", "--weeks", "2601"},
+		{"run", ""},
+		{"run", "--out", foreign},
+		{"run", "--out", aFile},
+		{"validate"},
+		{"scenarios", "frob"},
+		{"scenarios", "list", "extra"},
+		{"scenarios", "show"},
+		{"scenarios", "show", "a", "b"},
+		{"version", "extra"},
+	}
+	for _, args := range tests {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			code, stdout, stderr := cli(t, context.Background(), args...)
+			if code != exitUsage {
+				t.Errorf("sibsim %q = exit %d; want %d\nstderr: %s", args, code, exitUsage, stderr)
+			}
+			if stdout != "" {
+				t.Errorf("sibsim %q wrote to stdout: %q", args, stdout)
+			}
+			if !strings.HasPrefix(stderr, "sibsim: ") || !strings.Contains(stderr, "--help' for usage") {
+				t.Errorf("sibsim %q stderr = %q; want sibsim: message and a usage hint", args, stderr)
+			}
+		})
+	}
+	if got := entries(t, foreign); !slices.Equal(got, []string{"notes.txt"}) {
+		t.Errorf("foreign --out directory now holds %q", got)
+	}
+}
+
+func TestRunOverwritesPreviousRun(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	for _, seed := range []string{"1", "2"} {
+		if code, _, stderr := cli(t, context.Background(), "run", "--replications", "2", "--weeks", "3", "--seed", seed, "--out", out); code != exitOK {
+			t.Fatalf("sibsim run --seed %s = exit %d\n%s", seed, code, stderr)
+		}
+	}
+	if m, err := results.ReadManifest(out); err != nil || m.Seed != 2 {
+		t.Errorf("manifest after second run = %+v, %v; want seed 2", m, err)
+	}
+}
+
+func TestRunCancelled(t *testing.T) {
+	t.Run("before start", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "out")
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		code, stdout, stderr := cli(t, ctx, "run", "--replications", "3", "--weeks", "3", "--out", out)
+		if code != exitInterrupted || stderr != "sibsim: interrupted\n" || stdout != "" {
+			t.Errorf("cancelled run = exit %d, stdout %q, stderr %q; want 130, nothing, sibsim: interrupted", code, stdout, stderr)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("--out exists after a cancelled run (%v)", err)
+		}
+	})
+	t.Run("during the run", func(t *testing.T) {
+		root := t.TempDir()
+		out := filepath.Join(root, "out")
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		// Progress goes to a "terminal" that cancels on the first write, as
+		// Ctrl-C would after the first replication.
+		var errb bytes.Buffer
+		w := &cancelWriter{w: &errb, cancel: cancel}
+		var stdout bytes.Buffer
+		d := &deps{streams: streams{out: &stdout, err: w, errTTY: true}, loader: defaultLoader(),
+			args: []string{"run", "--replications", "20", "--weeks", "5", "--workers", "1", "--out", out}, version: "test"}
+		code := d.execute(ctx)
+		if code != exitInterrupted || stdout.Len() != 0 || !strings.HasSuffix(errb.String(), "sibsim: interrupted\n") {
+			t.Errorf("interrupted run = exit %d, stdout %q, stderr %q; want 130, nothing, sibsim: interrupted", code, stdout.String(), errb.String())
+		}
+		if got := entries(t, root); len(got) != 0 {
+			t.Errorf("interrupted run left %q", got)
+		}
+	})
+}
+
+type cancelWriter struct {
+	mu     sync.Mutex
+	w      io.Writer
+	cancel func()
+}
+
+func (c *cancelWriter) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.cancel()
+	return c.w.Write(p)
+}
+
+func TestRunProgressOnTerminal(t *testing.T) {
+	var out, errb bytes.Buffer
+	d := &deps{streams: streams{out: &out, err: &errb, errTTY: true}, loader: defaultLoader(),
+		args: []string{"run", "--replications", "2", "--weeks", "2"}, version: "test"}
+	if code := d.execute(context.Background()); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(errb.String(), "replication 2/2") {
+		t.Errorf("stderr = %q; want progress", errb.String())
+	}
+	if strings.Contains(out.String(), "replication 2/2") {
+		t.Errorf("progress went to stdout")
+	}
+}
+
+func TestValidate(t *testing.T) {
+	good := writeFile(t, "good.yaml", goodScenario)
+	bad := writeFile(t, "bad.yaml", badScenario)
+	missing := filepath.Join(t.TempDir(), "missing.yaml")
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantOut    []string
+		wantErr    string
+		wantProbls int
+	}{
+		{"good", []string{good}, exitOK, []string{good + ": ok\n"}, "", 0},
+		{"shipped name", []string{"ways-to-wellness"}, exitOK, []string{"ways-to-wellness: ok\n"}, "", 0},
+		{"bad", []string{bad}, exitInvalid, nil, "sibsim: 1 of 1 scenario files invalid\n", 3},
+		{"good and bad and missing", []string{good, bad, missing}, exitInvalid,
+			[]string{good + ": ok\n", "missing.yaml"}, "sibsim: 2 of 3 scenario files invalid\n", 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := cli(t, context.Background(), append([]string{"validate"}, tt.args...)...)
+			if code != tt.wantCode {
+				t.Errorf("sibsim validate = exit %d; want %d", code, tt.wantCode)
+			}
+			for _, w := range tt.wantOut {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("stdout = %q; want it to contain %q", stdout, w)
+				}
+			}
+			if n := len(problemLine.FindAllString(stdout, -1)); n != tt.wantProbls {
+				t.Errorf("stdout has %d problems; want %d\n%s", n, tt.wantProbls, stdout)
+			}
+			if stderr != tt.wantErr {
+				t.Errorf("stderr = %q; want %q", stderr, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestScenariosList(t *testing.T) {
+	code, stdout, stderr := cli(t, context.Background(), "scenarios", "list")
+	if code != exitOK || stderr != "" {
+		t.Fatalf("sibsim scenarios list = exit %d, stderr %q", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+	names := shippedNames(t)
+	if len(lines) != len(names)+1 || !strings.HasPrefix(lines[0], "NAME ") || !strings.Contains(lines[0], "DESCRIPTION") {
+		t.Fatalf("stdout = %q; want a header and %d rows", stdout, len(names))
+	}
+	for i, name := range names {
+		if f := strings.Fields(lines[i+1]); len(f) < 2 || f[0] != name {
+			t.Errorf("row %d = %q; want %s and its description", i+1, lines[i+1], name)
+		}
+	}
+}
+
+func TestScenariosShow(t *testing.T) {
+	want, err := defaultLoader().Load("ways-to-wellness")
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := writeFile(t, "good.yaml", goodScenario)
+	tests := []struct {
+		name     string
+		ref      string
+		wantCode int
+		check    func(t *testing.T, stdout string)
+	}{
+		{"shipped", "ways-to-wellness", exitOK, func(t *testing.T, stdout string) {
+			if stdout != string(want.YAML) {
+				t.Errorf("stdout is not the resolved YAML")
+			}
+		}},
+		{"file", good, exitOK, func(t *testing.T, stdout string) {
+			if !strings.Contains(stdout, "weeks: 30\n") || strings.Contains(stdout, "extends") {
+				t.Errorf("stdout = %q; want the resolved scenario with weeks 30 and no extends", firstN(stdout, 200))
+			}
+		}},
+		{"unknown", "no-such-scenario", exitInvalid, func(t *testing.T, stdout string) {
+			if stdout != "" {
+				t.Errorf("stdout = %q; want nothing", stdout)
+			}
+		}},
+		{"bad", writeFile(t, "bad.yaml", badScenario), exitInvalid, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := cli(t, context.Background(), "scenarios", "show", tt.ref)
+			if code != tt.wantCode {
+				t.Fatalf("sibsim scenarios show %s = exit %d; want %d\nstderr: %s", tt.ref, code, tt.wantCode, stderr)
+			}
+			if tt.check != nil {
+				tt.check(t, stdout)
+			}
+		})
+	}
+}
+
+func TestVersionCommand(t *testing.T) {
+	code, stdout, _ := cli(t, context.Background(), "version")
+	if code != exitOK || !strings.HasPrefix(stdout, "sibsim v0.0.0-test (go") {
+		t.Errorf("sibsim version = exit %d, %q", code, stdout)
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"help"}, {}, {"run", "--help"}, {"help", "validate"}, {"scenarios"}} {
+		code, stdout, stderr := cli(t, context.Background(), args...)
+		if code != exitOK || stdout == "" || stderr != "" {
+			t.Errorf("sibsim %q = exit %d, stdout %d bytes, stderr %q; want help on stdout", args, code, len(stdout), stderr)
+		}
+	}
+	_, stdout, _ := cli(t, context.Background(), "--help")
+	for _, code := range []string{"130", "usage error", "invalid input"} {
+		if !strings.Contains(stdout, code) {
+			t.Errorf("root help does not document exit code text %q", code)
+		}
+	}
+}
+
+// FuzzArgs checks that no command line panics. The model runs only with a
+// cancelled context, so the fuzzer explores parsing, not simulation.
+func FuzzArgs(f *testing.F) {
+	for _, s := range []string{
+		"run", "run --weeks=", "run --replications=-0", "run --seed=0x10", "run ''", "run --out=",
+		"run /", "run .", "run ..", "run ../../x.yaml", "validate / .", "scenarios show .yaml",
+		"scenarios show /dev/null", "run --workers 99999999999", "help run", "run --seed 1 --seed 2",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		t.Chdir(t.TempDir())
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		args := strings.Fields(s)
+		var out, errb bytes.Buffer
+		d := &deps{streams: streams{out: &out, err: &errb}, loader: defaultLoader(), args: args, version: "test"}
+		code := d.execute(ctx)
+		if !slices.Contains([]int{exitOK, exitRuntime, exitUsage, exitInvalid, exitInterrupted}, code) {
+			t.Errorf("sibsim %q = exit %d; not a documented code", args, code)
+		}
+		if code != exitOK && !strings.HasPrefix(errb.String(), "sibsim: ") {
+			t.Errorf("sibsim %q = exit %d with stderr %q", args, code, errb.String())
+		}
+	})
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sibsim/sibsim/sim/scenario"
+)
+
+func newScenariosCommand(d *deps) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "scenarios",
+		Short: "List and show scenarios",
+		Long: `List the shipped scenarios or show a resolved scenario.
+
+Shipped scenarios are built into the sibsim binary; run them by name, or
+save one with "sibsim scenarios show NAME > my.yaml" and edit it (or write a
+file that extends it: extends: NAME).`,
+		Example: `  sibsim scenarios list
+  sibsim scenarios show ways-to-wellness > my.yaml`,
+		Args: cobra.ArbitraryArgs,
+		// Without a subcommand, show help; an unknown one is a usage error
+		// (cobra checks unknown subcommands only under the root).
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usageErrorf("unknown command %q for %q", args[0], cmd.CommandPath())
+			}
+			return cmd.Help()
+		},
+	}
+	cmd.AddCommand(newScenariosListCommand(d), newScenariosShowCommand(d))
+	return cmd
+}
+
+type scenariosListOptions struct {
+	list func() ([]scenario.Info, error)
+}
+
+func newScenariosListCommand(d *deps) *cobra.Command {
+	opts := &scenariosListOptions{}
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List the shipped scenarios",
+		Long: `List the shipped scenarios, sorted by name, with their descriptions.
+Any of the names can be given to "sibsim run" and "sibsim scenarios show".`,
+		Example: `  sibsim scenarios list`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.list = d.loader.List
+			return classify(cmd.Context(), runScenariosList(cmd.Context(), opts, d.streams))
+		},
+	}
+}
+
+func runScenariosList(_ context.Context, opts *scenariosListOptions, s streams) error {
+	infos, err := opts.list()
+	if err != nil {
+		return fmt.Errorf("list shipped scenarios: %w", err)
+	}
+	tw := tabwriter.NewWriter(s.out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tDESCRIPTION")
+	for _, info := range infos {
+		fmt.Fprintf(tw, "%s\t%s\n", info.Name, strings.Join(strings.Fields(info.Description), " "))
+	}
+	return tw.Flush()
+}
+
+type scenariosShowOptions struct {
+	ref          string
+	loadScenario func(ref string) (*scenario.Resolved, error)
+}
+
+func newScenariosShowCommand(d *deps) *cobra.Command {
+	opts := &scenariosShowOptions{}
+	return &cobra.Command{
+		Use:   "show NAME|FILE",
+		Short: "Print a resolved scenario as YAML",
+		Long: `Print a scenario as YAML after resolving its extends chain and checking
+it: every parameter with its value, defaults included. The output is a
+valid scenario file that reproduces the scenario (its SHA-256 is the hash
+recorded in run manifests).`,
+		Example: `  sibsim scenarios show ways-to-wellness
+  sibsim scenarios show my-variant.yaml > resolved.yaml`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.ref = args[0]
+			opts.loadScenario = d.loadScenario
+			return classify(cmd.Context(), runScenariosShow(cmd.Context(), opts, d.streams))
+		},
+	}
+}
+
+func runScenariosShow(_ context.Context, opts *scenariosShowOptions, s streams) error {
+	r, err := opts.loadScenario(opts.ref)
+	if err != nil {
+		return err
+	}
+	_, err = s.out.Write(r.YAML)
+	return err
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"math"
+	"runtime/debug"
+	"slices"
+	"testing"
+)
+
+func TestRecordedCommand(t *testing.T) {
+	tests := []struct {
+		args, want []string
+	}{
+		{nil, []string{"sibsim"}},
+		{[]string{"run", "--workers", "4", "x.yaml"}, []string{"sibsim", "run", "x.yaml"}},
+		{[]string{"run", "--workers=4", "--seed", "3"}, []string{"sibsim", "run", "--seed", "3"}},
+		{[]string{"run", "--", "--workers"}, []string{"sibsim", "run", "--", "--workers"}},
+		{[]string{"run", "--workers"}, []string{"sibsim", "run"}},
+	}
+	for _, tt := range tests {
+		if got := recordedCommand(tt.args); !slices.Equal(got, tt.want) {
+			t.Errorf("recordedCommand(%q) = %q; want %q", tt.args, got, tt.want)
+		}
+	}
+}
+
+func TestVersionFrom(t *testing.T) {
+	tests := []struct {
+		name string
+		info debug.BuildInfo
+		want string
+	}{
+		{"released", debug.BuildInfo{Main: debug.Module{Version: "v1.2.3"}}, "v1.2.3"},
+		{"devel without vcs", debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "devel"},
+		{"empty", debug.BuildInfo{}, "devel"},
+		{"devel with vcs", debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.modified", Value: "false"}}}, "devel-0123456789ab"},
+		{"dirty", debug.BuildInfo{Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "abc"}, {Key: "vcs.modified", Value: "true"}}}, "devel-abc-dirty"},
+	}
+	for _, tt := range tests {
+		if got := versionFrom(&tt.info); got != tt.want {
+			t.Errorf("versionFrom(%s) = %q; want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestHumanFloat(t *testing.T) {
+	tests := []struct {
+		in   float64
+		want string
+	}{
+		{0, "0"},
+		{math.NaN(), "NA"},
+		{math.Inf(-1), "-Inf"},
+		{1, "1.000"},
+		{0.1234567, "0.1235"},
+		{-0.00001234, "-1.234e-05"},
+		{12.3456, "12.35"},
+		{1234.56, "1235"},
+		{123456789.4, "123456789"},
+		{2.5e13, "2.5e+13"},
+		{-0.00004, "-4e-05"},
+		{-0.0001, "-0.0001000"},
+	}
+	for _, tt := range tests {
+		if got := humanFloat(tt.in); got != tt.want {
+			t.Errorf("humanFloat(%v) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sibsim/sibsim/sim/scenario"
+)
+
+type validateOptions struct {
+	files        []string
+	loadScenario func(ref string) (*scenario.Resolved, error)
+}
+
+func newValidateCommand(d *deps) *cobra.Command {
+	opts := &validateOptions{}
+	return &cobra.Command{
+		Use:   "validate FILE...",
+		Short: "Check scenario files and report every problem",
+		Long: `Load each scenario file as "sibsim run" would: resolve its extends chain,
+decode it strictly (unknown or misspelt fields are errors) and check every
+value. Prints "FILE: ok" for a valid file and every problem of an invalid
+one, each as file:line:column: field: message, on stdout.
+
+Exits with code 3 if any file is invalid or missing, 0 if all are valid. A
+shipped scenario name is accepted in place of a file.`,
+		Example: `  sibsim validate my-scenario.yaml
+  sibsim validate scenarios/*.yaml`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.files = args
+			opts.loadScenario = d.loadScenario
+			return classify(cmd.Context(), runValidate(cmd.Context(), opts, d.streams))
+		},
+	}
+}
+
+func runValidate(ctx context.Context, opts *validateOptions, s streams) error {
+	invalid := 0
+	for _, f := range opts.files {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		_, err := opts.loadScenario(f)
+		var ee *exitError
+		switch {
+		case err == nil:
+			fmt.Fprintf(s.out, "%s: ok\n", f)
+		case errors.As(err, &ee) && ee.code == exitInvalid:
+			invalid++
+			if len(ee.detail) == 0 {
+				fmt.Fprintln(s.out, ee.Error())
+			}
+			for _, line := range ee.detail {
+				fmt.Fprintln(s.out, line)
+			}
+		default:
+			return err
+		}
+	}
+	if invalid > 0 {
+		return &exitError{code: exitInvalid, err: fmt.Errorf("%d of %d scenario files invalid", invalid, len(opts.files))}
+	}
+	return nil
+}

@@ -1,0 +1,70 @@
+package results
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+)
+
+// ReadManifest reads manifest.json from a results directory.
+func ReadManifest(dir string) (*Manifest, error) {
+	data, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestFile), err)
+	}
+	if m.Format != ManifestFormat {
+		return nil, fmt.Errorf("%s: format %d; this version reads format %d", filepath.Join(dir, ManifestFile), m.Format, ManifestFormat)
+	}
+	return &m, nil
+}
+
+// ReadSummary reads summary.csv from a results directory. The rows' Unit is
+// left empty: units are in the manifest's Metrics.
+func ReadSummary(dir string) ([]Row, error) {
+	name := filepath.Join(dir, SummaryFile)
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = len(summaryHeader)
+	r.ReuseRecord = true
+	header, err := r.Read()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if !slices.Equal(header, summaryHeader) {
+		return nil, fmt.Errorf("%s: header %q; want %q", name, header, summaryHeader)
+	}
+	var rows []Row
+	for line := 2; ; line++ {
+		rec, err := r.Read()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return rows, nil
+			}
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		row := Row{Metric: rec[0]}
+		for i, p := range []*float64{&row.Mean, &row.SD, &row.Lo95, &row.Hi95} {
+			if *p, err = ParseFloat(rec[i+1]); err != nil {
+				return nil, fmt.Errorf("%s:%d: %s: %w", name, line, summaryHeader[i+1], err)
+			}
+		}
+		if row.N, err = strconv.Atoi(rec[5]); err != nil || row.N < 0 {
+			return nil, fmt.Errorf("%s:%d: n: invalid count %q", name, line, rec[5])
+		}
+		rows = append(rows, row)
+	}
+}
