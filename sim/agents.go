@@ -110,12 +110,15 @@ type client struct {
 	tier        uint8
 	needs       uint8 // unmet needs (bits)
 	conditions  uint8 // number of long-term conditions
+	age         uint8 // years, at referral
 	depression  bool
 	transport   bool  // transport or mobility barrier
 	digital     bool  // phone / digital access
 	linkSvc     int8  // service currently linked to, svcNone if none
 	lifestyle   uint8 // lifestyle services ever linked (bits by service)
 	nAssess     uint8
+	cx          uint8             // complexity score: unmet needs + 1 for depression or anxiety
+	tot         float32           // true Star total (sum of star), kept in step with star
 	star        [numAreas]float32 // true wellbeing per area
 	pen         [numAreas]float32 // attainable-score penalty from unmet needs
 	star0       float32           // true total at engagement
@@ -129,20 +132,20 @@ type client struct {
 	choiceHours float32           // choice hours received last week
 }
 
-func (c *client) complexity() int {
-	n := popcount(c.needs)
-	if c.depression {
-		n++
-	}
-	return n
-}
+// complexity is the client's current complexity score (cached in cx,
+// which setPenalties keeps in step with needs).
+func (c *client) complexity() int { return int(c.cx) }
 
-func (c *client) total() float32 {
+// total is the true Star total (cached in tot).
+func (c *client) total() float32 { return c.tot }
+
+// sumStar recomputes the cached total from the areas.
+func (c *client) sumStar() {
 	var s float32
 	for _, v := range c.star {
 		s += v
 	}
-	return s
+	c.tot = s
 }
 
 func popcount(b uint8) int {
@@ -241,4 +244,9 @@ type provider struct {
 	// enacted care share, smoothed over the last year, for culture drift
 	enacted float64
 	target  float64
+	// Cross-cover allocation: the provider's posts, a round-robin cursor,
+	// and whether it has no room left this week.
+	postIdx []int32
+	cursor  int
+	full    bool
 }

@@ -37,10 +37,15 @@ type Model struct {
 	investorFlows []float64
 
 	// Scratch and derived.
-	remote       bool
-	capFactor    float64
-	gpFactor     float64
-	poolInflow   float64 // per week, share of pool0
+	remote     bool
+	capFactor  float64
+	gpFactor   float64
+	poolInflow float64      // per week, share of pool0
+	ageRate    [256]float64 // secondary-care rate multiplier by age
+	cnt        struct {     // end-of-week client counts, kept by respond and workforce
+		waiting, active, engaged int
+		star                     float64
+	}
 	rs           struct{ init, referrals, clients, engagement, linking, wellbeing, health, workforce *stream }
 	recordWeekly bool
 	weekly       [][]float64
@@ -70,6 +75,16 @@ func New(sc *scenario.Scenario, seed uint64, rep int) (*Model, error) {
 	m.initPlaces()
 	m.initWorkers()
 	m.poolInflow = sc.Population.EligibleInflowPerYear / 52
+	for age := range m.ageRate {
+		m.ageRate[age] = math.Pow(sc.Health.RateGrowthPerDecade, (float64(age)-57)/10)
+	}
+	// The active slice grows to about the posts' caseload capacity; reserve
+	// it once rather than regrowing through the first year.
+	posts := 0
+	for _, p := range sc.Providers {
+		posts += p.LinkWorkers
+	}
+	m.clients = make([]client, 0, posts*sc.Allocation.CaseloadMax)
 	m.acc.init(m)
 	return m, nil
 }
@@ -226,6 +241,7 @@ func (m *Model) initWorkers() {
 				w.adminShare += sc.Practice.NoITAdminExtraShare * float64(np-its) / float64(np)
 			}
 			m.hire(&w, 0)
+			m.providers[pi].postIdx = append(m.providers[pi].postIdx, int32(len(m.workers)))
 			m.workers = append(m.workers, w)
 		}
 	}

@@ -275,6 +275,9 @@ func (m *Model) workforce() {
 			c.changed = int32(m.week) // waited on the vacant post; new worker
 		case !w.inPost && w.leftWeek == m.week:
 			if c.state == stEngaged && m.rs.engagement.bernoulli(math.Min(1, loss*float64(c.complexity()))) {
+				m.cnt.active--
+				m.cnt.engaged--
+				m.cnt.star -= float64(c.tot)
 				m.leave(c, stDisengaged)
 				m.row[wcLostContinuity]++
 				lost = true
@@ -297,10 +300,10 @@ func (m *Model) workforce() {
 // clients, or -1.
 func (m *Model) leastLoaded(p int) int32 {
 	best := int32(-1)
-	for j := range m.workers {
+	for _, j := range m.providers[p].postIdx {
 		o := &m.workers[j]
-		if o.inPost && int(o.provider) == p && (best < 0 || o.caseload < m.workers[best].caseload) {
-			best = int32(j)
+		if o.inPost && (best < 0 || o.caseload < m.workers[best].caseload) {
+			best = j
 		}
 	}
 	return best

@@ -167,22 +167,7 @@ func (m *Model) observe() {
 	}
 	row[wcCandidatesPending] = float64(pending)
 	row[wcPoolRemaining] = pool
-	var waiting, active, engaged int
-	var star float64
-	for i := range m.clients {
-		c := &m.clients[i]
-		switch c.state {
-		case stWaiting:
-			waiting++
-			active++
-		case stReferred:
-			active++
-		case stEngaged:
-			active++
-			engaged++
-			star += float64(c.total())
-		}
-	}
+	waiting, active, engaged, star := m.cnt.waiting, m.cnt.active, m.cnt.engaged, m.cnt.star
 	row[wcWaitingList] = float64(waiting)
 	row[wcActiveClients] = float64(active)
 	row[wcEngagedClients] = float64(engaged)

@@ -108,8 +108,11 @@ func (m *Model) newClient(pi int) {
 		c.conditions = 1 // eligibility requires a listed condition
 	}
 	c.depression = r.bernoulli(sc.Clients.DepressionAnxietyShare)
+	pop := &sc.Population
+	c.age = uint8(pop.AgeMin + int(r.float()*float64(pop.AgeMax-pop.AgeMin+1)))
 	c.transport = r.bernoulli(sc.Clients.TransportBarrierShare)
 	c.digital = r.bernoulli(sc.Clients.DigitalAccessShare)
+	m.setPenalties(&c) // sets the complexity score
 	switch x := c.complexity(); {
 	case x >= sc.Clients.ComplexThreshold:
 		c.tier = tierComplex
@@ -121,16 +124,17 @@ func (m *Model) newClient(pi int) {
 	// Self-management at referral varies around the baseline.
 	c.sm0 = float32(clamp(r.normal(sc.Wellbeing.BaselineSelfManagement, 0.1), 0, 1))
 	c.sm = c.sm0
-	m.setPenalties(&c)
 	w := &sc.Wellbeing
 	for a := 0; a < numAreas; a++ {
 		c.star[a] = float32(clamp(m.attainable(&c, a, 0)+r.normal(0, w.BaselineNoiseSD), 1, 10))
 	}
+	c.sumStar()
 	h := &sc.Health
 	rate := h.BaseEventsPerYear + h.ExtraEventsPerCondition*float64(c.conditions-1)
 	if c.depression {
 		rate *= h.DepressionRateMultiplier
 	}
+	rate *= m.ageRate[c.age]
 	c.baseRate = float32(rate / 52)
 	// Cohort records exist from referral; clients count in them once engaged.
 	for int(c.cohort) >= len(m.sysEv.Cohorts) {
@@ -144,10 +148,16 @@ func (m *Model) newClient(pi int) {
 }
 
 // allocate assigns waiting clients, in referral order, to a link worker
-// serving their practice with room (fewest clients first), else to any
-// in-post worker of the practice's provider with room; otherwise they wait.
+// serving their practice with room (fewest clients first), else to the next
+// in-post worker of the practice's provider with room, taking the
+// provider's posts in turn (a cursor that persists across weeks); otherwise
+// they wait. Once a provider has no room this week, its clients wait
+// without another search.
 func (m *Model) allocate() {
 	max := m.sc.Allocation.CaseloadMax
+	for i := range m.providers {
+		m.providers[i].full = false
+	}
 	for i := range m.clients {
 		c := &m.clients[i]
 		if c.state != stWaiting {
@@ -162,12 +172,7 @@ func (m *Model) allocate() {
 			}
 		}
 		if best < 0 {
-			for wi := range m.workers {
-				w := &m.workers[wi]
-				if int(w.provider) == p.provider && w.inPost && w.caseload < max && (best < 0 || w.caseload < m.workers[best].caseload) {
-					best = wi
-				}
-			}
+			best = m.crossCover(p.provider, max)
 		}
 		if best < 0 {
 			continue
@@ -176,4 +181,24 @@ func (m *Model) allocate() {
 		c.state = stReferred
 		m.workers[best].caseload++
 	}
+}
+
+// crossCover returns the next in-post worker of provider pi with room after
+// the provider's cursor, or -1 (and marks the provider full for the week).
+func (m *Model) crossCover(pi, max int) int {
+	pr := &m.providers[pi]
+	if pr.full || len(pr.postIdx) == 0 {
+		return -1
+	}
+	n := len(pr.postIdx)
+	for k := 0; k < n; k++ {
+		j := (pr.cursor + k) % n
+		w := &m.workers[pr.postIdx[j]]
+		if w.inPost && w.caseload < max {
+			pr.cursor = (j + 1) % n
+			return int(pr.postIdx[j])
+		}
+	}
+	pr.full = true
+	return -1
 }

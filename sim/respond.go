@@ -27,6 +27,10 @@ func (m *Model) linkService(c *client) int {
 func (m *Model) setPenalties(c *client) {
 	pen := float32(m.sc.Wellbeing.NeedPenalty)
 	c.pen = [numAreas]float32{}
+	c.cx = uint8(popcount(c.needs))
+	if c.depression {
+		c.cx++
+	}
 	for k := 0; k < numNeeds; k++ {
 		if c.needs&(1<<k) == 0 {
 			continue
@@ -51,6 +55,38 @@ func (m *Model) attainable(c *client, a int, lift float64) float64 {
 	return clamp(x, 1, 10)
 }
 
+// adjustStar moves every Star area a share adjust_per_week of the way to its
+// attainable score this week (see attainable), and updates the cached total.
+func (m *Model) adjustStar(c *client, lift float64) {
+	wb := &m.sc.Wellbeing
+	adj := float32(wb.AdjustPerWeek)
+	healthy := float32(wb.HealthyLevel)
+	cond := float32(wb.ConditionPenalty * float64(c.conditions) * (1 - float64(c.sm)))
+	l := float32(lift)
+	// Unrolled: the condition penalty falls on lifestyle and managing
+	// symptoms, the support lift on looking after yourself and feeling positive.
+	var t [numAreas]float32
+	for a := range t {
+		t[a] = healthy - c.pen[a]
+	}
+	t[areaLifestyle] -= cond
+	t[areaManagingSymptoms] -= cond
+	t[areaLookingAfterYourself] += l
+	t[areaFeelingPositive] += l
+	var tot float32
+	for a := range t {
+		x := t[a]
+		if x < 1 {
+			x = 1
+		} else if x > 10 {
+			x = 10
+		}
+		c.star[a] += adj * (x - c.star[a])
+		tot += c.star[a]
+	}
+	c.tot = tot
+}
+
 // respond runs the client side of the week for every active client, in ID
 // order: readings, support received, linking, need resolution,
 // self-management, wellbeing, secondary care, and leaving. Clients who leave
@@ -59,7 +95,8 @@ func (m *Model) respond() {
 	sc := m.sc
 	eng, rl, rw, rh := m.rs.engagement, m.rs.linking, m.rs.wellbeing, m.rs.health
 	// Releasing places that expire this week before anyone is linked.
-	keep := m.clients[:0]
+	m.cnt.waiting, m.cnt.active, m.cnt.engaged, m.cnt.star = 0, 0, 0, 0
+	n := 0 // clients kept so far; client i moves to n when others have left
 	for i := range m.clients {
 		c := &m.clients[i]
 		if c.linkSvc != svcNone && m.week >= int(c.linkUntil) {
@@ -89,9 +126,20 @@ func (m *Model) respond() {
 				continue
 			}
 		}
-		keep = append(keep, *c)
+		m.cnt.active++
+		switch c.state {
+		case stWaiting:
+			m.cnt.waiting++
+		case stEngaged:
+			m.cnt.engaged++
+			m.cnt.star += float64(c.tot)
+		}
+		if n != i {
+			m.clients[n] = *c
+		}
+		n++
 	}
-	m.truncate(len(keep))
+	m.truncate(n)
 }
 
 // truncate shortens the active slice to n, zeroing the tail so that clients
@@ -200,7 +248,7 @@ func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool 
 	if s := m.linkService(c); s != svcNone && inPost {
 		pAcc := 0.0
 		if !m.remote {
-			pAcc = math.Min(1, acc/sc.Linking.HoursPerAccompany)
+			pAcc = min(1, acc/sc.Linking.HoursPerAccompany)
 		}
 		u := rl.float()
 		attempt := false
@@ -233,9 +281,9 @@ func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool 
 			haz[k] = h
 			total += h
 		}
-		u := rw.float()
-		if u < 1-math.Exp(-total) {
-			x := u / (1 - math.Exp(-total)) * total
+		// At most one need resolves in a week, with probability min(1, sum of
+		// hazards), chosen in proportion to its hazard.
+		if x := rw.float(); x < total {
 			for k := 0; k < numNeeds; k++ {
 				if haz[k] == 0 {
 					continue
@@ -256,12 +304,9 @@ func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool 
 	if c.linkSvc == svcExercise || c.linkSvc == svcHealthyEating {
 		dsm += wb.SelfManagementLinkedPerWeek
 	}
-	c.sm = float32(math.Min(1, float64(c.sm)+dsm))
-	lift := math.Min(2, wb.SupportLiftPerCareHour*(acc+informal)+wb.SupportLiftPerCoachingHour*coach/(1+cx))
-	adj := float32(wb.AdjustPerWeek)
-	for a := 0; a < numAreas; a++ {
-		c.star[a] += adj * (float32(m.attainable(c, a, lift)) - c.star[a])
-	}
+	c.sm = float32(min(1, float64(c.sm)+dsm))
+	lift := min(2, wb.SupportLiftPerCareHour*(acc+informal)+wb.SupportLiftPerCoachingHour*coach/(1+cx))
+	m.adjustStar(c, lift)
 
 	// Secondary care: one draw gives actual and counterfactual events.
 	if m.week-int(c.referred) < sc.Health.TrackWeeks {
@@ -272,7 +317,7 @@ func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool 
 	r := &sc.Response
 	fit := 1.0
 	if need > 0 {
-		fit = math.Min(1, (acc+informal)/need)
+		fit = min(1, (acc+informal)/need)
 	}
 	h := r.DisengageBasePerWeek * (1 + r.MisfitHazardPerComplexity*cx*(1-fit))
 	if c.careHours+c.choiceHours == 0 {
@@ -299,7 +344,7 @@ func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool 
 	} else if c.needs == 0 && weeksIn >= r.GoalsMetMinWeeks {
 		dis = r.DischargeWhenMetPerWeek
 	}
-	h = math.Min(h, 1)
+	h = min(h, 1)
 	u := eng.float()
 	switch {
 	case u < h:
@@ -368,9 +413,16 @@ func (m *Model) secondaryCare(c *client, rh *stream) {
 	h := &m.sc.Health
 	cf := float64(c.baseRate)
 	act := cf * (1 - h.SelfManagementEffect*float64(c.sm-c.sm0)) * (1 - h.WellbeingEffectPerPoint*float64(c.total()-c.star0))
-	act = clamp(act, 0, 1)
+	if act < 0 {
+		act = 0
+	} else if act > 1 {
+		act = 1
+	}
 	u := rh.float()
-	top := math.Max(act, cf)
+	top := cf
+	if act > top {
+		top = act
+	}
 	if u >= top {
 		return
 	}

@@ -173,7 +173,7 @@ type Practice struct {
 	AdminShare float64 `yaml:"admin_share" check:"prob"`
 	// NoITAdminExtraShare is the extra admin share without practice IT access.
 	NoITAdminExtraShare float64 `yaml:"no_it_admin_extra_share" check:"prob"`
-	// TravelHoursPerVisit is travel time per face-to-face accompanied or home visit hour.
+	// TravelHoursPerVisitHour is travel time per hour of face-to-face accompanied support or home visit.
 	TravelHoursPerVisitHour float64 `yaml:"travel_hours_per_visit_hour" check:"min=0,max=2"`
 	// Hours per task.
 	InitialAssessmentHours  float64 `yaml:"initial_assessment_hours" check:"min=0.1,max=10"`
@@ -219,7 +219,7 @@ type Response struct {
 	// after engagement, before rapport is built.
 	EarlyHazardMultiplier float64 `yaml:"early_hazard_multiplier" check:"min=1,max=50"`
 	EarlyWeeks            int     `yaml:"early_weeks" check:"min=0,max=104"`
-	// MisfitHazardMultiplier raises the hazard per complexity point by
+	// MisfitHazardPerComplexity raises the hazard per complexity point by
 	// (1 - fit), where fit is care hours received over care hours needed.
 	MisfitHazardPerComplexity float64 `yaml:"misfit_hazard_per_complexity" check:"min=0,max=50"`
 	// NoContactHazardMultiplier multiplies the hazard in a week without contact.
@@ -227,7 +227,7 @@ type Response struct {
 	// PhoneOnlyHazardPerComplexity adds to the hazard multiplier per
 	// complexity point when all contact is by phone.
 	PhoneOnlyHazardPerComplexity float64 `yaml:"phone_only_hazard_per_complexity" check:"min=0,max=10"`
-	// ContinuityBreakLossProb is the chance a client is lost outright when
+	// ContinuityBreakLossPerComplexity is the chance a client is lost outright when
 	// their link worker changes, per complexity point (capped at 1).
 	ContinuityBreakLossPerComplexity float64 `yaml:"continuity_break_loss_per_complexity" check:"prob"`
 	// ContinuityBreakHazardMultiplier and ContinuityBreakWeeks: raised hazard after a change.
@@ -292,7 +292,7 @@ type Wellbeing struct {
 	// self-management (0..1) of long-term conditions per week.
 	SelfManagementPerCoachingHour float64 `yaml:"self_management_per_coaching_hour" check:"prob"`
 	SelfManagementLinkedPerWeek   float64 `yaml:"self_management_linked_per_week" check:"prob"`
-	// SelfManagementDecayPerWeek pulls self-management back to baseline after discharge effect ends.
+	// BaselineSelfManagement is the mean self-management at referral (person-level SD 0.1).
 	BaselineSelfManagement float64 `yaml:"baseline_self_management" check:"prob"`
 }
 
@@ -316,6 +316,9 @@ type Health struct {
 	BaseEventsPerYear        float64 `yaml:"base_events_per_year" check:"min=0,max=52"`
 	ExtraEventsPerCondition  float64 `yaml:"extra_events_per_condition" check:"min=0,max=52"`
 	DepressionRateMultiplier float64 `yaml:"depression_rate_multiplier" check:"min=0,max=10"`
+	// RateGrowthPerDecade multiplies the event rate per decade of age above 57
+	// (the middle of the Ways to Wellness age band); below it, divides.
+	RateGrowthPerDecade float64 `yaml:"rate_growth_per_decade" check:"min=0.5,max=3"`
 	// SelfManagementEffect: relative rate reduction at full self-management.
 	SelfManagementEffect float64 `yaml:"self_management_effect" check:"prob"`
 	// WellbeingEffectPerPoint: relative rate change per Star point above baseline.
@@ -401,7 +404,7 @@ type Shock struct {
 	StartWeek int    `yaml:"start_week" check:"min=0"`
 	EndWeek   int    `yaml:"end_week" check:"min=0"`
 	// RemoteOnly stops face-to-face contact and accompanied support.
-	RemoteOnly bool `yaml:"remote_only"`
+	RemoteOnly bool `yaml:"remote_only,omitempty"`
 	// ServiceCapacityFactor multiplies community-service places.
 	ServiceCapacityFactor float64 `yaml:"service_capacity_factor" check:"min=0,max=10"`
 	// GPReferralFactor multiplies GP referrals.

@@ -1,0 +1,51 @@
+package sim
+
+import (
+	"context"
+	"testing"
+)
+
+// benchRun runs whole replications of a shipped scenario and reports the
+// time per active client-week, the hot-path figure PRs quote.
+func benchRun(b *testing.B, name string, weeks int) {
+	sc := loadShipped(b, name)
+	if weeks == 0 {
+		weeks = sc.Weeks
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	var clientWeeks float64
+	for i := 0; i < b.N; i++ {
+		m, err := New(sc, 1, i)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m.weeks = weeks
+		m.recordWeekly = true
+		for w := 0; w < weeks; w++ {
+			m.Step()
+			clientWeeks += float64(len(m.clients))
+		}
+		_ = m.Result()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/clientWeeks, "ns/client-week")
+	b.ReportMetric(clientWeeks/float64(b.N)/float64(weeks), "active-clients")
+}
+
+// BenchmarkDefaultRun is one replication of the default scenario over its
+// full horizon (7 years). Target: 25 ms or less on 2 cores.
+func BenchmarkDefaultRun(b *testing.B) { benchRun(b, "ways-to-wellness", 0) }
+
+// BenchmarkRunBatch is ten replications of the default through RunBatch.
+func BenchmarkRunBatch(b *testing.B) {
+	sc := loadShipped(b, "ways-to-wellness")
+	for i := 0; i < b.N; i++ {
+		if _, err := RunBatch(context.Background(), sc, Options{Replications: 10, Seed: uint64(i)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkNationalYear is one year (52 weeks) of england-national, from an
+// empty start, reporting ns per active client-week at national scale.
+func BenchmarkNationalYear(b *testing.B) { benchRun(b, "england-national", 52) }

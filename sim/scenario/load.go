@@ -1,0 +1,284 @@
+package scenario
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"reflect"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// DefaultName is the shipped scenario used when none is named.
+const DefaultName = "ways-to-wellness"
+
+// Default loads the default shipped scenario from shipped (normally
+// scenarios.FS).
+func Default(shipped fs.FS) (*Scenario, error) {
+	r, err := Loader{Shipped: shipped}.Load(DefaultName)
+	if err != nil {
+		return nil, err
+	}
+	return r.Scenario, nil
+}
+
+// Loader resolves scenario references. A reference is either a file path
+// (it contains a path separator or ends in .yaml or .yml) read from Files, or
+// the name of a shipped scenario read as NAME.yaml from Shipped.
+//
+// A file may name the scenario it overrides in its top-level extends field:
+// a file path, relative to the extending file's directory, or a shipped
+// name (inside a shipped scenario always a shipped name). The chain is
+// merged node by node: mapping keys override the parent's recursively;
+// lists and scalars replace the parent's wholesale.
+type Loader struct {
+	// Shipped holds the shipped scenarios as NAME.yaml at its root.
+	Shipped fs.FS
+	// Files is where file references are read (fs.FS paths, slash-separated,
+	// unrooted). Nil means file references are refused. OSFiles gives the
+	// operating system's files, with paths as users type them.
+	Files fs.FS
+}
+
+// Resolved is a loaded, merged and validated scenario.
+type Resolved struct {
+	Scenario *Scenario
+	// Chain lists the files read, the requested one first, then what it
+	// extends. Shipped scenarios appear as scenarios/NAME.yaml.
+	Chain []string
+	// YAML is the resolved scenario in canonical form (every field, no
+	// extends): loading it gives the same Scenario and the same YAML.
+	YAML []byte
+	// Hash is the hex SHA-256 of YAML.
+	Hash string
+}
+
+// source is one file in an extends chain.
+type source struct {
+	name    string // as shown to users
+	key     string // identity, for cycles
+	shipped bool
+	path    string // in Shipped or Files
+}
+
+func shippedSource(name string) source {
+	return source{
+		name:    "scenarios/" + name + ".yaml",
+		key:     "shipped:" + name,
+		shipped: true,
+		path:    name + ".yaml",
+	}
+}
+
+func (l Loader) fsys(s source) fs.FS {
+	if s.shipped {
+		return l.Shipped
+	}
+	return l.Files
+}
+
+// shippedNames lists the shipped scenarios, sorted.
+func (l Loader) shippedNames() []string {
+	if l.Shipped == nil {
+		return nil
+	}
+	files, _ := fs.Glob(l.Shipped, "*.yaml")
+	names := make([]string, 0, len(files))
+	for _, f := range files {
+		names = append(names, strings.TrimSuffix(f, ".yaml"))
+	}
+	slices.Sort(names)
+	return names
+}
+
+func (l Loader) unknownShipped(name string) string {
+	list := strings.Join(l.shippedNames(), ", ")
+	if list == "" {
+		list = "none"
+	}
+	return fmt.Sprintf("no shipped scenario %q (shipped: %s)", name, list)
+}
+
+// Load resolves ref, merges its extends chain, decodes strictly and
+// validates. On failure the error is an *Error listing every problem, or an
+// error wrapping fs.ErrNotExist for a missing top-level reference.
+func (l Loader) Load(ref string) (*Resolved, error) {
+	var top source
+	if isFileRef(ref) {
+		if l.Files == nil {
+			return nil, fmt.Errorf("scenario file %s: loader has no file system for file references: %w", ref, fs.ErrNotExist)
+		}
+		p, err := fsPath(l.Files, ref)
+		if err != nil {
+			return nil, fmt.Errorf("scenario file %s: %s: %w", ref, err, fs.ErrNotExist)
+		}
+		top = source{name: ref, key: "file:" + p, path: p}
+	} else {
+		top = shippedSource(ref)
+	}
+	data, err := readFile(l.fsys(top), top.path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			if top.shipped {
+				return nil, fmt.Errorf("%s: %w", l.unknownShipped(ref), fs.ErrNotExist)
+			}
+			return nil, fmt.Errorf("scenario file %s: %w", ref, fs.ErrNotExist)
+		}
+		return nil, newError([]Problem{{File: top.name, Msg: "cannot read: " + readErrMsg(err)}})
+	}
+
+	t := newTree()
+	roots, chain, ok := l.readChain(t, top, data)
+	if !ok {
+		return nil, t.err()
+	}
+	merged := roots[len(roots)-1]
+	for i := len(roots) - 2; i >= 0; i-- {
+		merged = t.merge(merged, roots[i])
+	}
+	s, err := decodeAndValidate(t, merged)
+	if err != nil {
+		return nil, err
+	}
+	y, err := marshal(s)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(y)
+	return &Resolved{Scenario: s, Chain: chain, YAML: y, Hash: hex.EncodeToString(sum[:])}, nil
+}
+
+// readChain parses top (whose contents are data) and every file it
+// extends. It returns their top-level mappings without extends, requested
+// file first, and the names of the files read. Problems go to t; ok is
+// false if they leave the chain incomplete.
+func (l Loader) readChain(t *tree, top source, data []byte) (roots []*yaml.Node, chain []string, ok bool) {
+	cur := top
+	var seen []source
+	for {
+		seen = append(seen, cur)
+		chain = append(chain, cur.name)
+		root := t.parse(cur.name, data)
+		if root == nil {
+			return nil, chain, false
+		}
+		_, ext := lookup(root, "extends")
+		roots = append(roots, t.without(root, "extends"))
+		if ext == nil {
+			return roots, chain, true
+		}
+		next := l.extendsTarget(t, cur, ext)
+		if next == nil {
+			return roots, chain, isNull(ext)
+		}
+		if i := slices.IndexFunc(seen, func(s source) bool { return s.key == next.key }); i >= 0 {
+			names := make([]string, 0, len(seen)-i+1)
+			for _, s := range seen[i:] {
+				names = append(names, s.name)
+			}
+			names = append(names, next.name)
+			t.problem(cur.name, ext, "extends", "extends cycle: %s", strings.Join(names, " -> "))
+			return nil, chain, false
+		}
+		if len(seen) >= maxExtendsDepth {
+			t.problem(cur.name, ext, "extends", "extends chain is longer than %d files", maxExtendsDepth)
+			return nil, chain, false
+		}
+		d, err := readFile(l.fsys(*next), next.path)
+		if err != nil {
+			switch {
+			case errors.Is(err, fs.ErrNotExist) && next.shipped:
+				t.problem(cur.name, ext, "extends", "%s", l.unknownShipped(strings.TrimSuffix(next.path, ".yaml")))
+			case errors.Is(err, fs.ErrNotExist):
+				t.problem(cur.name, ext, "extends", "file %s does not exist", next.name)
+			default:
+				t.problem(cur.name, ext, "extends", "cannot read %s: %s", next.name, readErrMsg(err))
+			}
+			return nil, chain, false
+		}
+		cur, data = *next, d
+	}
+}
+
+// extendsTarget resolves the extends value ext of file cur. It returns nil
+// for no extends (null) and after recording a problem.
+func (l Loader) extendsTarget(t *tree, cur source, ext *yaml.Node) *source {
+	if isNull(ext) {
+		return nil
+	}
+	if ext.Kind != yaml.ScalarNode || ext.ShortTag() != strTag {
+		t.problem(cur.name, ext, "extends", "must be a file path or a shipped scenario name (got %s)", describe(ext))
+		return nil
+	}
+	ref := ext.Value
+	switch {
+	case strings.TrimSpace(ref) == "":
+		t.problem(cur.name, ext, "extends", "must not be empty")
+		return nil
+	case cur.shipped:
+		name := strings.TrimSuffix(strings.TrimSuffix(ref, ".yaml"), ".yml")
+		if strings.ContainsAny(name, `/\`) || !fs.ValidPath(name+".yaml") {
+			t.problem(cur.name, ext, "extends", "a shipped scenario can only extend another shipped scenario, by name (got %q)", ref)
+			return nil
+		}
+		s := shippedSource(name)
+		return &s
+	case isFileRef(ref):
+		name := joinRef(cur.name, ref)
+		p, err := fsPath(l.Files, name)
+		if err != nil {
+			t.problem(cur.name, ext, "extends", "cannot read %s: %s", name, err)
+			return nil
+		}
+		return &source{name: name, key: "file:" + p, path: p}
+	default:
+		if !fs.ValidPath(ref + ".yaml") {
+			t.problem(cur.name, ext, "extends", "%s", l.unknownShipped(ref))
+			return nil
+		}
+		s := shippedSource(ref)
+		return &s
+	}
+}
+
+// decodeAndValidate decodes the merged tree strictly and validates the result.
+func decodeAndValidate(t *tree, merged *yaml.Node) (*Scenario, error) {
+	d := decoder{t: t, nodes: map[string]*yaml.Node{}, bad: newTaint()}
+	s := new(Scenario)
+	d.value(merged, reflect.ValueOf(s).Elem(), "", false)
+	validate(s, func(path, msg string) {
+		p := Problem{Path: path, Msg: msg}
+		if n := d.locate(path); n != nil {
+			p.File, p.Line, p.Column = t.origin[n], n.Line, n.Column
+		}
+		t.add(p)
+	}, d.bad)
+	if err := t.err(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Info names and describes a shipped scenario.
+type Info struct {
+	Name        string
+	Description string
+}
+
+// List returns the shipped scenarios, sorted by name, each with the
+// description it resolves to.
+func (l Loader) List() ([]Info, error) {
+	var infos []Info
+	for _, name := range l.shippedNames() {
+		r, err := Loader{Shipped: l.Shipped}.Load(name)
+		if err != nil {
+			return nil, fmt.Errorf("shipped scenario %s: %w", name, err)
+		}
+		infos = append(infos, Info{Name: name, Description: r.Scenario.Description})
+	}
+	return infos, nil
+}

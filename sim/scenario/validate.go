@@ -1,0 +1,200 @@
+package scenario
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+// checkSpec is a parsed `check` struct tag. Options, comma separated:
+//
+//	min=X, max=X  bounds for a number; for a slice of numbers, for every
+//	              element; for a pointer, for its target when not nil
+//	prob          a probability: between 0 and 1 inclusive
+//	nonempty      a string with non-space text; a slice or map with elements
+//
+// Every float, tagged or not, must be finite.
+type checkSpec struct {
+	min, max         string // "" when unset; kept as written for messages
+	minVal, maxVal   float64
+	prob, nonempty   bool
+	hasMin, hasMax   bool
+	hasNumericChecks bool
+}
+
+func parseCheck(tag string) (checkSpec, error) {
+	var c checkSpec
+	if tag == "" {
+		return c, nil
+	}
+	for opt := range strings.SplitSeq(tag, ",") {
+		key, val, hasVal := strings.Cut(opt, "=")
+		switch {
+		case key == "prob" && !hasVal:
+			c.prob = true
+		case key == "nonempty" && !hasVal:
+			c.nonempty = true
+		case (key == "min" || key == "max") && hasVal:
+			x, err := strconv.ParseFloat(val, 64)
+			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
+				return c, fmt.Errorf("bad check option %q", opt)
+			}
+			if key == "min" {
+				c.min, c.minVal, c.hasMin = val, x, true
+			} else {
+				c.max, c.maxVal, c.hasMax = val, x, true
+			}
+		default:
+			return c, fmt.Errorf("unknown check option %q", opt)
+		}
+	}
+	c.hasNumericChecks = c.prob || c.hasMin || c.hasMax
+	return c, nil
+}
+
+// validator checks a decoded value against its `check` tags and Check methods.
+type validator struct {
+	report func(path, msg string)
+	check  func(scope, path, msg string) // scope: path of the value checked
+	nan    *taint                        // paths of non-finite floats
+}
+
+// Validate checks a Scenario built or changed in Go against the same rules
+// Load applies: the `check` tags, finite numbers and every Check method. It
+// does not check that required fields were set. The error is an *Error
+// whose problems have a Path but no File.
+func (s *Scenario) Validate() error {
+	var ps []Problem
+	validate(s, func(path, msg string) {
+		ps = append(ps, Problem{Path: path, Msg: msg})
+	}, nil)
+	return newError(ps)
+}
+
+// validate checks s, calling report for every problem. Problems at paths
+// that bad covers (values that failed to decode) are dropped; bad may be nil.
+func validate(s *Scenario, report func(path, msg string), bad *taint) {
+	if bad == nil {
+		bad = newTaint()
+	}
+	v := validator{
+		report: func(path, msg string) {
+			if !bad.covers(path) {
+				report(path, msg)
+			}
+		},
+		nan: newTaint(),
+	}
+	root := reflect.ValueOf(s).Elem()
+	v.tags(root, "", checkSpec{})
+	// A cross-field check of a value is skipped when part of that value
+	// failed to decode or is not finite: it would only echo that problem.
+	// For the Scenario itself, only the top-level field reported counts.
+	for p := range v.nan.at {
+		bad.add(p)
+	}
+	v.check = func(scope, path, msg string) {
+		if scope == "" {
+			scope, _, _ = strings.Cut(path, ".")
+			scope, _, _ = strings.Cut(scope, "[")
+		}
+		if !bad.covers(scope) && !bad.covers(path) {
+			report(path, msg)
+		}
+	}
+	v.checks(root, "")
+}
+
+// tags applies c and the checks of nested fields to x at path.
+func (v *validator) tags(x reflect.Value, path string, c checkSpec) {
+	switch x.Kind() {
+	case reflect.Pointer:
+		if !x.IsNil() {
+			v.tags(x.Elem(), path, c)
+		}
+	case reflect.Struct:
+		for _, f := range fieldsOf(x.Type()) {
+			v.tags(x.Field(f.index), joinPath(path, f.name), f.check)
+		}
+	case reflect.Slice:
+		if c.nonempty && x.Len() == 0 {
+			v.report(path, "must not be empty")
+		}
+		c.nonempty = false
+		for i := range x.Len() {
+			v.tags(x.Index(i), path+"["+strconv.Itoa(i)+"]", c)
+		}
+	case reflect.Map:
+		if c.nonempty && x.Len() == 0 {
+			v.report(path, "must not be empty")
+		}
+		c.nonempty = false
+		keys := x.MapKeys()
+		names := make([]string, len(keys))
+		for i, k := range keys {
+			names[i] = k.String()
+		}
+		for i := range keys {
+			v.tags(x.MapIndex(keys[i]), joinPath(path, names[i]), c)
+		}
+	case reflect.String:
+		if c.nonempty && strings.TrimSpace(x.String()) == "" {
+			v.report(path, "must not be empty")
+		}
+	case reflect.Float32, reflect.Float64:
+		f := x.Float()
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			v.nan.add(path)
+			v.report(path, fmt.Sprintf("must be a finite number (got %g)", f))
+			return
+		}
+		v.numeric(path, f, strconv.FormatFloat(f, 'g', -1, 64), c)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.numeric(path, float64(x.Int()), strconv.FormatInt(x.Int(), 10), c)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		v.numeric(path, float64(x.Uint()), strconv.FormatUint(x.Uint(), 10), c)
+	}
+}
+
+func (v *validator) numeric(path string, f float64, got string, c checkSpec) {
+	if !c.hasNumericChecks {
+		return
+	}
+	if c.prob && (f < 0 || f > 1) {
+		v.report(path, "must be between 0 and 1 (got "+got+")")
+	}
+	if c.hasMin && f < c.minVal {
+		v.report(path, "must be >= "+c.min+" (got "+got+")")
+	}
+	if c.hasMax && f > c.maxVal {
+		v.report(path, "must be <= "+c.max+" (got "+got+")")
+	}
+}
+
+// checks calls Check on x and on every value nested in it that implements
+// checker, with a Reporter that prefixes the value's path.
+func (v *validator) checks(x reflect.Value, path string) {
+	if x.CanAddr() {
+		if c, ok := x.Addr().Interface().(checker); ok {
+			c.Check(func(field, format string, args ...any) {
+				v.check(path, joinPath(path, field), fmt.Sprintf(format, args...))
+			})
+		}
+	}
+	switch x.Kind() {
+	case reflect.Pointer:
+		if !x.IsNil() {
+			v.checks(x.Elem(), path)
+		}
+	case reflect.Struct:
+		for _, f := range fieldsOf(x.Type()) {
+			v.checks(x.Field(f.index), joinPath(path, f.name))
+		}
+	case reflect.Slice:
+		for i := range x.Len() {
+			v.checks(x.Index(i), path+"["+strconv.Itoa(i)+"]")
+		}
+	}
+}
