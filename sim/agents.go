@@ -172,6 +172,7 @@ type worker struct {
 	leftWeek    int   // week the last holder left
 	moveTo      int32 // this week: where a leaver's caseload goes (-1 none)
 	refilled    bool  // this week: the vacancy was filled
+	promised    int   // this week: clients to arrive from leavers
 	adminShare  float64
 	room        bool // face-to-face possible at the practices served (majority)
 	caseload    int  // active clients (waiting excluded)
@@ -204,8 +205,7 @@ type practice struct {
 	signOffProb   float64
 	room, it      bool
 	posts         []int32
-	queue         []int   // outreach candidates due for sign-off, ring by week
-	waiting       []int32 // client ids waiting for a worker (FIFO)
+	queue         []int // outreach candidates due for sign-off, ring by week
 }
 
 // neighbourhood is an area with community services.
@@ -241,9 +241,7 @@ type provider struct {
 	hoursOutreach float64
 	assessments   int
 	quits         int
-	// enacted care share, smoothed over the last year, for culture drift
-	enacted float64
-	target  float64
+	target        float64
 	// Cross-cover allocation: the provider's posts, a round-robin cursor,
 	// and whether it has no room left this week.
 	postIdx []int32

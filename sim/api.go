@@ -131,6 +131,7 @@ func RunOne(ctx context.Context, sc *scenario.Scenario, seed uint64, rep, weeks 
 	if weeks <= 0 {
 		weeks = sc.Weeks
 	}
+	m.weeks = weeks // the final settlement and end-of-run metrics use the horizon
 	m.recordWeekly = weekly
 	for w := 0; w < weeks; w++ {
 		if w%16 == 0 {

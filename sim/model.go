@@ -16,7 +16,7 @@ const queueLen = 64
 type Model struct {
 	sc    *scenario.Scenario
 	week  int
-	weeks int // horizon, for the final settlement; set by RunOne
+	weeks int // horizon, for the final settlement and end-of-run metrics; RunOne sets it
 
 	practices      []practice
 	neighbourhoods []neighbourhood
@@ -143,10 +143,9 @@ func (m *Model) initPlaces() {
 		p.pool0 = p.listSize * sc.Population.EligibleShare
 		p.pool = p.pool0
 		p.engagement = r.beta(sc.Referrals.GPEngagementMean, sc.Referrals.GPEngagementSD)
-		d := 0
-		if sc.Referrals.SignOffDelayWeeksMean > 0 {
-			d = r.geometricWeeks(sc.Referrals.SignOffDelayWeeksMean)
-		}
+		// A candidate put forward this week is signed off next week at the
+		// earliest (the ring slot for this week has already been read).
+		d := r.geometricWeeks(sc.Referrals.SignOffDelayWeeksMean)
 		if d > queueLen-1 {
 			d = queueLen - 1
 		}

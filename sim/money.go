@@ -153,7 +153,7 @@ func (m *Model) money() {
 // shortfall is (cost - revenue)/cost over the smoothing window less the years
 // of cost covered by reserves times reserve_cover_weight. Culture drifts
 // toward what its own workers enact (against what they would prefer) and
-// toward the enacted practice of the best-paid provider per post.
+// toward the culture of the best-paid provider per post.
 func (m *Model) manage() {
 	mg := &m.sc.Management
 	a := 1 / mg.FinanceSmoothingWeeks
@@ -178,20 +178,17 @@ func (m *Model) manage() {
 		p.pressure += (target - p.pressure) / mg.PressureAdjustWeeks
 
 		// Enacted minus preferred care share of its workers in post.
-		var gap, enacted float64
+		var gap float64
 		n := 0
-		for wi := range m.workers {
+		for _, wi := range p.postIdx {
 			w := &m.workers[wi]
-			if int(w.provider) == i && w.inPost {
+			if w.inPost {
 				gap += w.enacted - w.preferred
-				enacted += w.enacted
 				n++
 			}
 		}
 		if n > 0 {
 			gap /= float64(n)
-			enacted /= float64(n)
-			p.enacted = enacted
 		}
 		p.culture = clamp(p.culture+mg.CultureDriftToPracticePerWeek*gap, 0, 1)
 		if best >= 0 && best != i && bestRev > 0 && p.posts > 0 {
@@ -222,7 +219,7 @@ func (m *Model) workforce() {
 	changed := false
 	for wi := range m.workers {
 		w := &m.workers[wi]
-		w.moveTo, w.refilled = -1, false
+		w.moveTo, w.refilled, w.promised = -1, false, 0
 		if !w.inPost {
 			if m.week >= w.vacantUntil {
 				m.hire(w, m.week)
@@ -251,10 +248,15 @@ func (m *Model) workforce() {
 	}
 	// Each leaver's caseload goes to the provider's in-post worker with the
 	// fewest clients (chosen after all of this week's quits).
+	// Caseloads already promised this week count, so that several leavers
+	// do not all hand over to the same colleague.
 	for wi := range m.workers {
 		w := &m.workers[wi]
 		if !w.inPost && w.leftWeek == m.week {
 			w.moveTo = m.leastLoaded(int(w.provider))
+			if w.moveTo >= 0 {
+				m.workers[w.moveTo].promised += w.caseload
+			}
 		}
 	}
 	loss := m.sc.Response.ContinuityBreakLossPerComplexity
@@ -302,7 +304,7 @@ func (m *Model) leastLoaded(p int) int32 {
 	best := int32(-1)
 	for _, j := range m.providers[p].postIdx {
 		o := &m.workers[j]
-		if o.inPost && (best < 0 || o.caseload < m.workers[best].caseload) {
+		if o.inPost && (best < 0 || o.caseload+o.promised < m.workers[best].caseload+m.workers[best].promised) {
 			best = j
 		}
 	}

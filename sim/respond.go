@@ -94,7 +94,8 @@ func (m *Model) adjustStar(c *client, lift float64) {
 func (m *Model) respond() {
 	sc := m.sc
 	eng, rl, rw, rh := m.rs.engagement, m.rs.linking, m.rs.wellbeing, m.rs.health
-	// Releasing places that expire this week before anyone is linked.
+	// A place whose link ends this week is released as its holder comes up
+	// in ID order.
 	m.cnt.waiting, m.cnt.active, m.cnt.engaged, m.cnt.star = 0, 0, 0, 0
 	n := 0 // clients kept so far; client i moves to n when others have left
 	for i := range m.clients {
@@ -282,7 +283,8 @@ func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool 
 			total += h
 		}
 		// At most one need resolves in a week, with probability min(1, sum of
-		// hazards), chosen in proportion to its hazard.
+		// hazards); need k is the one whose slice of [0, sum) the draw falls in
+		// (so in proportion to its hazard when the sum is at most 1).
 		if x := rw.float(); x < total {
 			for k := 0; k < numNeeds; k++ {
 				if haz[k] == 0 {
@@ -338,10 +340,12 @@ func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool 
 		h *= r.ContinuityBreakHazardMultiplier
 	}
 	weeksIn := m.week - int(c.engaged)
-	dis := 0.0
 	if weeksIn >= r.MaxWeeksOnProgramme {
-		dis = 1
-	} else if c.needs == 0 && weeksIn >= r.GoalsMetMinWeeks {
+		m.leave(c, stDischarged) // support ends
+		return false
+	}
+	dis := 0.0
+	if c.needs == 0 && weeksIn >= r.GoalsMetMinWeeks {
 		dis = r.DischargeWhenMetPerWeek
 	}
 	h = min(h, 1)

@@ -97,7 +97,7 @@ func (m *Model) allocateHours(w *worker) {
 	caps[actInitialAssessment] = float64(w.nAwaiting) * sc.InitialAssessmentHours
 	caps[actFollowUpAssessment] = float64(w.nDue) * sc.FollowUpAssessmentHours
 	caps[actCoaching] = float64(w.nEngaged) * sc.CoachingHoursPerClientWeek
-	caps[actSignposting] = float64(w.nLinkable) * sc.SignpostHoursPerNeed
+	caps[actSignposting] = float64(w.nLinkable) * m.sc.Linking.HoursPerSignpost
 	caps[actInformal] = float64(w.nEngaged) * sc.InformalHoursPerClientWeek
 	if !m.remote {
 		caps[actAccompanied] = w.careNeed * (1 + travel) // time including travel

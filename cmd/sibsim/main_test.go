@@ -492,3 +492,44 @@ func FuzzArgs(f *testing.F) {
 		}
 	})
 }
+
+// TestRunBrokenCorpus runs every broken scenario of the loader's corpus
+// through "sibsim run --out": each must exit 3 with the loader's messages
+// (file:line:col: path: message) on stderr and leave no output behind.
+func TestRunBrokenCorpus(t *testing.T) {
+	const dir = "../../sim/scenario/testdata/broken"
+	files, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil || len(files) < 20 {
+		t.Fatalf("broken corpus: %d files (%v)", len(files), err)
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".yaml")
+		t.Run(name, func(t *testing.T) {
+			golden, err := os.ReadFile(strings.TrimSuffix(f, ".yaml") + ".err")
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(t.TempDir(), "out")
+			code, stdout, stderr := cli(t, context.Background(), "run", f, "--out", out, "--replications", "2", "--weeks", "4")
+			if code != exitInvalid {
+				t.Errorf("sibsim run %s = exit %d; want %d\n%s", name, code, exitInvalid, stderr)
+			}
+			if stdout != "" {
+				t.Errorf("stdout = %q; want nothing", stdout)
+			}
+			// The golden names files relative to the loader's package; here
+			// they are named as typed, under dir.
+			for _, line := range strings.Split(strings.TrimSpace(string(golden)), "\n") {
+				want := strings.ReplaceAll(line, "testdata/broken/", dir+"/")
+				// The loader's golden lists only the scenarios its test ships.
+				want, _, _ = strings.Cut(want, "(shipped: ")
+				if !strings.Contains(stderr, want) {
+					t.Errorf("stderr lacks %q\nstderr:\n%s", want, stderr)
+				}
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("--out exists after an invalid scenario (%v)", err)
+			}
+		})
+	}
+}

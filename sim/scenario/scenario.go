@@ -185,7 +185,6 @@ type Practice struct {
 	CareHoursPerComplexityWeek float64 `yaml:"care_hours_per_complexity_week" check:"min=0,max=10"`
 	InformalHoursPerClientWeek float64 `yaml:"informal_hours_per_client_week" check:"min=0,max=5"`
 	CoachingHoursPerClientWeek float64 `yaml:"coaching_hours_per_client_week" check:"min=0,max=5"`
-	SignpostHoursPerNeed       float64 `yaml:"signpost_hours_per_need" check:"min=0,max=5"`
 	// CommunityGroupMaxHoursPerWeek caps group-building time per worker.
 	CommunityGroupMaxHoursPerWeek float64 `yaml:"community_group_max_hours_per_week" check:"min=0,max=40"`
 	// Temperature of the softmax that splits discretionary hours (1/utility unit).
@@ -371,18 +370,20 @@ type Management struct {
 	// TargetPressureGain: a provider's caseload target rises with pressure,
 	// target = caseload_target + gain*pressure*(caseload_max - caseload_target).
 	TargetPressureGain float64 `yaml:"target_pressure_gain" check:"prob"`
-	// CultureDriftToPeerPerWeek: drift toward the enacted practice of the
-	// better-paid provider, scaled by the relative revenue gap.
+	// CultureDriftToPeerPerWeek: drift toward the culture (way of working)
+	// of the best-paid provider per post, scaled by the relative revenue gap.
 	CultureDriftToPeerPerWeek float64 `yaml:"culture_drift_to_peer_per_week" check:"prob"`
-	// CultureDriftToPracticePerWeek: drift of culture toward what its own
-	// workers enact (organisational learning).
+	// CultureDriftToPracticePerWeek: culture moves by this times the mean
+	// (enacted - preferred care share) of its workers (organisational learning).
 	CultureDriftToPracticePerWeek float64 `yaml:"culture_drift_to_practice_per_week" check:"prob"`
 }
 
 // Workforce covers distress, turnover, vacancies and socialisation.
 type Workforce struct {
-	// DistressGainPerWeek: distress rises by this times the gap between a
-	// worker's orientation and the care share they enact (when positive).
+	// DistressGainPerWeek: distress rises by this times the gap between the
+	// care share a worker would choose unpressed (own orientation, no money
+	// term) and the care share they enact, when positive. Both are smoothed
+	// over enacted_smoothing_weeks.
 	DistressGainPerWeek float64 `yaml:"distress_gain_per_week" check:"prob"`
 	// DistressRecoveryPerWeek: share of distress that fades each week.
 	DistressRecoveryPerWeek float64 `yaml:"distress_recovery_per_week" check:"prob"`
@@ -392,7 +393,8 @@ type Workforce struct {
 	DistressOddsRatio float64 `yaml:"distress_odds_ratio" check:"min=1,max=50"`
 	// VacancyWeeksMean: mean weeks a post stays vacant.
 	VacancyWeeksMean float64 `yaml:"vacancy_weeks_mean" check:"min=0,max=104"`
-	// SocialisationPerWeek: orientation drifts toward enacted care share.
+	// SocialisationPerWeek: orientation moves by this times (enacted -
+	// preferred care share): workers come to prefer what they do.
 	SocialisationPerWeek float64 `yaml:"socialisation_per_week" check:"prob"`
 	// EnactedSmoothingWeeks: averaging window of enacted care share.
 	EnactedSmoothingWeeks float64 `yaml:"enacted_smoothing_weeks" check:"min=1,max=520"`

@@ -1,0 +1,85 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"math"
+	"testing"
+)
+
+// TestRunOneHorizon: a horizon shorter than the scenario's must be the one
+// the end-of-run rules use (the investor's final sweep, the second-reading
+// denominator). Stepping a model by hand with that horizon must agree.
+func TestRunOneHorizon(t *testing.T) {
+	sc := loadShipped(t, "ways-to-wellness")
+	const weeks = 200
+	got, err := RunOne(context.Background(), sc, 3, 1, weeks, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := New(sc, 3, 1)
+	m.weeks = weeks
+	m.recordWeekly = true
+	for w := 0; w < weeks; w++ {
+		m.Step()
+	}
+	want := m.Result()
+	if got.Weeks != weeks || len(got.Weekly) != weeks {
+		t.Fatalf("RunOne(weeks=%d) ran %d weeks (%d rows)", weeks, got.Weeks, len(got.Weekly))
+	}
+	for i, c := range Metrics() {
+		if !sameFloat(got.Metrics[i], want.Metrics[i]) {
+			t.Errorf("RunOne %s = %g; want %g (horizon %d)", c.Name, got.Metrics[i], want.Metrics[i], weeks)
+		}
+	}
+	// The final sweep pays the investor in the last week when principal is repaid.
+	if m.outstanding == 0 && m.drawn > 0 && m.received < m.sc.Contract.Investor.MaxMultiple*m.drawn && m.spvCash > 1e-6 {
+		t.Errorf("after the last week the SPV holds %g but the investor is below the cap", m.spvCash)
+	}
+}
+
+func sameFloat(a, b float64) bool {
+	return a == b || (math.IsNaN(a) && math.IsNaN(b))
+}
+
+// TestRunBatchWorkers: results are bit-identical for any worker count.
+func TestRunBatchWorkers(t *testing.T) {
+	sc := loadShipped(t, "ways-to-wellness")
+	run := func(workers int) *Batch {
+		b, err := RunBatch(context.Background(), sc, Options{Replications: 6, Seed: 11, Workers: workers, Weeks: 150})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	a, b := run(1), run(4)
+	for r := range a.Results {
+		ra, rb := a.Results[r], b.Results[r]
+		for i := range ra.Metrics {
+			if math.Float64bits(ra.Metrics[i]) != math.Float64bits(rb.Metrics[i]) {
+				t.Fatalf("replication %d metric %s: %v (1 worker) != %v (4 workers)", r, Metrics()[i].Name, ra.Metrics[i], rb.Metrics[i])
+			}
+		}
+		for w := range ra.Weekly {
+			for c := range ra.Weekly[w] {
+				if math.Float64bits(ra.Weekly[w][c]) != math.Float64bits(rb.Weekly[w][c]) {
+					t.Fatalf("replication %d week %d column %s differs", r, w, WeeklyColumns()[c].Name)
+				}
+			}
+		}
+	}
+}
+
+func TestRunBatchOptions(t *testing.T) {
+	sc := loadShipped(t, "ways-to-wellness")
+	for _, o := range []Options{{Replications: 0}, {Replications: 1, Weeks: -1}} {
+		if _, err := RunBatch(context.Background(), sc, o); !errors.Is(err, ErrBadOptions) {
+			t.Errorf("RunBatch(%+v) error = %v; want ErrBadOptions", o, err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := RunBatch(ctx, sc, Options{Replications: 3}); !errors.Is(err, context.Canceled) {
+		t.Errorf("RunBatch(cancelled) error = %v; want context.Canceled", err)
+	}
+}
