@@ -178,8 +178,12 @@ func runRun(ctx context.Context, opts *runOptions, s streams) error {
 	if opts.scenario != sc.Name {
 		name += " (" + opts.scenario + ")"
 	}
-	fmt.Fprintf(s.out, "Scenario %s: %d replications, seed %d, %d weeks, sha256 %s\n\n",
-		name, opts.replications, opts.seed, weeks, shortHash(res.Hash))
+	reps := "replications"
+	if opts.replications == 1 {
+		reps = "replication"
+	}
+	fmt.Fprintf(s.out, "Scenario %s: %d %s, seed %d, %d weeks, sha256 %s\n\n",
+		name, opts.replications, reps, opts.seed, weeks, shortHash(res.Hash))
 	writeSummaryTable(s.out, results.Summarize(batch))
 	if opts.out != "" {
 		fmt.Fprintf(s.out, "\nResults written to %s\n", opts.out)
