@@ -103,6 +103,13 @@ func (l Loader) unknownShipped(name string) string {
 	return fmt.Sprintf("no shipped scenario %q (shipped: %s)", name, list)
 }
 
+// notFound is a missing scenario: it reads as its message alone and
+// matches fs.ErrNotExist with errors.Is.
+type notFound string
+
+func (e notFound) Error() string { return string(e) }
+func (e notFound) Unwrap() error { return fs.ErrNotExist }
+
 // Load resolves ref, merges its extends chain, decodes strictly and
 // validates. On failure the error is an *Error listing every problem, or an
 // error wrapping fs.ErrNotExist for a missing top-level reference.
@@ -110,11 +117,11 @@ func (l Loader) Load(ref string) (*Resolved, error) {
 	var top source
 	if isFileRef(ref) {
 		if l.Files == nil {
-			return nil, fmt.Errorf("scenario file %s: loader has no file system for file references: %w", ref, fs.ErrNotExist)
+			return nil, notFound(fmt.Sprintf("scenario file %s: loader has no file system for file references", ref))
 		}
 		p, err := fsPath(l.Files, ref)
 		if err != nil {
-			return nil, fmt.Errorf("scenario file %s: %s: %w", ref, err, fs.ErrNotExist)
+			return nil, notFound(fmt.Sprintf("scenario file %s: %s", ref, err))
 		}
 		top = source{name: ref, key: "file:" + p, path: p}
 	} else {
@@ -124,9 +131,9 @@ func (l Loader) Load(ref string) (*Resolved, error) {
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			if top.shipped {
-				return nil, fmt.Errorf("%s: %w", l.unknownShipped(ref), fs.ErrNotExist)
+				return nil, notFound(l.unknownShipped(ref))
 			}
-			return nil, fmt.Errorf("scenario file %s: %w", ref, fs.ErrNotExist)
+			return nil, notFound(fmt.Sprintf("scenario file %s does not exist", ref))
 		}
 		return nil, newError([]Problem{{File: top.name, Msg: "cannot read: " + readErrMsg(err)}})
 	}
