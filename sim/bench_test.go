@@ -49,3 +49,27 @@ func BenchmarkRunBatch(b *testing.B) {
 // BenchmarkNationalYear is one year (52 weeks) of england-national, from an
 // empty start, reporting ns per active client-week at national scale.
 func BenchmarkNationalYear(b *testing.B) { benchRun(b, "england-national", 52) }
+
+// BenchmarkNationalStep times single weeks of england-national at steady
+// state (after a one-year warm-up that is not timed). Each iteration is
+// one week of the whole model.
+func BenchmarkNationalStep(b *testing.B) {
+	sc := loadShipped(b, "england-national")
+	m, err := New(sc, 1, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	m.weeks = 1 << 30
+	for w := 0; w < 52; w++ {
+		m.Step()
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	var clientWeeks float64
+	for i := 0; i < b.N; i++ {
+		m.Step()
+		clientWeeks += float64(len(m.clients))
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/clientWeeks, "ns/client-week")
+	b.ReportMetric(clientWeeks/float64(b.N), "active-clients")
+}
