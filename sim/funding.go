@@ -19,6 +19,10 @@ const cohortWeeks = 13
 type Evidence struct {
 	// PostShare is the payee's share of funded posts (1 for the system).
 	PostShare float64
+	// ActiveClients is the payee's engaged clients at the end of this week.
+	ActiveClients int
+	// Referrals is referrals accepted this week (referred and not declined).
+	Referrals int
 	// Assessments[k] is readings with sequence number k+1 completed this week
 	// (the last slot counts maxSeq and later).
 	Assessments [maxSeq]int
@@ -30,16 +34,28 @@ type Evidence struct {
 	Cohorts []Cohort
 }
 
-// Cohort is a quarterly referral cohort's secondary-care record.
+// Cohort is a quarterly referral cohort's secondary-care record: clients who
+// engaged, and costs by quarter since referral (index q holds weeks
+// [13q, 13q+13) after referral), with and without the intervention.
 type Cohort struct {
 	Clients           int
-	ActualGBP         float64
-	CounterfactualGBP float64
+	ActualGBP         []float64
+	CounterfactualGBP []float64
+}
+
+// costs sums the cohort's costs over the first quarters quarters after referral.
+func (c *Cohort) costs(quarters int) (actual, cf float64) {
+	for q := 0; q < quarters && q < len(c.ActualGBP); q++ {
+		actual += c.ActualGBP[q]
+		cf += c.CounterfactualGBP[q]
+	}
+	return actual, cf
 }
 
 func (e *Evidence) resetWeek() {
 	e.Assessments = [maxSeq]int{}
 	e.FollowUpGains = e.FollowUpGains[:0]
+	e.Referrals = 0
 }
 
 // Prices are marginal payments (GBP) per unit of each countable event under
@@ -52,6 +68,10 @@ type Prices struct {
 	StarPoint float64
 	// SavingGBP is paid per GBP of secondary-care cost avoided.
 	SavingGBP float64
+	// Referral is paid per accepted referral.
+	Referral float64
+	// ClientWeek is paid per engaged client per week.
+	ClientWeek float64
 }
 
 func (p *Prices) add(q *Prices, w float64) {
@@ -60,6 +80,8 @@ func (p *Prices) add(q *Prices, w float64) {
 	}
 	p.StarPoint += w * q.StarPoint
 	p.SavingGBP += w * q.SavingGBP
+	p.Referral += w * q.Referral
+	p.ClientWeek += w * q.ClientWeek
 }
 
 // Rule is one funding rule, bound to one payee. Rules may keep state (for
@@ -87,7 +109,8 @@ type phase struct {
 func (ph *phase) active(week int) bool { return week >= ph.from && week < ph.until }
 
 // buildPhases turns scenario phases into rule instances for one payee.
-func buildPhases(specs []scenario.Phase, payers []scenario.Payer) ([]phase, error) {
+// trackWeeks bounds secondary-care measurement windows.
+func buildPhases(specs []scenario.Phase, payers []scenario.Payer, trackWeeks int) ([]phase, error) {
 	out := make([]phase, len(specs))
 	for i, sp := range specs {
 		ph := phase{from: sp.FromWeek, until: sp.UntilWeek}
@@ -95,7 +118,7 @@ func buildPhases(specs []scenario.Phase, payers []scenario.Payer) ([]phase, erro
 			ph.until = math.MaxInt
 		}
 		for j, rs := range sp.Rules {
-			r, err := buildRule(rs)
+			r, err := buildRule(rs, trackWeeks)
 			if err != nil {
 				return nil, fmt.Errorf("phase %d rule %d: %w", i, j, err)
 			}
@@ -122,18 +145,30 @@ func buildPhases(specs []scenario.Phase, payers []scenario.Payer) ([]phase, erro
 
 // buildRule maps a scenario rule to its implementation. Adding a rule type
 // means adding a field to scenario.Rule and a case here.
-func buildRule(rs scenario.Rule) (Rule, error) {
+func buildRule(rs scenario.Rule, trackWeeks int) (Rule, error) {
 	switch {
 	case rs.BlockGrant != nil:
 		return &blockGrant{perWeek: rs.BlockGrant.GBPPerYear / 52}, nil
+	case rs.Capitation != nil:
+		return &capitation{perWeek: rs.Capitation.GBPPerClientMonth * 12 / 52}, nil
+	case rs.PerReferral != nil:
+		return &perReferral{amount: rs.PerReferral.GBPPerReferral}, nil
 	case rs.PerAssessment != nil:
 		return newPerAssessment(rs.PerAssessment), nil
 	case rs.Tranche != nil:
 		return &tranche{amount: rs.Tranche.AmountGBP, every: rs.Tranche.EveryWeeks}, nil
 	case rs.WellbeingOutcome != nil:
-		return &wellbeingOutcome{spec: *rs.WellbeingOutcome, lastMean: math.NaN()}, nil
+		r := &wellbeingOutcome{spec: *rs.WellbeingOutcome, curve: 1, lastMean: math.NaN()}
+		if rs.WellbeingOutcome.Curve != nil {
+			r.curve = *rs.WellbeingOutcome.Curve
+		}
+		return r, nil
 	case rs.SecondaryCareOutcome != nil:
-		return &secondaryCareOutcome{spec: *rs.SecondaryCareOutcome}, nil
+		window := trackWeeks
+		if w := rs.SecondaryCareOutcome.WindowWeeks; w != nil && *w < window {
+			window = *w
+		}
+		return &secondaryCareOutcome{spec: *rs.SecondaryCareOutcome, quarters: (window + cohortWeeks - 1) / cohortWeeks}, nil
 	}
 	return nil, fmt.Errorf("rule sets no rule type")
 }
@@ -143,6 +178,18 @@ type blockGrant struct{ perWeek float64 }
 
 func (b *blockGrant) Pay(_ int, ev *Evidence) float64 { return b.perWeek * ev.PostShare }
 func (b *blockGrant) Price(int, *Evidence, *Prices)   {}
+
+// capitation pays per engaged client per week (the monthly rate times 12/52).
+type capitation struct{ perWeek float64 }
+
+func (c *capitation) Pay(_ int, ev *Evidence) float64     { return c.perWeek * float64(ev.ActiveClients) }
+func (c *capitation) Price(_ int, _ *Evidence, p *Prices) { p.ClientWeek = c.perWeek }
+
+// perReferral pays per accepted referral.
+type perReferral struct{ amount float64 }
+
+func (r *perReferral) Pay(_ int, ev *Evidence) float64     { return r.amount * float64(ev.Referrals) }
+func (r *perReferral) Price(_ int, _ *Evidence, p *Prices) { p.Referral = r.amount }
 
 // tranche pays a fixed amount every `every` weeks of its phase, split by post
 // share. The first payment falls in the first week the rule is asked.
@@ -194,10 +241,14 @@ func (r *perAssessment) Price(_ int, _ *Evidence, p *Prices) {
 	p.Assessment = r.tariff
 }
 
-// slidingFraction is the Ways to Wellness scale: 0 below floor, 1 at or above
-// full, linear between.
-func slidingFraction(gain, floor, full float64) float64 {
-	return clamp((gain-floor)/(full-floor), 0, 1)
+// slidingFraction is the Ways to Wellness scale: 0 at or below floor, 1 at
+// or above full, and ((gain-floor)/(full-floor))^curve between.
+func slidingFraction(gain, floor, full, curve float64) float64 {
+	x := clamp((gain-floor)/(full-floor), 0, 1)
+	if curve == 1 || x == 0 || x == 1 {
+		return x
+	}
+	return math.Pow(x, curve)
 }
 
 // wellbeingOutcome settles every PeriodWeeks: the batch of clients whose
@@ -205,6 +256,7 @@ func slidingFraction(gain, floor, full float64) float64 {
 // sliding fraction of the batch's mean recorded gain.
 type wellbeingOutcome struct {
 	spec     scenario.WellbeingOutcome
+	curve    float64
 	n        int
 	sum      float64
 	weeks    int
@@ -221,28 +273,38 @@ func (r *wellbeingOutcome) Pay(_ int, ev *Evidence) float64 {
 		return 0
 	}
 	mean := r.sum / float64(r.n)
-	pay := r.spec.PerClientGBP * float64(r.n) * slidingFraction(mean, r.spec.FloorPoints, r.spec.FullPoints)
+	pay := r.spec.PerClientGBP * float64(r.n) * slidingFraction(mean, r.spec.FloorPoints, r.spec.FullPoints, r.curve)
 	r.lastMean, r.n, r.sum = mean, 0, 0
 	return pay
 }
 
-// Price: one more recorded point for one client moves the batch mean by 1/n,
-// worth PerClientGBP/(full-floor) per point on the sloping part of the scale.
+// Price: a second reading adds a client to the batch, worth PerClientGBP
+// times the scale's fraction at the batch mean; one more recorded point for
+// one client moves the mean by 1/n, worth PerClientGBP times the slope of
+// the scale there (for a linear scale PerClientGBP/(full-floor) between
+// floor and full, 0 outside). Before any batch, the middle of the scale.
 func (r *wellbeingOutcome) Price(_ int, _ *Evidence, p *Prices) {
 	mean := r.lastMean
 	if r.n > 0 {
 		mean = r.sum / float64(r.n)
 	}
-	if math.IsNaN(mean) || (mean > r.spec.FloorPoints && mean < r.spec.FullPoints) {
-		p.StarPoint = r.spec.PerClientGBP / (r.spec.FullPoints - r.spec.FloorPoints)
+	span := r.spec.FullPoints - r.spec.FloorPoints
+	x := 0.5
+	if !math.IsNaN(mean) {
+		x = clamp((mean-r.spec.FloorPoints)/span, 0, 1)
+	}
+	p.Assessment[1] = r.spec.PerClientGBP * math.Pow(x, r.curve)
+	if x > 0 && x < 1 {
+		p.StarPoint = r.spec.PerClientGBP * r.curve * math.Pow(x, r.curve-1) / span
 	}
 }
 
 // secondaryCareOutcome pays for each quarterly referral cohort once
 // EvidenceWeeks have passed since the cohort closed.
 type secondaryCareOutcome struct {
-	spec    scenario.SecondaryCareOutcome
-	settled int // cohorts settled so far
+	spec     scenario.SecondaryCareOutcome
+	quarters int // measurement window, in quarters after referral
+	settled  int // cohorts settled so far
 	// cfPerClient is the latest settled cohort's counterfactual cost per client.
 	cfPerClient float64
 }
@@ -250,14 +312,15 @@ type secondaryCareOutcome struct {
 func (r *secondaryCareOutcome) Pay(week int, ev *Evidence) float64 {
 	pay := 0.0
 	for r.settled < len(ev.Cohorts) && week >= (r.settled+1)*cohortWeeks+r.spec.EvidenceWeeks {
-		c := ev.Cohorts[r.settled]
+		c := &ev.Cohorts[r.settled]
 		r.settled++
-		if c.Clients == 0 || c.CounterfactualGBP <= 0 {
+		actual, cf := c.costs(r.quarters)
+		if c.Clients == 0 || cf <= 0 {
 			continue
 		}
-		red := 1 - c.ActualGBP/c.CounterfactualGBP
+		red := 1 - actual/cf
 		pay += r.spec.PerClientGBP * float64(c.Clients) * clamp(red/r.spec.TargetReduction, 0, 1)
-		r.cfPerClient = c.CounterfactualGBP / float64(c.Clients)
+		r.cfPerClient = cf / float64(c.Clients)
 	}
 	return pay
 }
@@ -270,9 +333,10 @@ func (r *secondaryCareOutcome) Price(_ int, ev *Evidence, p *Prices) {
 		// Before any cohort settles, estimate from cohorts still accruing.
 		var n int
 		var c float64
-		for _, co := range ev.Cohorts {
-			n += co.Clients
-			c += co.CounterfactualGBP
+		for i := range ev.Cohorts {
+			n += ev.Cohorts[i].Clients
+			_, f := ev.Cohorts[i].costs(r.quarters)
+			c += f
 		}
 		if n == 0 || c <= 0 {
 			return

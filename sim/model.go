@@ -92,7 +92,7 @@ func New(sc *scenario.Scenario, seed uint64, rep int) (*Model, error) {
 func (m *Model) initContract() error {
 	c := &m.sc.Contract
 	var err error
-	if m.outcomePhases, err = buildPhases(c.OutcomePayments, c.Payers); err != nil {
+	if m.outcomePhases, err = buildPhases(c.OutcomePayments, c.Payers, m.sc.Health.TrackWeeks); err != nil {
 		return fmt.Errorf("outcome payments: %w", err)
 	}
 	m.payerPaid = make([]float64, len(c.Payers))
@@ -104,7 +104,7 @@ func (m *Model) initContract() error {
 	}
 	for i, ps := range m.sc.Providers {
 		p := &m.providers[i]
-		if p.phases, err = buildPhases(c.ProviderPayments, nil); err != nil {
+		if p.phases, err = buildPhases(c.ProviderPayments, nil, m.sc.Health.TrackWeeks); err != nil {
 			return fmt.Errorf("provider payments: %w", err)
 		}
 		p.name = ps.Name

@@ -137,12 +137,13 @@ func (m *Model) newClient(pi int) {
 	rate *= m.ageRate[c.age]
 	c.baseRate = float32(rate / 52)
 	// Cohort records exist from referral; clients count in them once engaged.
-	for int(c.cohort) >= len(m.sysEv.Cohorts) {
-		m.sysEv.Cohorts = append(m.sysEv.Cohorts, Cohort{})
-	}
 	prov := &m.providers[p.provider]
-	for int(c.cohort) >= len(prov.ev.Cohorts) {
-		prov.ev.Cohorts = append(prov.ev.Cohorts, Cohort{})
+	m.sysEv.Referrals++
+	prov.ev.Referrals++
+	for _, ev := range [2]*Evidence{&m.sysEv, &prov.ev} {
+		for int(c.cohort) >= len(ev.Cohorts) {
+			ev.Cohorts = append(ev.Cohorts, m.newCohort())
+		}
 	}
 	m.clients = append(m.clients, c)
 }
@@ -201,4 +202,11 @@ func (m *Model) crossCover(pi, max int) int {
 	}
 	pr.full = true
 	return -1
+}
+
+// newCohort makes an empty cohort record with one cost bucket per quarter of
+// the secondary-care tracking window.
+func (m *Model) newCohort() Cohort {
+	nq := (m.sc.Health.TrackWeeks + cohortWeeks - 1) / cohortWeeks
+	return Cohort{ActualGBP: make([]float64, nq), CounterfactualGBP: make([]float64, nq)}
 }

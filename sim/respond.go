@@ -97,6 +97,10 @@ func (m *Model) respond() {
 	// A place whose link ends this week is released as its holder comes up
 	// in ID order.
 	m.cnt.waiting, m.cnt.active, m.cnt.engaged, m.cnt.star = 0, 0, 0, 0
+	m.sysEv.ActiveClients = 0
+	for p := range m.providers {
+		m.providers[p].ev.ActiveClients = 0
+	}
 	n := 0 // clients kept so far; client i moves to n when others have left
 	for i := range m.clients {
 		c := &m.clients[i]
@@ -134,6 +138,8 @@ func (m *Model) respond() {
 		case stEngaged:
 			m.cnt.engaged++
 			m.cnt.star += float64(c.tot)
+			m.sysEv.ActiveClients++
+			m.providers[m.practices[c.practice].provider].ev.ActiveClients++
 		}
 		if n != i {
 			m.clients[n] = *c
@@ -451,12 +457,11 @@ func (m *Model) secondaryCare(c *client, rh *stream) {
 	}
 	m.row[wcSecondaryCareCost] += a
 	m.row[wcSecondaryCareCostCF] += f
-	co := &m.sysEv.Cohorts[c.cohort]
-	co.ActualGBP += a
-	co.CounterfactualGBP += f
-	pco := &m.providers[m.practices[c.practice].provider].ev.Cohorts[c.cohort]
-	pco.ActualGBP += a
-	pco.CounterfactualGBP += f
+	q := (m.week - int(c.referred)) / cohortWeeks
+	for _, co := range [2]*Cohort{&m.sysEv.Cohorts[c.cohort], &m.providers[m.practices[c.practice].provider].ev.Cohorts[c.cohort]} {
+		co.ActualGBP[q] += a
+		co.CounterfactualGBP[q] += f
+	}
 }
 
 // leave records a client's departure and frees their place and worker slot.

@@ -66,9 +66,58 @@ func TestSoftmaxFill(t *testing.T) {
 
 func TestSlidingFraction(t *testing.T) {
 	for _, tc := range []struct{ gain, want float64 }{{0, 0}, {0.5, 0}, {0.95, 0.5}, {1.4, 1}, {3.4, 1}, {-2, 0}} {
-		if got := slidingFraction(tc.gain, 0.5, 1.4); !near(got, tc.want, 1e-12) {
+		if got := slidingFraction(tc.gain, 0.5, 1.4, 1); !near(got, tc.want, 1e-12) {
 			t.Errorf("slidingFraction(%g) = %g; want %g", tc.gain, got, tc.want)
 		}
+	}
+}
+
+func TestSlidingFractionCurve(t *testing.T) {
+	// Halfway along the scale with curve 2 pays a quarter; the ends are unchanged.
+	for _, tc := range []struct{ gain, want float64 }{{0.95, 0.25}, {0.5, 0}, {1.4, 1}, {0.725, 0.0625}} {
+		if got := slidingFraction(tc.gain, 0.5, 1.4, 2); !near(got, tc.want, 1e-12) {
+			t.Errorf("slidingFraction(%g, curve 2) = %g; want %g", tc.gain, got, tc.want)
+		}
+	}
+	r := &wellbeingOutcome{spec: scenario.WellbeingOutcome{PerClientGBP: 90, FloorPoints: 0.5, FullPoints: 1.4, PeriodWeeks: 1}, curve: 2, lastMean: 0.95}
+	var p Prices
+	r.Price(0, &Evidence{}, &p)
+	// d/dg of 90*((g-0.5)/0.9)^2 at g = 0.95: 90*2*0.5/0.9 = 100.
+	if !near(p.StarPoint, 100, 1e-9) {
+		t.Errorf("StarPoint with curve 2 at mid-scale = %g; want 100", p.StarPoint)
+	}
+	// A second reading joins the batch: worth 90 x 0.5^2.
+	if !near(p.Assessment[1], 22.5, 1e-9) {
+		t.Errorf("second-reading price at mid-scale = %g; want 22.5", p.Assessment[1])
+	}
+	r.lastMean = 2 // beyond the full point: no marginal value
+	p = Prices{}
+	r.Price(0, &Evidence{}, &p)
+	if p.StarPoint != 0 || p.Assessment[1] != 90 {
+		t.Errorf("beyond full: StarPoint %g, second reading %g; want 0 and the full 90", p.StarPoint, p.Assessment[1])
+	}
+}
+
+func TestCapitationAndPerReferral(t *testing.T) {
+	ev := &Evidence{ActiveClients: 100, Referrals: 7}
+	c := &capitation{perWeek: 52.0 * 12 / 52} // GBP 52 a month
+	if got := c.Pay(0, ev); !near(got, 100*12, 1e-9) {
+		t.Errorf("capitation Pay = %g; want 1200", got)
+	}
+	r := &perReferral{amount: 500}
+	if got := r.Pay(0, ev); got != 3500 {
+		t.Errorf("per-referral Pay = %g; want 3500", got)
+	}
+	var p Prices
+	c.Price(0, ev, &p)
+	r.Price(0, ev, &p)
+	if !near(p.ClientWeek, 12, 1e-12) || p.Referral != 500 {
+		t.Errorf("prices = %+v; want ClientWeek 12, Referral 500", p)
+	}
+	// Rules built from the scenario form.
+	rc, _ := buildRule(scenario.Rule{Capitation: &scenario.Capitation{GBPPerClientMonth: 52}}, 104)
+	if got := rc.Pay(0, ev); !near(got, 1200, 1e-9) {
+		t.Errorf("built capitation Pay = %g; want 1200", got)
 	}
 }
 
@@ -111,7 +160,7 @@ func TestTrancheAndBlockGrant(t *testing.T) {
 }
 
 func TestWellbeingOutcome(t *testing.T) {
-	r := &wellbeingOutcome{spec: scenario.WellbeingOutcome{PerClientGBP: 100, FloorPoints: 0.5, FullPoints: 1.4, PeriodWeeks: 2}, lastMean: math.NaN()}
+	r := &wellbeingOutcome{spec: scenario.WellbeingOutcome{PerClientGBP: 100, FloorPoints: 0.5, FullPoints: 1.4, PeriodWeeks: 2}, curve: 1, lastMean: math.NaN()}
 	ev := &Evidence{FollowUpGains: []float64{0.5, 1.4}} // mean 0.95: half
 	if got := r.Pay(0, ev); got != 0 {
 		t.Errorf("mid-period Pay = %g; want 0", got)
@@ -128,8 +177,11 @@ func TestWellbeingOutcome(t *testing.T) {
 }
 
 func TestSecondaryCareOutcome(t *testing.T) {
-	r := &secondaryCareOutcome{spec: scenario.SecondaryCareOutcome{PerClientGBP: 1000, TargetReduction: 0.2, EvidenceWeeks: 104}}
-	ev := &Evidence{Cohorts: []Cohort{{Clients: 10, ActualGBP: 90, CounterfactualGBP: 100}, {Clients: 5, ActualGBP: 50, CounterfactualGBP: 100}}}
+	r := &secondaryCareOutcome{spec: scenario.SecondaryCareOutcome{PerClientGBP: 1000, TargetReduction: 0.2, EvidenceWeeks: 104}, quarters: 8}
+	ev := &Evidence{Cohorts: []Cohort{
+		{Clients: 10, ActualGBP: []float64{40, 50}, CounterfactualGBP: []float64{50, 50}},
+		{Clients: 5, ActualGBP: []float64{50}, CounterfactualGBP: []float64{100}},
+	}}
 	if got := r.Pay(cohortWeeks+103, ev); got != 0 {
 		t.Errorf("Pay before evidence = %g; want 0", got)
 	}
@@ -143,6 +195,20 @@ func TestSecondaryCareOutcome(t *testing.T) {
 	}
 	if got := r.Pay(10*cohortWeeks+104, ev); got != 0 {
 		t.Errorf("Pay with nothing left = %g; want 0", got)
+	}
+	// A one-quarter window sees only the first quarter of cohort 0: 20% reduction.
+	w := &secondaryCareOutcome{spec: r.spec, quarters: 1}
+	if got := w.Pay(cohortWeeks+104, ev); !near(got, 10000, 1e-9) {
+		t.Errorf("Pay with a one-quarter window = %g; want 10000", got)
+	}
+	win := 13
+	built, _ := buildRule(scenario.Rule{SecondaryCareOutcome: &scenario.SecondaryCareOutcome{PerClientGBP: 1, TargetReduction: 0.2, EvidenceWeeks: 1, WindowWeeks: &win}}, 104)
+	if q := built.(*secondaryCareOutcome).quarters; q != 1 {
+		t.Errorf("window 13 weeks = %d quarters; want 1", q)
+	}
+	built, _ = buildRule(scenario.Rule{SecondaryCareOutcome: &scenario.SecondaryCareOutcome{PerClientGBP: 1, TargetReduction: 0.2, EvidenceWeeks: 1}}, 104)
+	if q := built.(*secondaryCareOutcome).quarters; q != 8 {
+		t.Errorf("default window = %d quarters; want 8 (track_weeks 104)", q)
 	}
 }
 
@@ -221,8 +287,8 @@ func TestSecondaryCareCRN(t *testing.T) {
 	}}
 	run := func(dsm float32) (act, cf float64) {
 		m := &Model{sc: sc}
-		m.sysEv.Cohorts = []Cohort{{}}
-		m.providers = []provider{{ev: Evidence{Cohorts: []Cohort{{}}}}}
+		m.sysEv.Cohorts = []Cohort{m.newCohort()}
+		m.providers = []provider{{ev: Evidence{Cohorts: []Cohort{m.newCohort()}}}}
 		m.practices = []practice{{}}
 		rh := newStream(5, 0, streamHealth)
 		c := &client{baseRate: 0.05, sm0: 0.2, sm: 0.2 + dsm}

@@ -21,7 +21,11 @@ func (m *Model) planTime() {
 		p := &m.providers[w.provider]
 		// Creaming: under outcome prices and pressure, care hours lean to
 		// clients with fewer needs (likely improvers) and away from hard cases.
-		w.creamK = sc.Practice.CreamingStrength * m.moneyWeight(p) * p.prices.StarPoint / p.wageHour
+		// The steepness rises with the money term of a care hour's Star-point
+		// value, x = money_weight * price * lift / wage, as x/(1+x), so it
+		// stays below creaming_strength.
+		x := m.moneyWeight(p) * p.prices.StarPoint * sc.Wellbeing.SupportLiftPerCareHour / p.wageHour
+		w.creamK = sc.Practice.CreamingStrength * x / (1 + x)
 	}
 	perCx := sc.Practice.CareHoursPerComplexityWeek
 	for i := range m.clients {
@@ -222,8 +226,15 @@ func (m *Model) hourValues(w *worker, p *provider) [numActs]float64 {
 	for k := 1; k*F <= int(sc.Practice.ValueHorizonWeeks) && k < maxSeq; k++ {
 		fut += pr.Assessment[k] * math.Pow(surv, float64(k*F))
 	}
-	newClient := pr.Assessment[0] + fut
-	v[actInitialAssessment] = newClient / sc.Practice.InitialAssessmentHours
+	// Expected engaged weeks within the horizon, for per-client-week prices.
+	H := sc.Practice.ValueHorizonWeeks
+	weeksHeld := H
+	if surv < 1 {
+		weeksHeld = (1 - math.Pow(surv, H)) / (1 - surv)
+	}
+	engaged := pr.Assessment[0] + fut + pr.ClientWeek*weeksHeld
+	newClient := pr.Referral + engaged
+	v[actInitialAssessment] = engaged / sc.Practice.InitialAssessmentHours
 	if w.nDue > 0 {
 		v[actFollowUpAssessment] = w.duePrice / float64(w.nDue) / sc.Practice.FollowUpAssessmentHours
 	}
@@ -245,8 +256,16 @@ func (m *Model) hourValues(w *worker, p *provider) [numActs]float64 {
 	horizon := sc.Practice.ValueHorizonWeeks
 	savingPerSM := sc.Health.SelfManagementEffect * m.meanCFCostPerWeek() * horizon / 2
 	v[actCoaching] = pr.StarPoint*wb.SupportLiftPerCoachingHour/(1+avgCx) + pr.SavingGBP*wb.SelfManagementPerCoachingHour/(1+avgCx)*savingPerSM
-	v[actAccompanied] = pr.StarPoint * wb.SupportLiftPerCareHour
-	v[actInformal] = pr.StarPoint * wb.SupportLiftPerCareHour
+	// Care keeps clients engaged: a weekly care hour cuts the disengagement
+	// hazard of a client with unmet care need by base*misfit/care_hours_per_complexity,
+	// which keeps them about that times min(horizon, 1/base) weeks longer.
+	r := &sc.Response
+	retained := 0.0
+	if sc.Practice.CareHoursPerComplexityWeek > 0 && r.DisengageBasePerWeek > 0 {
+		retained = r.DisengageBasePerWeek * r.MisfitHazardPerComplexity / sc.Practice.CareHoursPerComplexityWeek * min(horizon, 1/r.DisengageBasePerWeek)
+	}
+	v[actAccompanied] = pr.StarPoint*wb.SupportLiftPerCareHour + pr.ClientWeek*retained
+	v[actInformal] = v[actAccompanied]
 	// A link resolves a need with probability 1-(1-r)^weeks; a resolved need
 	// lifts about need_penalty points.
 	pLinkResolves := 1 - math.Pow(1-wb.NeedResolveLinkedPerWeek, float64(sc.Linking.LinkWeeks))

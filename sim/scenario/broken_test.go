@@ -36,8 +36,8 @@ var brokenWant = map[string][]string{
 	"top-level-list.yaml":     {`testdata/broken/top-level-list.yaml:1:1: top level must be a mapping of scenario fields (got a list)`},
 	"multi-doc.yaml":          {`testdata/broken/multi-doc.yaml:2:1: file holds more than one YAML document`},
 	"duplicate-key.yaml":      {`testdata/broken/duplicate-key.yaml:5:1: weeks: duplicate key (first set at line 2)`},
-	"rule-two-types.yaml":     {`testdata/broken/rule-two-types.yaml:6:11: contract.provider_payments[0].rules[0]: must set exactly one rule type (block_grant, per_assessment, tranche, wellbeing_outcome, secondary_care_outcome); got 2`},
-	"rule-no-type.yaml":       {`testdata/broken/rule-no-type.yaml:6:11: contract.provider_payments[0].rules[0]: must set exactly one rule type (block_grant, per_assessment, tranche, wellbeing_outcome, secondary_care_outcome); got 0`},
+	"rule-two-types.yaml":     {`testdata/broken/rule-two-types.yaml:6:11: contract.provider_payments[0].rules[0]: must set exactly one rule type (block_grant, capitation, per_referral, per_assessment, tranche, wellbeing_outcome, secondary_care_outcome); got 2`},
+	"rule-no-type.yaml":       {`testdata/broken/rule-no-type.yaml:6:11: contract.provider_payments[0].rules[0]: must set exactly one rule type (block_grant, capitation, per_referral, per_assessment, tranche, wellbeing_outcome, secondary_care_outcome); got 0`},
 	"phase-until-before-from.yaml": {
 		`testdata/broken/phase-until-before-from.yaml:5:19: contract.provider_payments[0].until_week: must be > from_week (156) or 0 for open-ended (got 100)`,
 	},

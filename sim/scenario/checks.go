@@ -57,6 +57,19 @@ func (s *Scenario) Check(report Reporter) {
 		}
 		seen[n.Name] = true
 	}
+	for _, ph := range []struct {
+		name   string
+		phases []Phase
+	}{{"provider_payments", s.Contract.ProviderPayments}, {"outcome_payments", s.Contract.OutcomePayments}} {
+		for i, p := range ph.phases {
+			for j, r := range p.Rules {
+				if sc := r.SecondaryCareOutcome; sc != nil && sc.WindowWeeks != nil && *sc.WindowWeeks > s.Health.TrackWeeks {
+					report(fmt.Sprintf("contract.%s[%d].rules[%d].secondary_care_outcome.window_weeks", ph.name, i, j),
+						"must be <= health.track_weeks (%d): costs are tracked no longer (got %d)", s.Health.TrackWeeks, *sc.WindowWeeks)
+				}
+			}
+		}
+	}
 	for i, sh := range s.Shocks {
 		if sh.EndWeek <= sh.StartWeek {
 			report(fmt.Sprintf("shocks[%d].end_week", i), "must be > start_week (%d) (got %d)", sh.StartWeek, sh.EndWeek)
@@ -153,13 +166,13 @@ func (p *Phase) Check(report Reporter) {
 // Check requires exactly one rule type per rule.
 func (r *Rule) Check(report Reporter) {
 	n := 0
-	for _, set := range []bool{r.BlockGrant != nil, r.PerAssessment != nil, r.Tranche != nil, r.WellbeingOutcome != nil, r.SecondaryCareOutcome != nil} {
+	for _, set := range []bool{r.BlockGrant != nil, r.Capitation != nil, r.PerReferral != nil, r.PerAssessment != nil, r.Tranche != nil, r.WellbeingOutcome != nil, r.SecondaryCareOutcome != nil} {
 		if set {
 			n++
 		}
 	}
 	if n != 1 {
-		report("", "must set exactly one rule type (block_grant, per_assessment, tranche, wellbeing_outcome, secondary_care_outcome); got %d", n)
+		report("", "must set exactly one rule type (block_grant, capitation, per_referral, per_assessment, tranche, wellbeing_outcome, secondary_care_outcome); got %d", n)
 	}
 }
 

@@ -32,6 +32,8 @@ type Rule struct {
 	Weight *float64 `yaml:"weight,omitempty" check:"min=0,max=100"`
 
 	BlockGrant           *BlockGrant           `yaml:"block_grant,omitempty"`
+	Capitation           *Capitation           `yaml:"capitation,omitempty"`
+	PerReferral          *PerReferral          `yaml:"per_referral,omitempty"`
 	PerAssessment        *PerAssessment        `yaml:"per_assessment,omitempty"`
 	Tranche              *Tranche              `yaml:"tranche,omitempty"`
 	WellbeingOutcome     *WellbeingOutcome     `yaml:"wellbeing_outcome,omitempty"`
@@ -42,6 +44,18 @@ type Rule struct {
 // across providers by funded posts.
 type BlockGrant struct {
 	GBPPerYear float64 `yaml:"gbp_per_year" check:"min=0"`
+}
+
+// Capitation pays per active (engaged) client per month: each week the
+// payee's engaged clients times GBPPerClientMonth times 12/52.
+type Capitation struct {
+	GBPPerClientMonth float64 `yaml:"gbp_per_client_month" check:"min=0"`
+}
+
+// PerReferral pays per accepted referral: a referred person who did not
+// decline at once, paid to the provider serving their practice.
+type PerReferral struct {
+	GBPPerReferral float64 `yaml:"gbp_per_referral" check:"min=0"`
 }
 
 // PerAssessment pays per completed Well-being Star reading by sequence number.
@@ -60,25 +74,33 @@ type Tranche struct {
 }
 
 // WellbeingOutcome is the Ways to Wellness rule: for each batch of clients
-// whose follow-up reading falls in the payment period, pay PerClientGBP times
-// the batch size times a fraction of the mean recorded Star gain: 0 below
-// FloorPoints, 1 at or above FullPoints, linear between.
+// whose second reading falls in the payment period, pay PerClientGBP times
+// the batch size times a fraction of the mean recorded Star gain: 0 at or
+// below FloorPoints, 1 at or above FullPoints, and between them
+// ((gain - floor)/(full - floor))^Curve (Curve 1, the default, is linear).
 type WellbeingOutcome struct {
 	PerClientGBP float64 `yaml:"per_client_gbp" check:"min=0"`
 	FloorPoints  float64 `yaml:"floor_points" check:"min=-80,max=80"`
 	FullPoints   float64 `yaml:"full_points" check:"min=-80,max=80"`
 	// PeriodWeeks is how often batches are settled.
 	PeriodWeeks int `yaml:"period_weeks" check:"min=1,max=520"`
+	// Curve shapes the scale between floor and full (default 1, linear;
+	// above 1 pays little until gains near the full point).
+	Curve *float64 `yaml:"curve,omitempty" check:"min=0.1,max=10"`
 }
 
 // SecondaryCareOutcome pays, for each quarterly cohort of referrals once
 // EvidenceWeeks have passed since the cohort closed, PerClientGBP times the
-// cohort size times min(1, reduction/TargetReduction), where reduction is
-// 1 - actual/counterfactual secondary-care cost of the cohort.
+// number of its clients who engaged times min(1, reduction/TargetReduction),
+// where reduction is 1 - actual/counterfactual secondary-care cost of the
+// cohort counted over the first WindowWeeks after referral.
 type SecondaryCareOutcome struct {
 	PerClientGBP    float64 `yaml:"per_client_gbp" check:"min=0"`
 	TargetReduction float64 `yaml:"target_reduction" check:"min=0.001,max=1"`
 	EvidenceWeeks   int     `yaml:"evidence_weeks" check:"min=1,max=520"`
+	// WindowWeeks is the measurement window from referral (default and
+	// maximum: health.track_weeks), counted in whole 13-week quarters.
+	WindowWeeks *int `yaml:"window_weeks,omitempty" check:"min=13,max=520"`
 }
 
 // Payer is an outcome payer with a cap on what it pays over the contract.
