@@ -2,7 +2,9 @@ package sim
 
 import (
 	"fmt"
+	"io/fs"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/sibsim/sibsim/scenarios"
@@ -174,7 +176,6 @@ func checkInvariants(m *Model, l *ledger) []string {
 // invariant after every week.
 func TestInvariants(t *testing.T) {
 	base := loadShipped(t, "ways-to-wellness")
-	block := loadShipped(t, "block-grant")
 	tight := *base
 	tight.Allocation.CaseloadMax = 30 // waiting lists and cross-cover
 	tight.Allocation.CaseloadTarget = 25
@@ -182,25 +183,46 @@ func TestInvariants(t *testing.T) {
 	tight.Workforce.VacancyWeeksMean = 20
 	gaming := *base
 	gaming.Assessment.GamingBiasPoints = 4
-	cases := []struct {
-		name string
-		sc   *scenario.Scenario
-	}{
-		{"ways-to-wellness", base},
-		{"block-grant", block},
-		{"tight-caseloads-high-turnover", &tight},
-		{"gaming", &gaming},
+	type tcase struct {
+		name  string
+		sc    *scenario.Scenario
+		weeks int
+	}
+	cases := []tcase{
+		{"tight-caseloads-high-turnover", &tight, 0},
+		{"gaming", &gaming, 0},
+	}
+	// Every shipped scenario (the national one for 20 weeks: it is large).
+	names, err := fs.Glob(scenarios.FS, "*.yaml")
+	if err != nil || len(names) < 3 {
+		t.Fatalf("shipped scenarios: %v %v", names, err)
+	}
+	for _, f := range names {
+		name := strings.TrimSuffix(f, ".yaml")
+		weeks := 0
+		if name == "england-national" {
+			weeks = 20
+		}
+		cases = append(cases, tcase{name, loadShipped(t, name), weeks})
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			for rep := 0; rep < 2; rep++ {
+			weeks := tc.weeks
+			if weeks == 0 {
+				weeks = tc.sc.Weeks
+			}
+			reps := 2
+			if tc.weeks > 0 {
+				reps = 1
+			}
+			for rep := 0; rep < reps; rep++ {
 				m, err := New(tc.sc, 7, rep)
 				if err != nil {
 					t.Fatal(err)
 				}
 				m.recordWeekly = true
 				l := newLedger(m)
-				for w := 0; w < tc.sc.Weeks; w++ {
+				for w := 0; w < weeks; w++ {
 					m.Step()
 					if bad := checkInvariants(m, l); len(bad) > 0 {
 						for _, b := range bad[:min(len(bad), 10)] {
