@@ -141,5 +141,7 @@ func RunOne(ctx context.Context, sc *scenario.Scenario, seed uint64, rep, weeks 
 		}
 		m.Step()
 	}
-	return m.Result(), nil
+	res := m.Result()
+	res.Replication = rep
+	return res, nil
 }

@@ -24,6 +24,9 @@ func TestRunOneHorizon(t *testing.T) {
 		m.Step()
 	}
 	want := m.Result()
+	if got.Replication != 1 {
+		t.Errorf("RunOne(rep 1).Replication = %d; want 1", got.Replication)
+	}
 	if got.Weeks != weeks || len(got.Weekly) != weeks {
 		t.Fatalf("RunOne(weeks=%d) ran %d weeks (%d rows)", weeks, got.Weeks, len(got.Weekly))
 	}

@@ -110,6 +110,9 @@ give identical output on any number of workers.
 	})
 	root.AddCommand(
 		newRunCommand(d),
+		newCompareCommand(d),
+		newPlotCommand(d),
+		newReportCommand(d),
 		newValidateCommand(d),
 		newScenariosCommand(d),
 		newVersionCommand(d),

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sibsim/sibsim/sim/results"
+)
+
+type reportOptions struct {
+	dirs []string
+	out  string
+}
+
+func newReportCommand(d *deps) *cobra.Command {
+	opts := &reportOptions{}
+	cmd := &cobra.Command{
+		Use:   "report DIR...",
+		Short: "Write an HTML report of saved runs without simulating",
+		Long: `Write one self-contained HTML file comparing saved runs, without simulating:
+what was compared and how (scenarios, descriptions, the parameters that
+differ from the reference, replications, seed, sibsim version), the key
+metrics with their 95% intervals and paired differences from the
+reference, every figure with how to read it, and notes on the model's
+assumptions. The file needs no network: figures are inline SVG and there
+are no external styles, scripts or fonts.
+
+Each DIR is a run directory (written by "sibsim run --out") or a compare
+output (written by "sibsim compare --out"), which stands for its scenarios
+in their comparison order. The first scenario is the reference. Runs must
+share their seed and replications; each scenario may appear once. From a
+compare output, the report is the one "sibsim compare --out" wrote, byte
+for byte.
+
+FILE may exist only as an earlier sibsim report, which is replaced. It is
+written to a temporary file and renamed into place when complete.`,
+		Example: `  sibsim report results/cmp --out cmp.html
+  sibsim report results/sib results/block`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.dirs = args
+			return classify(cmd.Context(), runReport(cmd.Context(), opts, d.streams))
+		},
+	}
+	cmd.Flags().StringVar(&opts.out, "out", reportFile, "write the report to this file")
+	return cmd
+}
+
+func runReport(ctx context.Context, opts *reportOptions, s streams) error {
+	if err := checkReportFile(opts.out); err != nil {
+		return outDirError(err)
+	}
+	runs, err := readRuns(opts.dirs)
+	if err != nil {
+		return err
+	}
+	a, err := analyse(runs)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := a.writeReport(&b); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return errInterrupted
+	}
+	created, err := mkdirParents(filepath.Dir(opts.out))
+	if err != nil {
+		return fmt.Errorf("create %s: %w", filepath.Dir(opts.out), err)
+	}
+	if err := writeFileAtomic(opts.out, func(w io.Writer) error { _, err := w.Write(b.Bytes()); return err }); err != nil {
+		if created != "" {
+			os.RemoveAll(created)
+		}
+		return fmt.Errorf("write %s: %w", opts.out, err)
+	}
+	fmt.Fprintln(s.out, opts.out)
+	return nil
+}
+
+// reportMark is in every report sibsim writes (plots/report's template).
+var reportMark = []byte(`<meta name="generator" content="sibsim `)
+
+// checkReportFile reports whether a report may be written to name: it does
+// not exist, or is an earlier sibsim report. Otherwise the error wraps
+// results.ErrOutDir.
+func checkReportFile(name string) error {
+	if name == "" {
+		return fmt.Errorf("%w: empty path", results.ErrOutDir)
+	}
+	info, err := os.Stat(name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return err
+	case !info.Mode().IsRegular():
+		return fmt.Errorf("%w: %s exists and is not a file", results.ErrOutDir, name)
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	head := make([]byte, 1024)
+	n, _ := io.ReadFull(f, head)
+	if !bytes.Contains(head[:n], reportMark) {
+		return fmt.Errorf("%w: %s exists and is not a sibsim report; choose another file or remove it", results.ErrOutDir, name)
+	}
+	return nil
+}

@@ -1,0 +1,345 @@
+package plots
+
+import (
+	"image/color"
+	"math"
+	"strconv"
+	"strings"
+
+	xfont "golang.org/x/image/font"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Fonts: Liberation Sans, embedded in gonum.org/v1/plot (metric-compatible
+// with Arial, which SVG viewers may substitute). No system font is read.
+var (
+	sansFont = font.Font{Typeface: "Liberation", Variant: "Sans"}
+	boldFont = font.Font{Typeface: "Liberation", Variant: "Sans", Weight: xfont.WeightBold}
+)
+
+// Text sizes.
+const (
+	titleSize  = 12
+	labelSize  = 10.5
+	tickSize   = 9.5
+	legendSize = 9.5
+)
+
+var (
+	gridColour  = color.Gray{Y: 225}
+	zeroColour  = color.Gray{Y: 120}
+	bandAlpha   = 0.22
+	lineWidth   = vg.Points(1.6)
+	legendThumb = vg.Points(22)
+	legendGap   = vg.Points(12)
+)
+
+// dashes of the line styles that tell apart series of one scenario.
+var (
+	solid  []vg.Length
+	dashed = []vg.Length{vg.Points(6), vg.Points(3)}
+	dotted = []vg.Length{vg.Points(1.5), vg.Points(2.5)}
+)
+
+// newPlot returns a plot with sibsim's fonts, axis labels and a legend drawn
+// outside the data area, on the right.
+func newPlot(title, xLabel, yLabel string) (*plot.Plot, *legend) {
+	p := plot.New()
+	p.Title.Text = title
+	p.Title.TextStyle.Font = font.From(boldFont, titleSize)
+	p.Title.Padding = vg.Points(8)
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font = font.From(sansFont, labelSize)
+		a.Tick.Label.Font = font.From(sansFont, tickSize)
+		a.Padding = vg.Points(2)
+		a.Tick.Marker = niceTicks{}
+	}
+	p.X.Label.Text = xLabel
+	p.Y.Label.Text = yLabel
+	p.Legend.TextStyle.Font = font.From(sansFont, legendSize)
+	l := &legend{style: text.Style{
+		Color:   color.Black,
+		Font:    font.From(sansFont, legendSize),
+		XAlign:  draw.XLeft,
+		YAlign:  draw.YCenter,
+		Handler: p.TextHandler,
+	}}
+	l.heading = l.style
+	l.heading.Font = font.From(boldFont, legendSize)
+	return p, l
+}
+
+// timePlot returns a plot with weeks of the run, in years, on x, and light
+// grid lines.
+func timePlot(title, yLabel string) (*plot.Plot, *legend) {
+	p, l := newPlot(title, "Time since the start of the run (years)", yLabel)
+	g := plotter.NewGrid()
+	g.Horizontal.Color, g.Vertical.Color = gridColour, gridColour
+	g.Horizontal.Width, g.Vertical.Width = vg.Points(0.5), vg.Points(0.5)
+	p.Add(g)
+	p.X.Min = 0
+	p.X.Tick.Marker = yearTicks{}
+	return p, l
+}
+
+// finish adds the legend last, so that it is drawn over nothing.
+func finish(p *plot.Plot, l *legend) *plot.Plot {
+	p.Add(l)
+	return p
+}
+
+// legend is a plotter that draws its entries outside the data area, to the
+// right of it, and makes room for them by reporting a glyph box there. It
+// never covers data.
+type legend struct {
+	style, heading text.Style
+	entries        []legendEntry
+}
+
+type legendEntry struct {
+	text    string
+	heading bool
+	thumbs  []plot.Thumbnailer
+}
+
+// add adds an entry drawn with thumbs.
+func (l *legend) add(text string, thumbs ...plot.Thumbnailer) {
+	l.entries = append(l.entries, legendEntry{text: text, thumbs: thumbs})
+}
+
+// addHeading adds a heading line in bold.
+func (l *legend) addHeading(text string) {
+	l.entries = append(l.entries, legendEntry{text: text, heading: true})
+}
+
+func (l *legend) rowHeight() vg.Length {
+	return l.style.Height("Mg") * 1.35
+}
+
+func (l *legend) width() vg.Length {
+	var w vg.Length
+	for _, e := range l.entries {
+		if e.heading {
+			w = max(w, l.heading.Width(e.text))
+		} else {
+			w = max(w, legendThumb+vg.Points(5)+l.style.Width(e.text))
+		}
+	}
+	return w
+}
+
+// Plot draws the entries to the right of the data canvas c, from its top.
+func (l *legend) Plot(c draw.Canvas, _ *plot.Plot) {
+	x := c.Max.X + legendGap
+	y := c.Max.Y
+	h := l.rowHeight()
+	for _, e := range l.entries {
+		mid := y - h/2
+		if e.heading {
+			c.FillText(l.heading, vg.Point{X: x, Y: mid}, e.text)
+		} else {
+			icon := &draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
+				Min: vg.Point{X: x, Y: mid - h*0.35},
+				Max: vg.Point{X: x + legendThumb, Y: mid + h*0.35},
+			}}
+			for _, t := range e.thumbs {
+				t.Thumbnail(icon)
+			}
+			c.FillText(l.style, vg.Point{X: x + legendThumb + vg.Points(5), Y: mid}, e.text)
+		}
+		y -= h
+	}
+}
+
+// GlyphBoxes reserves the legend's width to the right of the data area.
+func (l *legend) GlyphBoxes(*plot.Plot) []plot.GlyphBox {
+	if len(l.entries) == 0 {
+		return nil
+	}
+	return []plot.GlyphBox{{X: 1, Y: 0.5, Rectangle: vg.Rectangle{
+		Max: vg.Point{X: legendGap + l.width()},
+	}}}
+}
+
+// lineStyle returns a line style of colour c and the given dashes.
+func lineStyle(c color.Color, dashes []vg.Length) draw.LineStyle {
+	return draw.LineStyle{Color: c, Width: lineWidth, Dashes: dashes}
+}
+
+// thumbLine is a legend thumbnail showing a line style.
+func thumbLine(sty draw.LineStyle) plot.Thumbnailer {
+	return &plotter.Line{LineStyle: sty}
+}
+
+// thumbFill is a legend thumbnail showing a filled box.
+func thumbFill(c color.Color) plot.Thumbnailer {
+	return &plotter.Polygon{Color: c}
+}
+
+// finite reports whether x is neither NaN nor infinite.
+func finite(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+
+// runs returns the maximal runs [i, j) of indices where ok holds.
+func runs(n int, ok func(int) bool) [][2]int {
+	var out [][2]int
+	for i := 0; i < n; {
+		if !ok(i) {
+			i++
+			continue
+		}
+		j := i
+		for j < n && ok(j) {
+			j++
+		}
+		out = append(out, [2]int{i, j})
+		i = j
+	}
+	return out
+}
+
+// lines returns line plotters drawing ys against weeks (in years), broken
+// where ys is not finite.
+func lines(ys []float64, sty draw.LineStyle) []plot.Plotter {
+	var out []plot.Plotter
+	for _, r := range runs(len(ys), func(w int) bool { return finite(ys[w]) }) {
+		xys := make(plotter.XYs, 0, r[1]-r[0])
+		for w := r[0]; w < r[1]; w++ {
+			xys = append(xys, plotter.XY{X: year(w), Y: ys[w]})
+		}
+		out = append(out, &plotter.Line{XYs: xys, LineStyle: sty})
+	}
+	return out
+}
+
+// ribbon returns polygons filling between lo and hi against weeks (in
+// years), broken where either is not finite.
+func ribbon(lo, hi []float64, c color.Color) []plot.Plotter {
+	var out []plot.Plotter
+	ok := func(w int) bool { return finite(lo[w]) && finite(hi[w]) }
+	for _, r := range runs(len(lo), ok) {
+		xys := make(plotter.XYs, 0, 2*(r[1]-r[0]))
+		for w := r[0]; w < r[1]; w++ {
+			xys = append(xys, plotter.XY{X: year(w), Y: lo[w]})
+		}
+		for w := r[1] - 1; w >= r[0]; w-- {
+			xys = append(xys, plotter.XY{X: year(w), Y: hi[w]})
+		}
+		out = append(out, &plotter.Polygon{XYs: []plotter.XYs{xys}, Color: c})
+	}
+	return out
+}
+
+// fade returns c with opacity a (0-1).
+func fade(c color.Color, a float64) color.Color {
+	r, g, b, _ := c.RGBA()
+	return color.NRGBA{R: uint8(r >> 8), G: uint8(g >> 8), B: uint8(b >> 8), A: uint8(math.Round(a * 255))}
+}
+
+// rect returns a filled rectangle in data coordinates.
+func rect(x0, x1, y0, y1 float64, c color.Color) *plotter.Polygon {
+	return &plotter.Polygon{
+		XYs:   []plotter.XYs{{{X: x0, Y: y0}, {X: x1, Y: y0}, {X: x1, Y: y1}, {X: x0, Y: y1}}},
+		Color: c,
+	}
+}
+
+// hline returns a thin horizontal line at y from x0 to x1.
+func hline(y, x0, x1 float64, c color.Color) *plotter.Line {
+	return &plotter.Line{
+		XYs:       plotter.XYs{{X: x0, Y: y}, {X: x1, Y: y}},
+		LineStyle: draw.LineStyle{Color: c, Width: vg.Points(0.8)},
+	}
+}
+
+// niceTicks labels about five to eight round values (steps of 1, 2, 2.5 or
+// 5 times a power of ten), with an unlabelled tick halfway between.
+type niceTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(hi > lo) || !finite(lo) || !finite(hi) {
+		return []plot.Tick{{Value: lo, Label: formatTick(lo, 0)}}
+	}
+	raw := (hi - lo) / 6
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := 10 * mag
+	for _, m := range []float64{1, 2, 2.5, 5} {
+		if m*mag >= raw {
+			step = m * mag
+			break
+		}
+	}
+	return ticksEvery(lo, hi, step, step/2)
+}
+
+// yearTicks labels whole years, with unlabelled ticks at quarters on runs
+// of up to four years and half-years on runs of up to twelve; shorter runs
+// get niceTicks.
+type yearTicks struct{}
+
+// Ticks implements plot.Ticker.
+func (yearTicks) Ticks(lo, hi float64) []plot.Tick {
+	span := hi - lo
+	switch {
+	case !(span > 0) || !finite(span):
+		return niceTicks{}.Ticks(lo, hi)
+	case span <= 1.5:
+		ticks := niceTicks{}.Ticks(lo, hi)
+		for i := range ticks {
+			if ticks[i].Label != "" {
+				ticks[i].Label = formatTick(ticks[i].Value, -1)
+			}
+		}
+		return ticks
+	case span <= 4:
+		return ticksEvery(lo, hi, 1, 0.25)
+	case span <= 12:
+		return ticksEvery(lo, hi, 1, 0.5)
+	}
+	return niceTicks{}.Ticks(lo, hi)
+}
+
+// ticksEvery returns labelled ticks at multiples of step and unlabelled
+// ones at multiples of minor between lo and hi.
+func ticksEvery(lo, hi, step, minor float64) []plot.Tick {
+	const eps = 1e-9
+	dec := decimals(step)
+	minorDec := decimals(minor)
+	var ticks []plot.Tick
+	for i := math.Ceil(lo/minor - eps); i*minor <= hi+eps*math.Abs(hi)+eps; i++ {
+		// i*minor rounded to minor's decimals: 0.6, not 0.6000000000000001.
+		v, _ := strconv.ParseFloat(strconv.FormatFloat(i*minor, 'f', minorDec, 64), 64)
+		if r := v / step; math.Abs(r-math.Round(r)) < eps {
+			ticks = append(ticks, plot.Tick{Value: v, Label: formatTick(v, dec)})
+		} else {
+			ticks = append(ticks, plot.Tick{Value: v})
+		}
+	}
+	return ticks
+}
+
+// decimals returns the number of decimals that step needs.
+func decimals(step float64) int {
+	for d := 0; d < 10; d++ {
+		x := step * math.Pow(10, float64(d))
+		if math.Abs(x-math.Round(x)) < 1e-6*math.Max(1, x) {
+			return d
+		}
+	}
+	return 10
+}
+
+// formatTick formats a tick value with dec decimals (-1: as few as
+// needed), without negative zero.
+func formatTick(v float64, dec int) string {
+	s := strconv.FormatFloat(v, 'f', dec, 64)
+	if strings.Trim(s, "-0.") == "" {
+		s = strings.TrimPrefix(s, "-")
+	}
+	return s
+}

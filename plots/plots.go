@@ -1,0 +1,352 @@
+// Package plots draws the figures that compare sibsim runs, from results
+// read back with results.ReadRun: functions from result data to
+// *plot.Plot (gonum.org/v1/plot). The caller picks the format, with Render
+// or the plot's own WriterTo.
+//
+// Every figure gives a scenario the same colour (Colour), shows time in
+// years since the start of the run, states its units on the axes, and keeps
+// its legend outside the data area. Text is set in Liberation Sans,
+// embedded in gonum.org/v1/plot: no system font is read, nothing depends
+// on the clock, and the same runs always give the same SVG bytes.
+package plots
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image/color"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+	xfont "golang.org/x/image/font"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgpdf"
+	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/sibsim/sibsim/sim/results"
+)
+
+// Figure is one figure, ready to render.
+type Figure struct {
+	// Name is the file stem, e.g. "care-share" or "hours-block-grant":
+	// lower case letters, digits, '-', '_' and '.'.
+	Name string
+	// Title is the figure's title, as drawn on the plot.
+	Title string
+	// Reading is one plain sentence reading the figure from the data.
+	Reading string
+	// Plot is the figure.
+	Plot *plot.Plot
+	// Width and Height are the size to draw it at.
+	Width, Height vg.Length
+}
+
+// Default figure size.
+const (
+	width  = 7.5 * vg.Inch
+	height = 4 * vg.Inch
+)
+
+// pngDPI is the resolution of PNG output: twice the CSS pixel density, so
+// that figures stay sharp on high-density screens.
+const pngDPI = 192
+
+// palette holds the scenario colours: the Okabe-Ito colour-blind-safe
+// palette, without its yellow (too pale on white).
+var palette = []color.NRGBA{
+	{0x00, 0x72, 0xB2, 0xFF}, // blue
+	{0xD5, 0x5E, 0x00, 0xFF}, // vermillion
+	{0x00, 0x9E, 0x73, 0xFF}, // bluish green
+	{0xCC, 0x79, 0xA7, 0xFF}, // reddish purple
+	{0xE6, 0x9F, 0x00, 0xFF}, // orange
+	{0x56, 0xB4, 0xE9, 0xFF}, // sky blue
+	{0x00, 0x00, 0x00, 0xFF}, // black
+}
+
+// Colour returns scenario i's colour; the same scenario index has the same
+// colour in every figure. Colours repeat after seven scenarios.
+func Colour(i int) color.Color {
+	i %= len(palette)
+	if i < 0 {
+		i += len(palette)
+	}
+	return palette[i]
+}
+
+// Render writes f in format "svg", "png" or "pdf" at f.Width by f.Height
+// (7.5 by 4 inches when unset). SVG text names Liberation Sans with Arial,
+// Helvetica and sans-serif as fallbacks and does not embed the font; PDF
+// embeds it. The output bytes depend only on f: PDF documents carry a fixed
+// date, 2000-01-01 (see pdfDefaults).
+func Render(f Figure, format string) ([]byte, error) {
+	if f.Plot == nil {
+		return nil, fmt.Errorf("plots: figure %q has no plot", f.Name)
+	}
+	w, h := f.Width, f.Height
+	if w <= 0 {
+		w = width
+	}
+	if h <= 0 {
+		h = height
+	}
+	var c vg.CanvasWriterTo
+	switch format {
+	case "svg":
+		c = vgsvg.New(w, h)
+	case "png":
+		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(pngDPI))}
+	case "pdf":
+		pdfDefaults.Do(func() {
+			fpdf.SetDefaultCatalogSort(true)
+			fpdf.SetDefaultCreationDate(pdfTime)
+			fpdf.SetDefaultModificationDate(pdfTime)
+		})
+		c = pdfCanvas{vgpdf.New(w, h)}
+	default:
+		return nil, fmt.Errorf("plots: unknown format %q (want svg, png or pdf)", format)
+	}
+	f.Plot.Draw(draw.New(c))
+	var buf bytes.Buffer
+	if _, err := c.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("plots: render %s as %s: %w", f.Name, format, err)
+	}
+	out := buf.Bytes()
+	if format == "svg" {
+		out = bytes.ReplaceAll(out, []byte("font-family:Liberation Sans;"), []byte("font-family:Liberation Sans,Arial,Helvetica,sans-serif;"))
+	}
+	return out, nil
+}
+
+// The PDF writer (codeberg.org/go-pdf/fpdf, under vgpdf) stamps documents
+// with the time and writes its fonts in map order unless told otherwise,
+// and vgpdf gives no access to the document. Render therefore sets fpdf's
+// package defaults, once, before the first PDF: sorted catalogs and a fixed
+// date (pdfTime) for every document fpdf creates in this process.
+var (
+	pdfDefaults sync.Once
+	pdfTime     = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// pdfCanvas works around vgpdf (gonum.org/v1/plot v0.17.0) registering every
+// font with an empty PDF style but selecting bold and italic faces with
+// style "B" or "I", which fails ("undefined font"): it names such a face as a
+// variant of its own, in the regular style.
+type pdfCanvas struct{ *vgpdf.Canvas }
+
+// FillString implements vg.Canvas.
+func (c pdfCanvas) FillString(f font.Face, pt vg.Point, str string) {
+	if f.Font.Weight != xfont.WeightNormal || f.Font.Style != xfont.StyleNormal {
+		f.Font.Variant += font.Variant(fmt.Sprintf("-w%d-s%d", f.Font.Weight, f.Font.Style))
+		f.Font.Weight, f.Font.Style = xfont.WeightNormal, xfont.StyleNormal
+	}
+	c.Canvas.FillString(f, pt, str)
+}
+
+// plotted is one run as the figures show it.
+type plotted struct {
+	data   *results.RunData
+	index  int    // position in the runs, for its colour
+	name   string // legend label: the scenario name, made unique
+	stem   string // name, safe in a file name
+	colour color.Color
+}
+
+// Columns, metrics and provider data the figures read.
+var (
+	careHours   = []string{"hours_accompanied", "hours_informal", "hours_community_groups"}
+	choiceHours = []string{"hours_outreach", "hours_initial_assessment", "hours_followup_assessment", "hours_coaching", "hours_signposting"}
+	otherHours  = []string{"hours_admin_travel"}
+
+	neededWeekly = slices.Concat(careHours, choiceHours, otherHours, []string{
+		"referrals_gp", "referrals_outreach",
+		"provider_revenue_gbp", "outcome_payments_gbp", "investor_flow_gbp",
+		"mean_distress", "quits", "vacancies",
+	})
+	neededMetrics = []string{
+		"care_share_first_year", "care_share_last_year",
+		"disengaged_share_simple", "disengaged_share_complex",
+		"star_gain_simple", "star_gain_complex",
+	}
+)
+
+// Figures builds every comparison figure for the runs (one run per
+// scenario, in order; the first is the reference), in this order:
+//
+//	care-share              care share of link-worker hours over time, 13-week moving average, mean and 95% band
+//	hours-<scenario>        hours by activity, stacked, one figure per scenario, on one scale
+//	referrals               referrals per week by source (GP, outreach), 13-week moving average
+//	disengagement-by-tier   share of engaged clients who disengaged, simple and complex tier, 95% error bars
+//	star-gain-by-tier       true Well-being Star gain, simple and complex tier, 95% error bars
+//	money                   cumulative provider revenue, outcome payments and investor net position
+//	distress                mean link-worker distress, mean and 95% band
+//	quits                   link workers leaving in the past 52 weeks, mean and 95% band
+//	vacancies               vacant posts, mean and 95% band
+//
+// The runs must have the same columns and metrics, and at least one
+// replication and one week each; they may differ in length and number of
+// replications. Scenario names label the runs; a name used twice gets a
+// suffix (" (2)").
+func Figures(runs []*results.RunData) ([]Figure, error) {
+	scs, err := prepare(runs)
+	if err != nil {
+		return nil, err
+	}
+	figs := []Figure{careShareFigure(scs)}
+	figs = append(figs, hoursFigures(scs)...)
+	figs = append(figs,
+		referralsFigure(scs),
+		disengagementFigure(scs),
+		starGainFigure(scs),
+		moneyFigure(scs),
+		distressFigure(scs),
+		quitsFigure(scs),
+		vacanciesFigure(scs),
+	)
+	for i := range figs {
+		if figs[i].Width == 0 {
+			figs[i].Width, figs[i].Height = width, height
+		}
+	}
+	return figs, nil
+}
+
+// prepare checks the runs and labels them.
+func prepare(runs []*results.RunData) ([]*plotted, error) {
+	if len(runs) == 0 {
+		return nil, errors.New("plots: no runs to plot")
+	}
+	describe := func(i int) string {
+		d := runs[i]
+		return fmt.Sprintf("run %d (%s, %s)", i+1, d.Manifest.Scenario, d.Dir)
+	}
+	for i, d := range runs {
+		if d == nil || d.Manifest == nil {
+			return nil, fmt.Errorf("plots: run %d has no data", i+1)
+		}
+	}
+	ref := runs[0]
+	for _, name := range neededWeekly {
+		if !slices.Contains(ref.WeeklyColumns, name) {
+			return nil, fmt.Errorf("plots: %s: %s has no column %q", describe(0), results.WeeklyFile, name)
+		}
+	}
+	for _, name := range neededMetrics {
+		if !slices.Contains(ref.Metrics, name) {
+			return nil, fmt.Errorf("plots: %s: %s has no metric %q", describe(0), results.ReplicationsFile, name)
+		}
+	}
+	var scs []*plotted
+	seen := map[string]int{}
+	stems := map[string]bool{}
+	for i, d := range runs {
+		for _, c := range []struct {
+			file      string
+			got, want []string
+		}{
+			{results.WeeklyFile, d.WeeklyColumns, ref.WeeklyColumns},
+			{results.ReplicationsFile, d.Metrics, ref.Metrics},
+			{results.ProviderFile, d.ProviderColumns, ref.ProviderColumns},
+		} {
+			if diff := differ(c.got, c.want); diff != "" {
+				return nil, fmt.Errorf("plots: %s cannot be compared with %s: the columns of %s differ: %s",
+					describe(i), describe(0), c.file, diff)
+			}
+		}
+		if len(d.Replications) == 0 || len(d.Weekly) == 0 {
+			return nil, fmt.Errorf("plots: %s has no replications", describe(i))
+		}
+		if len(d.Weekly[0]) == 0 {
+			return nil, fmt.Errorf("plots: %s has no weeks", describe(i))
+		}
+		name := d.Manifest.Scenario
+		if name == "" {
+			name = fmt.Sprintf("run %d", i+1)
+		}
+		seen[name]++
+		if n := seen[name]; n > 1 {
+			name = fmt.Sprintf("%s (%d)", name, n)
+		}
+		stem := fileStem(name)
+		for n := 2; stems[stem]; n++ {
+			stem = fmt.Sprintf("%s-%d", fileStem(name), n)
+		}
+		stems[stem] = true
+		scs = append(scs, &plotted{data: d, index: i, name: name, stem: stem, colour: Colour(i)})
+	}
+	return scs, nil
+}
+
+// differ describes the first difference between two column lists, or
+// returns "" if they are equal.
+func differ(got, want []string) string {
+	for i := range min(len(got), len(want)) {
+		if got[i] != want[i] {
+			return fmt.Sprintf("column %d is %q, not %q", i+1, got[i], want[i])
+		}
+	}
+	switch {
+	case len(got) > len(want):
+		return fmt.Sprintf("it has %d columns, not %d (extra %q)", len(got), len(want), got[len(want)])
+	case len(got) < len(want):
+		return fmt.Sprintf("it has %d columns, not %d (no %q)", len(got), len(want), want[len(got)])
+	}
+	return ""
+}
+
+// fileStem returns name in lower case with every run of characters other
+// than letters, digits, '.', '_' and '-' replaced by '-'.
+func fileStem(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		ok := r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-'
+		if !ok {
+			if !dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = true
+			continue
+		}
+		b.WriteRune(r)
+		dash = false
+	}
+	s := strings.Trim(b.String(), "-.")
+	if s == "" {
+		s = "run"
+	}
+	return s
+}
+
+// weekly returns the weekly column name of s's run.
+func (s *plotted) weekly(name string) series {
+	col, ok := s.data.WeeklyColumn(name)
+	if !ok {
+		panic("plots: missing weekly column " + name) // checked by prepare
+	}
+	return col
+}
+
+// weeklySum returns the sum of the weekly columns names.
+func (s *plotted) weeklySum(names []string) series {
+	cols := make([]series, len(names))
+	for i, n := range names {
+		cols[i] = s.weekly(n)
+	}
+	return sum(cols...)
+}
+
+// metric returns metric name of each replication of s's run.
+func (s *plotted) metric(name string) []float64 {
+	m, ok := s.data.Metric(name)
+	if !ok {
+		panic("plots: missing metric " + name) // checked by prepare
+	}
+	return m
+}
