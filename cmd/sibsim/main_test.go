@@ -20,7 +20,7 @@ import (
 
 // cli runs sibsim in-process with args and returns the exit code and
 // what it wrote to stdout and stderr.
-func cli(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
+func cli(t testing.TB, ctx context.Context, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	d := &deps{streams: streams{out: &out, err: &errb}, loader: defaultLoader(), args: args, version: "v0.0.0-test"}
