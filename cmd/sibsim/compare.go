@@ -438,9 +438,9 @@ func writeComparisonTable(w io.Writer, scs []*compared, opts *compareOptions, c 
 			if s == 0 {
 				metric = m
 			}
-			row := []string{metric, name, humanFloat(st.Mean), intervalText(st.Lo95, st.Hi95), "", ""}
+			row := []string{metric, name, results.Human(st.Mean), intervalText(st.Lo95, st.Hi95), "", ""}
 			if s > 0 {
-				d := humanFloat(st.Diff)
+				d := results.Human(st.Diff)
 				if st.Diff > 0 && d != "0" {
 					d = "+" + d
 				}
@@ -463,7 +463,7 @@ func intervalText(lo, hi float64) string {
 	if math.IsNaN(lo) || math.IsNaN(hi) {
 		return results.NA
 	}
-	return "[" + humanFloat(lo) + ", " + humanFloat(hi) + "]"
+	return "[" + results.Human(lo) + ", " + results.Human(hi) + "]"
 }
 
 // writeAligned prints rows of cells in columns two spaces apart: the first
@@ -570,7 +570,7 @@ func newStagedDir(dir string, check func(string) (bool, error)) (*stagedDir, err
 	}
 	s := &stagedDir{final: abs, check: check}
 	parent := filepath.Dir(abs)
-	if s.created, err = mkdirParents(parent); err != nil {
+	if s.created, err = results.MkdirParents(parent); err != nil {
 		return nil, fmt.Errorf("create %s: %w", parent, err)
 	}
 	if s.tmp, err = os.MkdirTemp(parent, "."+filepath.Base(abs)+".tmp-"); err != nil {
@@ -596,7 +596,7 @@ func (s *stagedDir) commit() error {
 			return err
 		}
 		s.committed = true
-		syncDir(filepath.Dir(s.final))
+		results.SyncDir(filepath.Dir(s.final))
 		return nil
 	}
 	old, err := os.MkdirTemp(filepath.Dir(s.final), "."+filepath.Base(s.final)+".old-")
@@ -615,30 +615,8 @@ func (s *stagedDir) commit() error {
 		return err
 	}
 	s.committed = true
-	syncDir(filepath.Dir(s.final))
+	results.SyncDir(filepath.Dir(s.final))
 	return nil
-}
-
-// mkdirParents creates dir and its missing parents and returns the topmost
-// directory it created, or "" if dir existed.
-func mkdirParents(dir string) (created string, err error) {
-	for p := dir; ; p = filepath.Dir(p) {
-		if _, err := os.Stat(p); err == nil {
-			break
-		}
-		created = p
-		if filepath.Dir(p) == p {
-			break
-		}
-	}
-	if created == "" {
-		return "", nil
-	}
-	if err := os.MkdirAll(dir, 0o777); err != nil {
-		os.RemoveAll(created)
-		return "", err
-	}
-	return created, nil
 }
 
 // cleanup removes the temporary directory, and any parents created for it
@@ -678,11 +656,4 @@ func writeFileAtomic(name string, fn func(io.Writer) error) (err error) {
 		return err
 	}
 	return os.Rename(f.Name(), name)
-}
-
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }

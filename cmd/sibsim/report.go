@@ -73,7 +73,7 @@ func runReport(ctx context.Context, opts *reportOptions, s streams) error {
 	if err := ctx.Err(); err != nil {
 		return errInterrupted
 	}
-	created, err := mkdirParents(filepath.Dir(opts.out))
+	created, err := results.MkdirParents(filepath.Dir(opts.out))
 	if err != nil {
 		return fmt.Errorf("create %s: %w", filepath.Dir(opts.out), err)
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"math"
 	"runtime/debug"
 	"slices"
 	"testing"
@@ -41,31 +40,6 @@ func TestVersionFrom(t *testing.T) {
 	for _, tt := range tests {
 		if got := versionFrom(&tt.info); got != tt.want {
 			t.Errorf("versionFrom(%s) = %q; want %q", tt.name, got, tt.want)
-		}
-	}
-}
-
-func TestHumanFloat(t *testing.T) {
-	tests := []struct {
-		in   float64
-		want string
-	}{
-		{0, "0"},
-		{math.NaN(), "NA"},
-		{math.Inf(-1), "-Inf"},
-		{1, "1.000"},
-		{0.1234567, "0.1235"},
-		{-0.00001234, "-1.234e-05"},
-		{12.3456, "12.35"},
-		{1234.56, "1235"},
-		{123456789.4, "123456789"},
-		{2.5e13, "2.5e+13"},
-		{-0.00004, "-4e-05"},
-		{-0.0001, "-0.0001000"},
-	}
-	for _, tt := range tests {
-		if got := humanFloat(tt.in); got != tt.want {
-			t.Errorf("humanFloat(%v) = %q; want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -232,7 +232,7 @@ func table(id string, c *compare.Comparison, metrics []string, units map[string]
 		row := metricRow{Metric: name, Unit: col.Unit, Doc: col.Doc}
 		for s := range c.Scenarios {
 			st, _ := c.Stat(s, name)
-			row.Cells = append(row.Cells, cell{Value: number(st.Mean), Interval: interval(st.Lo95, st.Hi95), N: st.N})
+			row.Cells = append(row.Cells, cell{Value: results.Human(st.Mean), Interval: interval(st.Lo95, st.Hi95), N: st.N})
 			if s > 0 {
 				row.Diffs = append(row.Diffs, cell{Value: signed(st.Diff), Interval: interval(st.DiffLo95, st.DiffHi95),
 					Marked: st.ExcludesZero(), N: st.NPaired})
@@ -247,37 +247,13 @@ func interval(lo, hi float64) string {
 	if math.IsNaN(lo) || math.IsNaN(hi) {
 		return ""
 	}
-	return "[" + number(lo) + ", " + number(hi) + "]"
+	return "[" + results.Human(lo) + ", " + results.Human(hi) + "]"
 }
 
 func signed(x float64) string {
-	s := number(x)
+	s := results.Human(x)
 	if x > 0 && s != "0" {
 		return "+" + s
-	}
-	return s
-}
-
-// number formats x for reading, as the command line's tables do: four
-// significant digits (every digit of the integer part of large values), an
-// exponent only for very large or small values, and NA for NaN.
-func number(x float64) string {
-	switch {
-	case math.IsNaN(x):
-		return results.NA
-	case math.IsInf(x, 0):
-		return results.FormatFloat(x)
-	case x == 0:
-		return "0"
-	}
-	a := math.Abs(x)
-	if a >= 1e12 || a < 1e-4 {
-		return strconv.FormatFloat(x, 'g', 4, 64)
-	}
-	decimals := max(0, 3-int(math.Floor(math.Log10(a))))
-	s := strconv.FormatFloat(x, 'f', decimals, 64)
-	if strings.Trim(s, "-0.") == "" {
-		return "0"
 	}
 	return s
 }

@@ -120,7 +120,7 @@ func write(ctx context.Context, dir string, run Run, files []outputFile) (err er
 		return err
 	}
 	parent := filepath.Dir(abs)
-	created, err := mkdirParents(parent)
+	created, err := MkdirParents(parent)
 	if err != nil {
 		return fmt.Errorf("create %s: %w", parent, err)
 	}
@@ -154,7 +154,7 @@ func write(ctx context.Context, dir string, run Run, files []outputFile) (err er
 		if err := os.Rename(tmp, abs); err != nil {
 			return fmt.Errorf("move results into place: %w", err)
 		}
-		return syncDir(parent)
+		return SyncDir(parent)
 	}
 	// Re-check: dir may have changed while the files were written.
 	if _, err := checkDir(abs); err != nil {
@@ -165,7 +165,7 @@ func write(ctx context.Context, dir string, run Run, files []outputFile) (err er
 			return fmt.Errorf("move %s into place: %w", f.name, err)
 		}
 	}
-	return syncDir(abs)
+	return SyncDir(abs)
 }
 
 // writeFile creates name, writes it with fn through a buffer, and syncs it.
@@ -189,9 +189,9 @@ func writeFile(name string, run Run, fn func(io.Writer, Run) error) (err error) 
 	return f.Sync()
 }
 
-// syncDir makes a rename into dir durable. Directories cannot be synced on
+// SyncDir makes a rename into dir durable. Directories cannot be synced on
 // every platform; failure to sync is not an error.
-func syncDir(dir string) error {
+func SyncDir(dir string) error {
 	if d, err := os.Open(dir); err == nil {
 		d.Sync()
 		d.Close()
@@ -199,9 +199,10 @@ func syncDir(dir string) error {
 	return nil
 }
 
-// mkdirParents creates dir and its missing parents and returns the topmost
-// directory it created, or "" if dir existed.
-func mkdirParents(dir string) (created string, err error) {
+// MkdirParents creates dir and its missing parents and returns the topmost
+// directory it created, or "" if dir existed, so that a caller whose later
+// step fails can remove exactly what it made.
+func MkdirParents(dir string) (created string, err error) {
 	for p := dir; ; p = filepath.Dir(p) {
 		if _, err := os.Stat(p); err == nil {
 			break
