@@ -8,3 +8,9 @@ import "embed"
 //
 //go:embed *.yaml
 var FS embed.FS
+
+// Sweeps holds the shipped sweep experiments as sweeps/NAME.yaml (see
+// docs/sweeps.md).
+//
+//go:embed sweeps/*.yaml
+var Sweeps embed.FS

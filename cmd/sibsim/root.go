@@ -116,6 +116,8 @@ give identical output on any number of workers.
 		newValidateCommand(d),
 		newScenariosCommand(d),
 		newVersionCommand(d),
+		newSweepCommand(d),
+		newAnalyzeCommand(d),
 	)
 	return root
 }

@@ -255,44 +255,11 @@ func findField(fs []field, name string) (field, bool) {
 // suggest returns ` (did you mean "x"?)` for the known field nearest to
 // name, if one is near enough.
 func suggest(name string, fs []field) string {
-	if len(name) > 40 {
-		return ""
+	names := make([]string, len(fs))
+	for i, f := range fs {
+		names[i] = f.name
 	}
-	maxD := 1
-	if len(name) > 5 {
-		maxD = 2
-	}
-	best, bestD := "", maxD+1
-	for _, f := range fs {
-		if d := editDistance(name, f.name); d < bestD {
-			best, bestD = f.name, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return " (did you mean " + strconv.Quote(best) + "?)"
-}
-
-// editDistance is the Levenshtein distance between a and b in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return Suggest(name, names)
 }
 
 // locate returns the node that set path, or the nearest ancestor that exists.

@@ -82,18 +82,7 @@ func (l Loader) fsys(s source) fs.FS {
 }
 
 // shippedNames lists the shipped scenarios, sorted.
-func (l Loader) shippedNames() []string {
-	if l.Shipped == nil {
-		return nil
-	}
-	files, _ := fs.Glob(l.Shipped, "*.yaml")
-	names := make([]string, 0, len(files))
-	for _, f := range files {
-		names = append(names, strings.TrimSuffix(f, ".yaml"))
-	}
-	slices.Sort(names)
-	return names
-}
+func (l Loader) shippedNames() []string { return YAMLNames(l.Shipped) }
 
 func (l Loader) unknownShipped(name string) string {
 	list := strings.Join(l.shippedNames(), ", ")

@@ -1,0 +1,114 @@
+package sweep
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/compress/zstd"
+
+	"github.com/sibsim/sibsim/sim/results"
+)
+
+// parquetRowGroup is the number of rows per row group: bounded, so memory
+// stays flat however many runs there are, and fixed, so the bytes do not
+// depend on anything but the rows.
+const parquetRowGroup = 1 << 16
+
+// parquetSchema is the schema of runs.parquet: point and replication as
+// required INT64, then one optional DOUBLE per metric (null for NA), in
+// the order of runs.csv.
+func parquetSchema(metrics []string) *parquet.Schema {
+	fields := []reflect.StructField{
+		{Name: "Point", Type: reflect.TypeFor[int64](), Tag: `parquet:"point"`},
+		{Name: "Replication", Type: reflect.TypeFor[int64](), Tag: `parquet:"replication"`},
+	}
+	for i, m := range metrics {
+		fields = append(fields, reflect.StructField{
+			Name: "M" + strconv.Itoa(i),
+			Type: reflect.TypeFor[*float64](),
+			Tag:  reflect.StructTag(`parquet:"` + m + `,optional"`),
+		})
+	}
+	// A struct type keeps the columns in order (a parquet.Group sorts them).
+	return parquet.NewSchema("runs", parquet.SchemaOf(reflect.New(reflect.StructOf(fields)).Elem().Interface()))
+}
+
+// writeParquet writes runs.parquet from the chunks: the same rows and
+// values as runs.csv (NA as null), zstd-compressed.
+func writeParquet(ctx context.Context, w io.Writer, m Manifest, lay layout, chunk func(c int) string) error {
+	metrics := m.Experiment.Metrics
+	pw := parquet.NewWriter(w, parquetSchema(metrics),
+		parquet.Compression(&zstd.Codec{}),
+		parquet.CreatedBy("sibsim", m.Version, ""),
+		parquet.MaxRowsPerRowGroup(parquetRowGroup),
+		parquet.KeyValueMetadata("sibsim.experiment_sha256", m.ExperimentSHA256),
+	)
+	rows := make([]parquet.Row, 0, m.ChunkSize)
+	for c := range m.Chunks {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rows = rows[:0]
+		if err := readChunkRows(chunk(c), lay, func(point, rep int64, vals []float64) {
+			row := make(parquet.Row, 0, 2+len(vals))
+			row = append(row, parquet.Int64Value(point).Level(0, 0, 0), parquet.Int64Value(rep).Level(0, 0, 1))
+			for i, v := range vals {
+				if math.IsNaN(v) {
+					row = append(row, parquet.NullValue().Level(0, 0, 2+i))
+				} else {
+					row = append(row, parquet.DoubleValue(v).Level(0, 1, 2+i))
+				}
+			}
+			rows = append(rows, row)
+		}); err != nil {
+			return err
+		}
+		if _, err := pw.WriteRows(rows); err != nil {
+			return err
+		}
+	}
+	return pw.Close()
+}
+
+// readChunkRows calls fn for every row of a chunk file (header checked).
+func readChunkRows(name string, lay layout, fn func(point, rep int64, vals []float64)) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<16), 1<<24)
+	if !sc.Scan() || sc.Text()+"\n" != lay.header {
+		return fmt.Errorf("chunk %s: wrong header", name)
+	}
+	vals := make([]float64, lay.metrics)
+	for sc.Scan() {
+		fields := strings.Split(sc.Text(), ",")
+		if len(fields) != 2+lay.metrics {
+			return fmt.Errorf("chunk %s: a row has %d fields; want %d", name, len(fields), 2+lay.metrics)
+		}
+		point, err1 := strconv.ParseInt(fields[0], 10, 64)
+		rep, err2 := strconv.ParseInt(fields[1], 10, 64)
+		if err1 != nil || err2 != nil {
+			return fmt.Errorf("chunk %s: bad point or replication %q", name, fields[0]+","+fields[1])
+		}
+		for i, s := range fields[2:] {
+			v, err := results.ParseFloat(s)
+			if err != nil {
+				return fmt.Errorf("chunk %s: %w", name, err)
+			}
+			vals[i] = v
+		}
+		fn(point, rep, vals)
+	}
+	return sc.Err()
+}

@@ -1,0 +1,688 @@
+package sweep
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/sibsim/sibsim/sim"
+	"github.com/sibsim/sibsim/sim/results"
+	"github.com/sibsim/sibsim/sim/scenario"
+)
+
+// Names in a sweep directory.
+const (
+	ManifestFile    = "manifest.json" // written last: the sweep is complete
+	PointsFile      = "points.csv"
+	RunsFile        = "runs.csv"
+	RunsParquetFile = "runs.parquet"
+	// StateFile and ChunksDir hold a sweep in progress, or a shard.
+	StateFile = "sweep.json"
+	ChunksDir = "chunks"
+	// AnalysisDir is where "sibsim analyze" writes by default, inside a
+	// finished sweep directory; a sweep leaves it alone.
+	AnalysisDir = "analysis"
+)
+
+// ChunkName is the file name of chunk c in ChunksDir.
+func ChunkName(c int) string { return fmt.Sprintf("chunk-%06d.csv", c) }
+
+// Format is the format of the runs file.
+type Format string
+
+// Formats of the runs file.
+const (
+	CSV     Format = "csv"
+	Parquet Format = "parquet"
+)
+
+func (f Format) runsFile() string {
+	if f == Parquet {
+		return RunsParquetFile
+	}
+	return RunsFile
+}
+
+// ErrOutDir is wrapped by every error that rejects a sweep directory: it
+// holds other files, a different experiment or shard, or a finished sweep
+// when not resuming.
+var ErrOutDir = errors.New("unusable sweep directory")
+
+// Options control Run. The output never depends on Workers, on the
+// sharding or on interruptions.
+type Options struct {
+	// Workers is the number of goroutines; 0 means runtime.GOMAXPROCS(0).
+	Workers int
+	// Shard and Shards select the chunks c with c % Shards == Shard
+	// (0 <= Shard < Shards). Shards 0 or 1 runs every chunk and writes the
+	// final results; a shard keeps its chunks for Merge.
+	Shard, Shards int
+	// Resume continues a sweep in dir: chunks already complete are kept.
+	Resume bool
+	// Format of the runs file; "" means CSV.
+	Format Format
+	// Version is the sibsim version recorded in the manifest.
+	Version string
+	// Progress, if set, is called after every run with the runs done and
+	// to do in this call. Calls are serialised.
+	Progress func(done, total int)
+}
+
+// Report says what Run did.
+type Report struct {
+	// Chunks is the number of chunks of this shard (all of them unsharded);
+	// Skipped were already complete; Written were computed now.
+	Chunks, Skipped, Written int
+	// Runs is the number of runs computed now.
+	Runs int
+	// Recomputed lists chunk files found incomplete or corrupt on resume
+	// (after a machine crash), which were deleted and computed again.
+	Recomputed []int
+	// Complete is true when the final results were written (or had been).
+	Complete bool
+	// AlreadyComplete is true when dir held the finished sweep already.
+	AlreadyComplete bool
+}
+
+// State is sweep.json: the sweep in progress in a directory, or a shard.
+type State struct {
+	Format   int      `json:"format"`
+	Shard    int      `json:"shard"`
+	Shards   int      `json:"shards"`
+	Manifest Manifest `json:"manifest"`
+}
+
+// Run runs the sweep p in dir. Runs are grouped into chunks of
+// p.ChunkSize; each chunk is written to dir/chunks/chunk-NNNNNN.csv under a
+// temporary name and renamed when complete, so a chunk file that exists is
+// complete. Only in-flight chunks are held in memory. Unsharded, when
+// every chunk is done Run writes points.csv, runs.csv (or runs.parquet)
+// and last manifest.json, then removes the chunks and sweep.json.
+//
+// dir must be new or empty, or, with opts.Resume, hold an unfinished or
+// finished run of the same experiment, shard and version: complete chunks
+// are verified and kept, the rest recomputed. If ctx is cancelled, Run
+// stops, keeps the completed chunks and returns ctx's error.
+func Run(ctx context.Context, p *Plan, dir string, opts Options) (*Report, error) {
+	if opts.Shards <= 1 {
+		opts.Shard, opts.Shards = 0, 1
+	}
+	if opts.Shard < 0 || opts.Shard >= opts.Shards {
+		return nil, fmt.Errorf("shard %d out of range for %d shards", opts.Shard, opts.Shards)
+	}
+	if opts.Format == "" {
+		opts.Format = CSV
+	}
+	if opts.Format != CSV && opts.Format != Parquet {
+		return nil, fmt.Errorf("unknown format %q", opts.Format)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rep := &Report{}
+	for c := opts.Shard; c < p.Chunks; c += opts.Shards {
+		rep.Chunks++
+	}
+	want := State{Format: FormatVersion, Shard: opts.Shard, Shards: opts.Shards, Manifest: p.Manifest(opts.Version, nil)}
+
+	st, err := inspectDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case st.foreign != "":
+		return nil, fmt.Errorf("%w: %s holds %s, which a sweep does not write; use a new or empty directory", ErrOutDir, dir, st.foreign)
+	case st.manifest != nil:
+		if !opts.Resume {
+			return nil, fmt.Errorf("%w: %s holds a finished sweep; use a new directory (or --resume to check it)", ErrOutDir, dir)
+		}
+		if err := sameSweep(dir, st.manifest.ExperimentSHA256, st.manifest.Version, want); err != nil {
+			return nil, err
+		}
+		if opts.Shards > 1 {
+			return nil, fmt.Errorf("%w: %s holds a finished unsharded sweep, not shard %d/%d", ErrOutDir, dir, opts.Shard, opts.Shards)
+		}
+		if !exists(filepath.Join(dir, opts.Format.runsFile())) {
+			return nil, fmt.Errorf("%w: %s holds this sweep finished, but without %s", ErrOutDir, dir, opts.Format.runsFile())
+		}
+		if err := cleanWork(dir); err != nil {
+			return nil, err
+		}
+		rep.Skipped, rep.Complete, rep.AlreadyComplete = rep.Chunks, true, true
+		return rep, nil
+	case st.state != nil:
+		if !opts.Resume {
+			return nil, fmt.Errorf("%w: %s holds an unfinished sweep; add --resume to continue it, or use a new directory", ErrOutDir, dir)
+		}
+		s := st.state
+		if err := sameSweep(dir, s.Manifest.ExperimentSHA256, s.Manifest.Version, want); err != nil {
+			return nil, err
+		}
+		if s.Shard != opts.Shard || s.Shards != opts.Shards {
+			return nil, fmt.Errorf("%w: %s holds %s; this is %s", ErrOutDir, dir, shardName(s.Shard, s.Shards), shardName(opts.Shard, opts.Shards))
+		}
+	case st.ours:
+		return nil, fmt.Errorf("%w: %s holds sweep files but no %s; use a new or empty directory", ErrOutDir, dir, StateFile)
+	default: // new or empty
+		if err := os.MkdirAll(dir, 0o777); err != nil {
+			return nil, err
+		}
+		if err := writeJSON(dir, StateFile, want); err != nil {
+			return nil, err
+		}
+		syncDir(dir)
+	}
+	if err := cleanTemps(dir); err != nil {
+		return nil, err
+	}
+	if !exists(filepath.Join(dir, PointsFile)) {
+		if err := writeAtomic(dir, PointsFile, p.WritePoints); err != nil {
+			return nil, err
+		}
+		syncDir(dir)
+	}
+	chunks := filepath.Join(dir, ChunksDir)
+	if err := os.MkdirAll(chunks, 0o777); err != nil {
+		return nil, err
+	}
+	have, err := listChunks(chunks, p.Chunks)
+	if err != nil {
+		return nil, err
+	}
+	lay := layoutOf(&want.Manifest)
+	var pending []int
+	for c := opts.Shard; c < p.Chunks; c += opts.Shards {
+		if !have[c] {
+			pending = append(pending, c)
+			continue
+		}
+		// A chunk file is written under a temporary name and renamed, so it
+		// is complete unless the machine crashed before its data reached the
+		// disk: then it fails verification and is computed again.
+		if err := lay.verifyChunk(filepath.Join(chunks, ChunkName(c)), c); err != nil {
+			if err := os.Remove(filepath.Join(chunks, ChunkName(c))); err != nil {
+				return nil, err
+			}
+			rep.Recomputed = append(rep.Recomputed, c)
+			pending = append(pending, c)
+			continue
+		}
+		rep.Skipped++
+	}
+	slices.Sort(pending)
+	for c := range have {
+		if c%opts.Shards != opts.Shard {
+			return nil, fmt.Errorf("%w: %s holds %s, which is not in %s", ErrOutDir, dir, ChunkName(c), shardName(opts.Shard, opts.Shards))
+		}
+	}
+	runs, err := p.execute(ctx, chunks, pending, opts, rep)
+	rep.Runs = runs
+	if err != nil {
+		return rep, err
+	}
+	if opts.Shards > 1 {
+		return rep, nil
+	}
+	m := p.Manifest(opts.Version, nil)
+	if err := finish(ctx, dir, m, func(c int) string { return filepath.Join(chunks, ChunkName(c)) }, "", opts.Format); err != nil {
+		return rep, err
+	}
+	if err := cleanWork(dir); err != nil {
+		return rep, err
+	}
+	rep.Complete = true
+	return rep, nil
+}
+
+func shardName(k, n int) string {
+	if n <= 1 {
+		return "an unsharded sweep"
+	}
+	return fmt.Sprintf("shard %d/%d", k, n)
+}
+
+// sameSweep checks that a sweep found in dir is the one wanted.
+func sameSweep(dir, hash, version string, want State) error {
+	if hash != want.Manifest.ExperimentSHA256 {
+		return fmt.Errorf("%w: %s holds a different experiment (sha256 %s; this one is %s)", ErrOutDir, dir, short(hash), short(want.Manifest.ExperimentSHA256))
+	}
+	if version != want.Manifest.Version {
+		return fmt.Errorf("%w: %s was started by sibsim %s; this is sibsim %s, whose results may differ", ErrOutDir, dir, version, want.Manifest.Version)
+	}
+	return nil
+}
+
+func short(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
+// dirState is what a directory holds.
+type dirState struct {
+	state    *State
+	manifest *Manifest
+	ours     bool   // holds sweep files (besides temporary ones)
+	foreign  string // an entry a sweep does not write
+}
+
+func isTemp(name string) bool { return strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp-") }
+
+func inspectDir(dir string) (*dirState, error) {
+	st := &dirState{}
+	info, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return st, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("%w: %s is not a directory", ErrOutDir, dir)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		name := e.Name()
+		switch {
+		case isTemp(name) && e.Type().IsRegular():
+		case name == ChunksDir && e.IsDir():
+			st.ours = true
+		case name == AnalysisDir && e.IsDir():
+		case (name == StateFile || name == ManifestFile || name == PointsFile || name == RunsFile || name == RunsParquetFile) && e.Type().IsRegular():
+			st.ours = true
+		default:
+			if st.foreign == "" {
+				st.foreign = name
+			}
+		}
+	}
+	if st.foreign != "" {
+		return st, nil
+	}
+	if exists(filepath.Join(dir, ManifestFile)) {
+		var m Manifest
+		if err := readJSON(filepath.Join(dir, ManifestFile), &m); err != nil {
+			return nil, err
+		}
+		st.manifest = &m
+	} else if exists(filepath.Join(dir, StateFile)) {
+		var s State
+		if err := readJSON(filepath.Join(dir, StateFile), &s); err != nil {
+			return nil, err
+		}
+		st.state = &s
+	}
+	return st, nil
+}
+
+func exists(name string) bool {
+	_, err := os.Stat(name)
+	return err == nil
+}
+
+func readJSON(name string, v any) error {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%s: not a sweep file: %w", name, err)
+	}
+	return nil
+}
+
+// cleanTemps removes temporary files left in dir and its chunks by an
+// interrupted run.
+func cleanTemps(dir string) error {
+	for _, d := range []string{dir, filepath.Join(dir, ChunksDir)} {
+		entries, err := os.ReadDir(d)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if isTemp(e.Name()) {
+				if err := os.Remove(filepath.Join(d, e.Name())); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// cleanWork removes the work files of a finished sweep: chunks, state and
+// temporary files.
+func cleanWork(dir string) error {
+	if err := cleanTemps(dir); err != nil {
+		return err
+	}
+	if err := os.RemoveAll(filepath.Join(dir, ChunksDir)); err != nil {
+		return err
+	}
+	if err := os.Remove(filepath.Join(dir, StateFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	syncDir(dir)
+	return nil
+}
+
+// listChunks returns the complete chunk files in dir (by index).
+func listChunks(dir string, chunks int) (map[int]bool, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	have := map[int]bool{}
+	for _, e := range entries {
+		name := e.Name()
+		if isTemp(name) {
+			continue
+		}
+		c, ok := chunkIndex(name)
+		if !ok || !e.Type().IsRegular() {
+			return nil, fmt.Errorf("%w: %s holds %s, which a sweep does not write", ErrOutDir, dir, name)
+		}
+		if c >= chunks {
+			return nil, fmt.Errorf("%w: %s holds %s, beyond the sweep's %d chunks", ErrOutDir, dir, name, chunks)
+		}
+		have[c] = true
+	}
+	return have, nil
+}
+
+// chunkIndex parses a chunk file name.
+func chunkIndex(name string) (int, bool) {
+	s, ok := strings.CutPrefix(name, "chunk-")
+	if !ok {
+		return 0, false
+	}
+	s, ok = strings.CutSuffix(s, ".csv")
+	if !ok || len(s) < 6 {
+		return 0, false
+	}
+	c, err := strconv.Atoi(s)
+	if err != nil || c < 0 || ChunkName(c) != name {
+		return 0, false
+	}
+	return c, true
+}
+
+// layout is what a chunk must hold.
+type layout struct {
+	header                   string
+	replications, runs, size int
+	metrics                  int
+}
+
+func layoutOf(m *Manifest) layout {
+	return layout{
+		header:       strings.Join(append([]string{"point", "replication"}, m.Experiment.Metrics...), ",") + "\n",
+		replications: m.Experiment.Replications,
+		runs:         m.Runs,
+		size:         m.ChunkSize,
+		metrics:      len(m.Experiment.Metrics),
+	}
+}
+
+// chunkRuns returns the first run of chunk c and its number of runs.
+func (l layout) chunkRuns(c int) (first, n int) {
+	first = c * l.size
+	return first, min(l.size, l.runs-first)
+}
+
+// verifyChunk checks a chunk file: the header, one row per run in run
+// order with the right point and replication, and a number in every cell.
+func (l layout) verifyChunk(name string, c int) error {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("chunk file %s is not a complete chunk %d of this sweep: %s", name, c, fmt.Sprintf(format, args...))
+	}
+	rest, ok := bytes.CutPrefix(data, []byte(l.header))
+	if !ok {
+		return bad("wrong header")
+	}
+	first, n := l.chunkRuns(c)
+	if len(rest) == 0 {
+		return bad("0 rows; want %d", n)
+	}
+	if rest[len(rest)-1] != '\n' {
+		return bad("does not end with a full line")
+	}
+	lines := bytes.Split(rest[:len(rest)-1], []byte("\n"))
+	if len(lines) != n {
+		return bad("%d rows; want %d", len(lines), n)
+	}
+	for i, line := range lines {
+		run := first + i
+		fields := strings.Split(string(line), ",")
+		if len(fields) != 2+l.metrics {
+			return bad("row %d has %d fields; want %d", i+1, len(fields), 2+l.metrics)
+		}
+		if fields[0] != strconv.Itoa(run/l.replications) || fields[1] != strconv.Itoa(run%l.replications) {
+			return bad("row %d is point %s replication %s; want %d and %d", i+1, fields[0], fields[1], run/l.replications, run%l.replications)
+		}
+		for _, f := range fields[2:] {
+			if _, err := results.ParseFloat(f); err != nil {
+				return bad("row %d: %v", i+1, err)
+			}
+		}
+	}
+	return nil
+}
+
+// execute runs the pending chunks on opts.Workers goroutines and writes
+// each as it completes. It returns the runs computed.
+func (p *Plan) execute(ctx context.Context, dir string, pending []int, opts Options, rep *Report) (int, error) {
+	if len(pending) == 0 {
+		return 0, nil
+	}
+	lay := layoutOf(&p.manifest)
+	offsets := make([]int, len(pending)+1) // offsets[j]: first of pending chunk j's runs in this call
+	for j, c := range pending {
+		_, n := lay.chunkRuns(c)
+		offsets[j+1] = offsets[j] + n
+	}
+	total := offsets[len(pending)]
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, total)
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type chunkBuf struct {
+		rows [][]float64
+		left int
+	}
+	var (
+		next     atomic.Int64
+		mu       sync.Mutex
+		bufs     = make([]*chunkBuf, len(pending))
+		done     int
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
+		}
+		mu.Unlock()
+		cancel()
+	}
+	header := p.RunsHeader()
+	seed, reps := p.Experiment.Seed, p.Experiment.Replications
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lastPoint := -1
+			var sc *scenario.Scenario
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= total || ctx.Err() != nil {
+					return
+				}
+				j := sort.Search(len(pending), func(j int) bool { return offsets[j+1] > k })
+				c := pending[j]
+				first, n := lay.chunkRuns(c)
+				run := first + k - offsets[j]
+				point, r := run/reps, run%reps
+				if point != lastPoint {
+					var err error
+					if sc, err = p.Scenario(point); err != nil {
+						fail(err)
+						return
+					}
+					lastPoint = point
+				}
+				res, err := sim.RunOne(ctx, sc, seed, r, p.Weeks, false)
+				if err != nil {
+					if ctx.Err() == nil {
+						fail(fmt.Errorf("run %d (point %d, replication %d): %w", run, point, r, err))
+					}
+					return
+				}
+				row := make([]float64, len(p.metrics))
+				for i, m := range p.metrics {
+					row[i] = res.Metrics[m]
+				}
+				mu.Lock()
+				b := bufs[j]
+				if b == nil {
+					b = &chunkBuf{rows: make([][]float64, n), left: n}
+					bufs[j] = b
+				}
+				b.rows[run-first] = row
+				b.left--
+				complete := b.left == 0
+				if complete {
+					bufs[j] = nil
+				}
+				done++
+				if opts.Progress != nil {
+					opts.Progress(done, total)
+				}
+				mu.Unlock()
+				if complete {
+					if err := writeChunk(dir, c, header, first, reps, b.rows); err != nil {
+						fail(err)
+						return
+					}
+					mu.Lock()
+					rep.Written++
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return done, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return done, err
+	}
+	return done, nil
+}
+
+// writeChunk writes chunk c (runs first, first+1, ...) to a temporary file
+// in dir and renames it into place. It does not sync: a chunk that a
+// machine crash leaves incomplete fails verification on resume and is
+// computed again, so chunks are not worth an fsync each.
+func writeChunk(dir string, c int, header []string, first, reps int, rows [][]float64) error {
+	return writeFileAtomic(dir, ChunkName(c), false, func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 1<<16)
+		writeRecord(bw, header)
+		var b []byte
+		for i, row := range rows {
+			run := first + i
+			b = strconv.AppendInt(b[:0], int64(run/reps), 10)
+			b = append(b, ',')
+			b = strconv.AppendInt(b, int64(run%reps), 10)
+			for _, v := range row {
+				b = append(b, ',')
+				b = append(b, results.FormatFloat(v)...)
+			}
+			b = append(b, '\n')
+			bw.Write(b)
+		}
+		return bw.Flush()
+	})
+}
+
+// writeAtomic writes name in dir through fn: to a temporary file in dir,
+// synced, then renamed, so that name is complete whenever it exists. The
+// rename is made durable by syncDir, which callers call once for many
+// files.
+func writeAtomic(dir, name string, fn func(io.Writer) error) error {
+	return writeFileAtomic(dir, name, true, fn)
+}
+
+// writeFileAtomic is writeAtomic, syncing the file only if sync.
+func writeFileAtomic(dir, name string, sync bool, fn func(io.Writer) error) (err error) {
+	f, err := os.CreateTemp(dir, "."+name+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if err = fn(f); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if sync {
+		if err = f.Sync(); err != nil {
+			return err
+		}
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(dir, name))
+}
+
+func writeJSON(dir, name string, v any) error {
+	return writeAtomic(dir, name, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	})
+}
+
+// syncDir makes renames in dir durable where directories can be synced.
+func syncDir(dir string) { results.SyncDir(dir) }
