@@ -236,9 +236,6 @@ type provider struct {
 	ev            Evidence
 	// weekly tallies
 	revenue, cost float64
-	hoursCare     float64
-	hoursChoice   float64
-	hoursOutreach float64
 	assessments   int
 	quits         int
 	target        float64

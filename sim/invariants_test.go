@@ -23,7 +23,7 @@ func loadShipped(t testing.TB, name string) *scenario.Scenario {
 
 // ledger tracks money totals across steps for the balance invariants.
 type ledger struct {
-	revenue, cost, outcome []float64
+	revenue, cost          []float64
 	sysRevenue, sysOutcome float64
 	reserves0              []float64
 }
@@ -56,8 +56,7 @@ func checkInvariants(m *Model, l *ledger) []string {
 	}
 	activeEngaged := 0
 	caseload := make([]int, len(m.workers))
-	var used [][numServices]int
-	used = make([][numServices]int, len(m.neighbourhoods))
+	used := make([][numServices]int, len(m.neighbourhoods))
 	prevID := int32(-1)
 	for i := range m.clients {
 		c := &m.clients[i]

@@ -301,7 +301,7 @@ func loadCompared(refs []string, load func(string) (*scenario.Resolved, error)) 
 	for i, c := range scs {
 		if reservedName(c.dir) {
 			return nil, &exitError{code: exitInvalid, err: fmt.Errorf(
-				"scenario %s (%s) is named %q, which a compare output uses for its own files; give it another name:",
+				"scenario %s (%s) is named %q, which a compare output uses for its own files; give it another name",
 				c.ref, c.res.Scenario.Name, c.dir)}
 		}
 		for _, prev := range scs[:i] {

@@ -201,12 +201,6 @@ func (c *csvFile) errorf(i int, format string, args ...any) error {
 	return fmt.Errorf("%s:%d:%d: %s", c.name, line, col, fmt.Sprintf(format, args...))
 }
 
-// line returns the line of the current record.
-func (c *csvFile) line() int {
-	line, _ := c.r.FieldPos(0)
-	return line
-}
-
 // int parses key field i of the current record.
 func (c *csvFile) int(rec []string, i int) (int, error) {
 	n, err := strconv.Atoi(rec[i])
