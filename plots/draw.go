@@ -49,19 +49,9 @@ var (
 // newPlot returns a plot with sibsim's fonts, axis labels and a legend drawn
 // outside the data area, on the right.
 func newPlot(title, xLabel, yLabel string) (*plot.Plot, *legend) {
-	p := plot.New()
-	p.Title.Text = title
-	p.Title.TextStyle.Font = font.From(boldFont, titleSize)
-	p.Title.Padding = vg.Points(8)
-	for _, a := range []*plot.Axis{&p.X, &p.Y} {
-		a.Label.TextStyle.Font = font.From(sansFont, labelSize)
-		a.Tick.Label.Font = font.From(sansFont, tickSize)
-		a.Padding = vg.Points(2)
-		a.Tick.Marker = niceTicks{}
-	}
-	p.X.Label.Text = xLabel
-	p.Y.Label.Text = yLabel
-	p.Legend.TextStyle.Font = font.From(sansFont, legendSize)
+	p := styledPlot(title, xLabel, yLabel, 1)
+	p.X.Tick.Marker = niceTicks{}
+	p.Y.Tick.Marker = niceTicks{}
 	l := &legend{style: text.Style{
 		Color:   color.Black,
 		Font:    font.From(sansFont, legendSize),
@@ -74,14 +64,42 @@ func newPlot(title, xLabel, yLabel string) (*plot.Plot, *legend) {
 	return p, l
 }
 
-// timePlot returns a plot with weeks of the run, in years, on x, and light
-// grid lines.
-func timePlot(title, yLabel string) (*plot.Plot, *legend) {
-	p, l := newPlot(title, "Time since the start of the run (years)", yLabel)
+// styledPlot returns a plot with sibsim's fonts, at sizes scaled by scale
+// (1 for a whole figure, less for a tile of one), and axis labels.
+func styledPlot(title, xLabel, yLabel string, scale float64) *plot.Plot {
+	p := plot.New()
+	setTitle(p, title, scale)
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		a.Label.TextStyle.Font = font.From(sansFont, vg.Length(labelSize*scale))
+		a.Tick.Label.Font = font.From(sansFont, vg.Length(tickSize*scale))
+		a.Padding = vg.Points(2)
+	}
+	p.X.Label.Text = xLabel
+	p.Y.Label.Text = yLabel
+	p.Legend.TextStyle.Font = font.From(sansFont, vg.Length(legendSize*scale))
+	return p
+}
+
+// setTitle sets p's title in bold, at a size scaled by scale.
+func setTitle(p *plot.Plot, title string, scale float64) {
+	p.Title.Text = title
+	p.Title.TextStyle.Font = font.From(boldFont, vg.Length(titleSize*scale))
+	p.Title.Padding = vg.Points(8)
+}
+
+// addGrid adds light grid lines to p.
+func addGrid(p *plot.Plot) {
 	g := plotter.NewGrid()
 	g.Horizontal.Color, g.Vertical.Color = gridColour, gridColour
 	g.Horizontal.Width, g.Vertical.Width = vg.Points(0.5), vg.Points(0.5)
 	p.Add(g)
+}
+
+// timePlot returns a plot with weeks of the run, in years, on x, and light
+// grid lines.
+func timePlot(title, yLabel string) (*plot.Plot, *legend) {
+	p, l := newPlot(title, "Time since the start of the run (years)", yLabel)
+	addGrid(p)
 	p.X.Min = 0
 	p.X.Tick.Marker = yearTicks{}
 	return p, l

@@ -1,13 +1,14 @@
 // Package plots draws the figures that compare sibsim runs, from results
-// read back with results.ReadRun: functions from result data to
-// *plot.Plot (gonum.org/v1/plot). The caller picks the format, with Render
-// or the plot's own WriterTo.
+// read back with results.ReadRun (Figures), and the figures of a parameter
+// sweep's sensitivity analysis (SensitivityFigures): functions from result
+// data to *plot.Plot (gonum.org/v1/plot). The caller picks the format, with
+// Render or the plot's own WriterTo.
 //
-// Every figure gives a scenario the same colour (Colour), shows time in
-// years since the start of the run, states its units on the axes, and keeps
-// its legend outside the data area. Text is set in Liberation Sans,
-// embedded in gonum.org/v1/plot: no system font is read, nothing depends
-// on the clock, and the same runs always give the same SVG bytes.
+// Every comparison figure gives a scenario the same colour (Colour), shows
+// time in years since the start of the run, states its units on the axes,
+// and keeps its legend outside the data area. Text is set in Liberation
+// Sans, embedded in gonum.org/v1/plot: no system font is read, nothing
+// depends on the clock, and the same data always give the same SVG bytes.
 package plots
 
 import (
