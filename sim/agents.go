@@ -226,7 +226,7 @@ type provider struct {
 	postShare     float64
 	costPerWorker float64 // GBP per in-post worker per week
 	overheadWeek  float64 // GBP per post per week
-	wageHour      float64 // GBP per contracted hour
+	wageHour      float64 // GBP per contracted hour, at least minWageUnit: the unit of the money term
 	reserves      float64
 	revSmooth     float64
 	costSmooth    float64

@@ -85,7 +85,7 @@ func checkInvariants(m *Model, l *ledger) []string {
 				fail("client %d star[%d] = %g; want within [1,10]", c.id, a, v)
 			}
 		}
-		if c.sm < 0 || c.sm > 1 {
+		if !(c.sm >= 0 && c.sm <= 1) {
 			fail("client %d self-management %g outside [0,1]", c.id, c.sm)
 		}
 	}
@@ -107,8 +107,8 @@ func checkInvariants(m *Model, l *ledger) []string {
 		}
 		sum := w.admin
 		for k, h := range w.hours {
-			if h < -eps {
-				fail("worker %d activity %d hours %g < 0", wi, k, h)
+			if !(h >= -eps) { // also NaN
+				fail("worker %d activity %d hours %g; want >= 0", wi, k, h)
 			}
 			sum += h
 		}
@@ -116,13 +116,13 @@ func checkInvariants(m *Model, l *ledger) []string {
 		// in post and not refilled this week, or its holder left this week.
 		week := m.week - 1
 		worked := (w.inPost && !(w.hiredWeek == week && week > 0)) || w.leftWeek == week
-		if worked && math.Abs(sum-H) > 1e-6 {
+		if worked && !(math.Abs(sum-H) <= 1e-6) { // also NaN
 			fail("worker %d hours %g; want contracted %g", wi, sum, H)
 		}
 		if !worked && sum != 0 {
 			fail("post %d was vacant when hours were planned but worked %g hours", wi, sum)
 		}
-		if w.distress < 0 || w.distress > 1 || w.orientation < 0 || w.orientation > 1 {
+		if !(w.distress >= 0 && w.distress <= 1 && w.orientation >= 0 && w.orientation <= 1) {
 			fail("worker %d distress %g orientation %g outside [0,1]", wi, w.distress, w.orientation)
 		}
 	}
@@ -147,7 +147,7 @@ func checkInvariants(m *Model, l *ledger) []string {
 		if want := l.reserves0[i] + l.revenue[i] - l.cost[i]; math.Abs(p.reserves-want) > 1e-3 {
 			fail("provider %s reserves %g; want %g", p.name, p.reserves, want)
 		}
-		if p.pressure < 0 || p.pressure > 1 || p.culture < 0 || p.culture > 1 {
+		if !(p.pressure >= 0 && p.pressure <= 1 && p.culture >= 0 && p.culture <= 1) {
 			fail("provider %s pressure %g culture %g outside [0,1]", p.name, p.pressure, p.culture)
 		}
 	}

@@ -7,6 +7,10 @@ import (
 	"github.com/sibsim/sibsim/sim/scenario"
 )
 
+// minWageUnit (GBP per hour) is the smallest hourly wage cost used as the
+// unit of the money term in time allocation (see provider.wageHour).
+const minWageUnit = 1.0
+
 // queueLen is the length of each practice's sign-off ring (weeks); sign-off
 // delays are capped below it.
 const queueLen = 64
@@ -116,7 +120,9 @@ func (m *Model) initContract() error {
 		}
 		p.costPerWorker = ps.SalaryGBP * (1 + ps.OnCostShare) / 52
 		p.overheadWeek = ps.OverheadGBPPerPostYear / 52
-		p.wageHour = p.costPerWorker / m.sc.Practice.ContractedHoursPerWeek
+		// The money term counts revenue per hour in multiples of the hourly
+		// wage cost; a floor keeps it finite for an unpaid workforce.
+		p.wageHour = max(p.costPerWorker/m.sc.Practice.ContractedHoursPerWeek, minWageUnit)
 		p.reserves = ps.ReservesGBP
 		p.ev.PostShare = p.postShare
 	}

@@ -36,7 +36,7 @@ func (m *Model) outreachYield() {
 			}
 		}
 		p := &m.practices[best]
-		n := r.poisson(h * perHour * math.Max(0, p.pool) / p.pool0)
+		n := r.poisson(h * perHour * poolShare(p))
 		if float64(n) > p.pool {
 			n = int(math.Max(0, p.pool))
 		}

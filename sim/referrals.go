@@ -53,7 +53,7 @@ func (m *Model) referrals() {
 		}
 		// GP referrals: Poisson with a rate proportional to engagement and to
 		// the share of the eligible pool remaining.
-		lambda := sc.Referrals.GPMaxPerPracticeWeek * p.engagement * m.gpFactor * math.Max(0, p.pool) / p.pool0
+		lambda := sc.Referrals.GPMaxPerPracticeWeek * p.engagement * m.gpFactor * poolShare(p)
 		n := r.poisson(lambda)
 		if float64(n) > p.pool {
 			n = int(math.Max(0, p.pool))
@@ -209,4 +209,13 @@ func (m *Model) crossCover(pi, max int) int {
 func (m *Model) newCohort() Cohort {
 	nq := (m.sc.Health.TrackWeeks + cohortWeeks - 1) / cohortWeeks
 	return Cohort{ActualGBP: make([]float64, nq), CounterfactualGBP: make([]float64, nq)}
+}
+
+// poolShare is the share of a practice's initial eligible pool that remains
+// (0 for a practice with no eligible residents).
+func poolShare(p *practice) float64 {
+	if p.pool0 <= 0 {
+		return 0
+	}
+	return math.Max(0, p.pool) / p.pool0
 }

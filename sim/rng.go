@@ -63,7 +63,7 @@ func (s *stream) normal(mu, sd float64) float64 { return mu + sd*s.r.NormFloat64
 
 // poisson returns a Poisson(lambda) count.
 func (s *stream) poisson(lambda float64) int {
-	if lambda <= 0 {
+	if !(lambda > 0) { // also NaN: gonum's sampler would never return
 		return 0
 	}
 	return int(distuv.Poisson{Lambda: lambda, Src: &s.pcg}.Rand())
@@ -71,7 +71,7 @@ func (s *stream) poisson(lambda float64) int {
 
 // binomial returns a Binomial(n, p) count.
 func (s *stream) binomial(n int, p float64) int {
-	if n <= 0 || p <= 0 {
+	if n <= 0 || !(p > 0) {
 		return 0
 	}
 	if p >= 1 {
