@@ -352,23 +352,7 @@ func TestCompareUsageErrors(t *testing.T) {
 		{"report", runDir, "--out", foreign},
 		{"report", runDir, "--bogus"},
 	}
-	for _, args := range tests {
-		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			code, stdout, stderr := cli(t, context.Background(), args...)
-			if code != exitUsage {
-				t.Errorf("sibsim %q = exit %d; want %d\nstderr: %s", args, code, exitUsage, stderr)
-			}
-			if stdout != "" {
-				t.Errorf("sibsim %q wrote to stdout: %q", args, stdout)
-			}
-			if !strings.HasPrefix(stderr, "sibsim: ") || !strings.Contains(stderr, "--help' for usage") {
-				t.Errorf("sibsim %q stderr = %q; want sibsim: message and a usage hint", args, stderr)
-			}
-		})
-	}
-	if got := entries(t, foreign); !slices.Equal(got, []string{"notes.txt"}) {
-		t.Errorf("foreign --out directory now holds %q", got)
-	}
+	checkUsageErrors(t, tests, foreign)
 	if data, _ := os.ReadFile(report); string(data) != "<p>my notes</p>" {
 		t.Errorf("report overwrote a file that is not a report")
 	}

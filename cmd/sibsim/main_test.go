@@ -221,6 +221,30 @@ func TestRunUnknownScenario(t *testing.T) {
 	}
 }
 
+// checkUsageErrors runs each command line and requires a usage error: exit
+// code 2, nothing on stdout, "sibsim: " and a usage hint on stderr; and that
+// the foreign directory (holding only notes.txt) was left alone.
+func checkUsageErrors(t *testing.T, tests [][]string, foreign string) {
+	t.Helper()
+	for _, args := range tests {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			code, stdout, stderr := cli(t, context.Background(), args...)
+			if code != exitUsage {
+				t.Errorf("sibsim %q = exit %d; want %d\nstderr: %s", args, code, exitUsage, stderr)
+			}
+			if stdout != "" {
+				t.Errorf("sibsim %q wrote to stdout: %q", args, stdout)
+			}
+			if !strings.HasPrefix(stderr, "sibsim: ") || !strings.Contains(stderr, "--help' for usage") {
+				t.Errorf("sibsim %q stderr = %q; want sibsim: message and a usage hint", args, stderr)
+			}
+		})
+	}
+	if got := entries(t, foreign); !slices.Equal(got, []string{"notes.txt"}) {
+		t.Errorf("foreign --out directory now holds %q", got)
+	}
+}
+
 func TestUsageErrors(t *testing.T) {
 	foreign := t.TempDir()
 	os.WriteFile(filepath.Join(foreign, "notes.txt"), []byte("mine"), 0o644)
@@ -252,23 +276,7 @@ func TestUsageErrors(t *testing.T) {
 		{"scenarios", "show", "a", "b"},
 		{"version", "extra"},
 	}
-	for _, args := range tests {
-		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			code, stdout, stderr := cli(t, context.Background(), args...)
-			if code != exitUsage {
-				t.Errorf("sibsim %q = exit %d; want %d\nstderr: %s", args, code, exitUsage, stderr)
-			}
-			if stdout != "" {
-				t.Errorf("sibsim %q wrote to stdout: %q", args, stdout)
-			}
-			if !strings.HasPrefix(stderr, "sibsim: ") || !strings.Contains(stderr, "--help' for usage") {
-				t.Errorf("sibsim %q stderr = %q; want sibsim: message and a usage hint", args, stderr)
-			}
-		})
-	}
-	if got := entries(t, foreign); !slices.Equal(got, []string{"notes.txt"}) {
-		t.Errorf("foreign --out directory now holds %q", got)
-	}
+	checkUsageErrors(t, tests, foreign)
 }
 
 func TestRunOverwritesPreviousRun(t *testing.T) {
