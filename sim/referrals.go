@@ -2,37 +2,6 @@ package sim
 
 import "math"
 
-// schedule applies exogenous shocks in force this week.
-func (m *Model) schedule() {
-	m.remote, m.capFactor, m.gpFactor = false, 1, 1
-	for _, s := range m.sc.Shocks {
-		if m.week >= s.StartWeek && m.week < s.EndWeek {
-			m.remote = m.remote || s.RemoteOnly
-			m.capFactor *= s.ServiceCapacityFactor
-			m.gpFactor *= s.GPReferralFactor
-		}
-	}
-}
-
-// setPrices sets each provider's marginal prices from the provider-payment
-// rules in force.
-func (m *Model) setPrices() {
-	for i := range m.providers {
-		p := &m.providers[i]
-		p.prices = Prices{}
-		for ph := range p.phases {
-			if !p.phases[ph].active(m.week) {
-				continue
-			}
-			for _, wr := range p.phases[ph].rules {
-				var q Prices
-				wr.rule.Price(m.week, &p.ev, &q)
-				p.prices.add(&q, wr.w)
-			}
-		}
-	}
-}
-
 // referrals: outreach candidates due for GP sign-off, GP referrals, and the
 // inflow to the eligible pool.
 func (m *Model) referrals() {
@@ -146,62 +115,6 @@ func (m *Model) newClient(pi int) {
 		}
 	}
 	m.clients = append(m.clients, c)
-}
-
-// allocate assigns waiting clients, in referral order, to a link worker
-// serving their practice with room (fewest clients first), else to the next
-// in-post worker of the practice's provider with room, taking the
-// provider's posts in turn (a cursor that persists across weeks); otherwise
-// they wait. Once a provider has no room this week, its clients wait
-// without another search.
-func (m *Model) allocate() {
-	max := m.sc.Allocation.CaseloadMax
-	for i := range m.providers {
-		m.providers[i].full = false
-	}
-	for i := range m.clients {
-		c := &m.clients[i]
-		if c.state != stWaiting {
-			continue
-		}
-		p := &m.practices[c.practice]
-		best := -1
-		for _, wi := range p.posts {
-			w := &m.workers[wi]
-			if w.inPost && w.caseload < max && (best < 0 || w.caseload < m.workers[best].caseload) {
-				best = int(wi)
-			}
-		}
-		if best < 0 {
-			best = m.crossCover(p.provider, max)
-		}
-		if best < 0 {
-			continue
-		}
-		c.worker = int32(best)
-		c.state = stReferred
-		m.workers[best].caseload++
-	}
-}
-
-// crossCover returns the next in-post worker of provider pi with room after
-// the provider's cursor, or -1 (and marks the provider full for the week).
-func (m *Model) crossCover(pi, max int) int {
-	pr := &m.providers[pi]
-	if pr.full || len(pr.postIdx) == 0 {
-		return -1
-	}
-	n := len(pr.postIdx)
-	for k := 0; k < n; k++ {
-		j := (pr.cursor + k) % n
-		w := &m.workers[pr.postIdx[j]]
-		if w.inPost && w.caseload < max {
-			pr.cursor = (j + 1) % n
-			return int(pr.postIdx[j])
-		}
-	}
-	pr.full = true
-	return -1
 }
 
 // newCohort makes an empty cohort record with one cost bucket per quarter of
