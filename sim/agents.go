@@ -1,3 +1,5 @@
+// ODD 2 Entities: clients, link-worker posts, practices, neighbourhoods and providers.
+
 package sim
 
 // Psychosocial needs (bit positions in client.needs).

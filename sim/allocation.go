@@ -1,3 +1,5 @@
+// ODD 7.3 Allocation: waiting clients to link workers with room, by practice then cross-cover.
+
 package sim
 
 // allocate assigns waiting clients, in referral order, to a link worker

@@ -5,6 +5,10 @@
 // from a resolved scenario.Scenario with New and step it, or run many
 // seeded replications with RunBatch. docs/ODD.md describes the model;
 // docs/outputs.md describes every column and metric.
+//
+// Each model file implements one part of docs/ODD.md and names that ODD
+// section on its first line; Model.Step lists the weekly phases in order
+// with the file of each.
 package sim
 
 import (

@@ -1,3 +1,5 @@
+// ODD 7.5 Client response: readings, support, linking, needs, wellbeing, secondary care, leaving.
+
 package sim
 
 import "math"

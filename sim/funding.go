@@ -1,3 +1,5 @@
+// ODD 7.7.2 Funding rules (see 4.12): evidence, prices, and the rules that pay and price.
+
 package sim
 
 import (

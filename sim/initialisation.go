@@ -1,3 +1,5 @@
+// ODD 5 Initialisation: practices, posts, hiring, providers and the contract at week 0.
+
 package sim
 
 import (

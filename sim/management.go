@@ -1,3 +1,5 @@
+// ODD 7.8 Management: smoothed finances, pressure, culture and the break-even target.
+
 package sim
 
 import "math"

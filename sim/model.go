@@ -1,3 +1,5 @@
+// ODD 3 Process overview and scheduling: the model state and the weekly order of phases (Step).
+
 package sim
 
 import "github.com/sibsim/sibsim/sim/scenario"
@@ -52,10 +54,20 @@ type Model struct {
 // Week returns the number of weeks simulated so far.
 func (m *Model) Week() int { return m.week }
 
-// Step advances the model one week. The phases run in this order (docs/ODD.md
-// section 3): schedule, prices, referrals, allocation, time use, client
-// response and assessments, outreach yield, money, management, workforce,
-// observation.
+// Step advances the model one week. The phases run in the order of
+// docs/ODD.md section 3; each is specified in the ODD section 7 submodel of
+// that name and number and lives in the file shown:
+//
+//   - 7.1 schedule and prices (schedule.go)
+//   - 7.2 referrals (referrals.go)
+//   - 7.3 allocation (allocation.go)
+//   - 7.4 link-worker time allocation (timeallocation.go)
+//   - 7.5 client response, including readings (clientresponse.go)
+//   - 7.6 outreach yield and community groups (outreach.go)
+//   - 7.7 money (money.go, with the funding rules in funding.go)
+//   - 7.8 management (management.go)
+//   - 7.9 workforce (workforce.go)
+//   - 7.10 observation (observation.go)
 func (m *Model) Step() {
 	m.schedule()
 	m.setPrices()

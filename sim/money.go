@@ -1,3 +1,5 @@
+// ODD 7.7 Money: provider payments and costs, outcome payments within payer caps, SPV and investor.
+
 package sim
 
 import "math"

@@ -1,3 +1,5 @@
+// ODD 7.10 Observation: the weekly and provider rows, accumulators and end-of-run metrics.
+
 package sim
 
 import (

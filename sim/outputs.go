@@ -1,3 +1,5 @@
+// ODD 7.10 Observation: the output columns and metrics, a contract described in docs/outputs.md.
+
 package sim
 
 // Column describes one output column or metric. Names are a stable contract

@@ -1,3 +1,5 @@
+// ODD 7.6 Outreach yield and community groups: candidates from outreach, smoothed group hours.
+
 package sim
 
 import "math"

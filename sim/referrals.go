@@ -1,3 +1,5 @@
+// ODD 7.2 Referrals: pool inflow, sign-off of outreach candidates, GP referrals, new clients.
+
 package sim
 
 import "math"

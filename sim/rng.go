@@ -1,3 +1,5 @@
+// ODD 4.10 Stochasticity: the named random streams and their draws.
+
 package sim
 
 import (

@@ -1,3 +1,5 @@
+// ODD 7.1 Schedule and prices: shocks in force and each provider's marginal prices.
+
 package sim
 
 // schedule applies exogenous shocks in force this week.

@@ -1,3 +1,5 @@
+// ODD 7.4 Link-worker time allocation: demand, utilities, hour values and the capped softmax.
+
 package sim
 
 import "math"

@@ -1,3 +1,5 @@
+// ODD 7.9 Workforce: distress, socialisation, quits, vacancies, refills and caseload moves.
+
 package sim
 
 import "math"
