@@ -251,11 +251,11 @@ func TestSelect(t *testing.T) {
 	}
 	traj := []Box{box(100, 20), box(60, 19), box(30, 18), box(20, 15), box(10, 10), box(6, 6)}
 	for _, tt := range []struct {
-		name  string
-		rule  Rule
-		cov   float64
-		traj  []Box
-		want  int
+		name string
+		rule Rule
+		cov  float64
+		traj []Box
+		want int
 	}{
 		// K·100 − N·20: 0, 700, 1200, 1100, 800, 480.
 		{"wracc", RuleWRAcc, 0, traj, 2},
