@@ -183,7 +183,9 @@ func TestSMCStopRules(t *testing.T) {
 		{"acceptance", func(c *calibrate.Config) { c.MinAcceptRate = 0.2 }, calibrate.StopAcceptance,
 			func(p *calibrate.Population) bool { return p.AcceptRate < 0.2 }},
 		{"epsilon", func(c *calibrate.Config) { c.MinAcceptRate, c.Epsilon = 0, 0.5 }, calibrate.StopEpsilon,
-			func(p *calibrate.Population) bool { return p.Epsilon <= 0.5 && p.History[len(p.History)-2].Epsilon > 0.5 }},
+			func(p *calibrate.Population) bool {
+				return p.Epsilon <= 0.5 && p.History[len(p.History)-2].Epsilon > 0.5
+			}},
 		{"stalled", func(c *calibrate.Config) { c.MinAcceptRate, c.MinEpsilonDrop = 0, 0.3 }, calibrate.StopStalled,
 			func(p *calibrate.Population) bool { return p.Epsilon > 0.7*p.History[len(p.History)-2].Epsilon }},
 		{"generations", func(c *calibrate.Config) { c.MinAcceptRate, c.MaxGenerations = 0, 3 }, calibrate.StopGenerations,
