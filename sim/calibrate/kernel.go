@@ -19,9 +19,9 @@ const minKernelSD = 1e-9
 type kernel struct {
 	centres [][]float64
 	cum     []float64 // cumulative normalised weights; cum[len-1] = 1
-	logW    []float64 // log normalised weights
 	sd      []float64
-	logZ    []float64 // per centre: Σ_k log of the truncation mass
+	inv     []float64 // 1/sd
+	logC    []float64 // per centre: log W_i − Σ_k log(σ_k √(2π) Z_ik)
 }
 
 // newKernel builds the kernel of Beaumont et al. (2009): variance in each
@@ -29,7 +29,7 @@ type kernel struct {
 func newKernel(parts []Particle) kernel {
 	w := normalisedWeights(parts)
 	k := len(parts[0].Unit)
-	kn := kernel{sd: make([]float64, k), cum: make([]float64, len(parts)), logW: make([]float64, len(parts)), logZ: make([]float64, len(parts))}
+	kn := kernel{sd: make([]float64, k), inv: make([]float64, k), cum: make([]float64, len(parts)), logC: make([]float64, len(parts))}
 	for j := range k {
 		var mean float64
 		for i, p := range parts {
@@ -41,15 +41,16 @@ func newKernel(parts []Particle) kernel {
 			v += w[i] * d * d
 		}
 		kn.sd[j] = math.Max(minKernelSD, math.Sqrt(2*v))
+		kn.inv[j] = 1 / kn.sd[j]
 	}
 	var c float64
 	for i, p := range parts {
 		kn.centres = append(kn.centres, p.Unit)
 		c += w[i]
 		kn.cum[i] = c
-		kn.logW[i] = math.Log(w[i])
+		kn.logC[i] = math.Log(w[i])
 		for j, m := range p.Unit {
-			kn.logZ[i] += math.Log(truncMass(m, kn.sd[j]))
+			kn.logC[i] -= math.Log(kn.sd[j]*math.Sqrt(2*math.Pi)) + math.Log(truncMass(m, kn.sd[j]))
 		}
 	}
 	kn.cum[len(parts)-1] = 1
@@ -86,27 +87,28 @@ func (kn kernel) sample(r *rand.Rand) []float64 {
 // q(x) = Σ_i W_i Π_k φ((x_k − c_ik)/σ_k) / (σ_k Z_ik), Z_ik the mass of
 // normal(c_ik, σ_k) in [0, 1], summed in log space.
 func (kn kernel) logDensity(x []float64) float64 {
-	var norm float64
-	for _, s := range kn.sd {
-		norm += math.Log(s) + 0.5*math.Log(2*math.Pi)
-	}
 	terms := make([]float64, len(kn.centres))
 	top := math.Inf(-1)
 	for i, c := range kn.centres {
 		var q float64
 		for j, m := range c {
-			z := (x[j] - m) / kn.sd[j]
-			q -= 0.5 * z * z
+			z := (x[j] - m) * kn.inv[j]
+			q += z * z
 		}
-		terms[i] = kn.logW[i] + q - kn.logZ[i] - norm
-		top = math.Max(top, terms[i])
+		t := kn.logC[i] - 0.5*q
+		terms[i] = t
+		if t > top {
+			top = t
+		}
 	}
 	if math.IsInf(top, -1) {
 		return top
 	}
 	var sum float64
 	for _, t := range terms {
-		sum += math.Exp(t - top)
+		if d := t - top; d > -750 { // exp underflows to 0 below
+			sum += math.Exp(d)
+		}
 	}
 	return top + math.Log(sum)
 }
