@@ -104,7 +104,7 @@ from the sweep's seed.`,
 	f.StringSliceVar(&opts.metrics, "metric", nil, "metric to analyse; repeat or separate with commas (default: every metric in runs.csv)")
 	f.StringVar(&opts.out, "out", "", "write the analysis into this directory (default DIR/"+analysisDir+")")
 	f.IntVar(&opts.bootstrap, "bootstrap", 1000, fmt.Sprintf("bootstrap resamples for Sobol intervals (0 to %d; 0 for none)", maxBootstrap))
-	f.StringVar(&opts.format, "format", "svg", "figure format: "+strings.Join(figureFormats, ", "))
+	f.StringVar(&opts.format, "format", "svg", "figure format: "+strings.Join(plots.Formats(), ", "))
 	return cmd
 }
 
@@ -147,25 +147,25 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, s streams) error {
 	if out == "" {
 		out = filepath.Join(opts.dir, analysisDir)
 	}
-	stage, err := newStagedDir(out, checkAnalysisDir)
+	stage, err := results.NewStage(out, checkAnalysisDir)
 	if err != nil {
 		return outDirError(err)
 	}
-	defer stage.cleanup()
-	if err := a.writeFiles(stage.tmp); err != nil {
+	defer stage.Cleanup()
+	if err := a.writeFiles(stage.Tmp); err != nil {
 		return fmt.Errorf("write analysis: %w", err)
 	}
 	figs, err := a.figures()
 	if err != nil {
 		return fmt.Errorf("draw figures: %w", err)
 	}
-	if err := writeFigures(ctx, stage.tmp, figs, opts.format); err != nil {
+	if err := plots.WriteFiles(ctx, stage.Tmp, figs, opts.format); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return errInterrupted
 	}
-	if err := stage.commit(); err != nil {
+	if err := stage.Commit(); err != nil {
 		return outDirError(err)
 	}
 	a.writeTables(s.out)
@@ -176,15 +176,14 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, s streams) error {
 // checkAnalysisDir reports whether dir may receive an analysis: it does not
 // exist, or is a directory holding only files analyze writes.
 func checkAnalysisDir(dir string) (exists bool, err error) {
-	entries, exists, err := readOutDir(dir)
+	entries, exists, err := results.ReadOutDir(dir)
 	if err != nil {
 		return exists, err
 	}
 	for _, e := range entries {
 		name := e.Name()
-		ext := strings.TrimPrefix(filepath.Ext(name), ".")
 		ours := name == analysisSobolFile || name == analysisSobol2File || name == analysisMorrisFile ||
-			name == analysisPointsFile || slices.Contains(figureFormats, ext)
+			name == analysisPointsFile || plots.IsFigureFile(name)
 		if !e.Type().IsRegular() || !ours {
 			return true, fmt.Errorf("%w: %s holds %s, which sibsim analyze does not write; "+
 				"use a new or empty directory, or a previous analysis", results.ErrOutDir, dir, name)
@@ -890,7 +889,7 @@ func (a *sweepAnalysis) writeFiles(dir string) error {
 		})
 	}
 	for _, fl := range files {
-		err := writeFileAtomic(filepath.Join(dir, fl.name), func(w io.Writer) error {
+		err := results.WriteFileAtomic(filepath.Join(dir, fl.name), func(w io.Writer) error {
 			cw := csv.NewWriter(w)
 			var err error
 			emit := func(rec ...string) {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sibsim/sibsim/plots"
 	"github.com/sibsim/sibsim/sim/results"
 	"github.com/sibsim/sibsim/sim/sensitivity"
 )
@@ -334,7 +335,7 @@ func TestAnalyzeDeterministic(t *testing.T) {
 	fx := ishigamiFixture()
 	fx.spec = sensitivity.DesignSpec{Kind: sensitivity.DesignSobol, N: 64}
 	dir := fx.write(t)
-	for _, format := range figureFormats {
+	for _, format := range plots.Formats() {
 		t.Run(format, func(t *testing.T) {
 			var outs []string
 			for i := range 2 {

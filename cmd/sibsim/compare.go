@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -29,9 +28,6 @@ const (
 	figuresDir = "figures"
 	reportFile = "report.html"
 )
-
-// figureFormats are the values of --format.
-var figureFormats = []string{"svg", "png", "pdf"}
 
 type compareOptions struct {
 	scenarios    []string
@@ -130,8 +126,8 @@ func (o *compareOptions) check() error {
 }
 
 func checkFormat(format string) error {
-	if !slices.Contains(figureFormats, format) {
-		return usageErrorf("--format must be one of %s (got %q)", strings.Join(figureFormats, ", "), format)
+	if !slices.Contains(plots.Formats(), format) {
+		return usageErrorf("--format must be one of %s (got %q)", strings.Join(plots.Formats(), ", "), format)
 	}
 	return nil
 }
@@ -177,12 +173,12 @@ func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
 		}
 	}
 
-	var stage *stagedDir
+	var stage *results.Stage
 	if opts.out != "" {
-		if stage, err = newStagedDir(opts.out, checkCompareDir); err != nil {
+		if stage, err = results.NewStage(opts.out, checkCompareDir); err != nil {
 			return outDirError(err)
 		}
-		defer stage.cleanup()
+		defer stage.Cleanup()
 	}
 
 	// Run each scenario in turn with the same seed and replications. With
@@ -218,7 +214,7 @@ func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
 			continue
 		}
 		run := results.Run{Batch: batch, Scenario: c.res, Version: opts.version, Command: opts.command}
-		if err := results.Write(ctx, filepath.Join(stage.tmp, c.dir), run); err != nil {
+		if err := results.Write(ctx, filepath.Join(stage.Tmp, c.dir), run); err != nil {
 			if ctx.Err() != nil {
 				return errInterrupted
 			}
@@ -236,9 +232,9 @@ func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
 		// are drawn exactly as "sibsim plot" and "sibsim report" draw them.
 		dirs := make([]string, len(scs))
 		for i, c := range scs {
-			dirs[i] = filepath.Join(stage.tmp, c.dir)
+			dirs[i] = filepath.Join(stage.Tmp, c.dir)
 		}
-		runs, err := readRunDirs(dirs)
+		runs, err := results.ReadRuns(dirs)
 		if err != nil {
 			return err
 		}
@@ -247,22 +243,22 @@ func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
 			return err
 		}
 		cmp = a.comparison
-		if err := writeFileAtomic(filepath.Join(stage.tmp, compare.File), a.comparison.WriteCSV); err != nil {
+		if err := results.WriteFileAtomic(filepath.Join(stage.Tmp, compare.File), a.comparison.WriteCSV); err != nil {
 			return fmt.Errorf("write %s: %w", compare.File, err)
 		}
 		if err := ctx.Err(); err != nil {
 			return errInterrupted
 		}
-		if err := writeFigures(ctx, filepath.Join(stage.tmp, figuresDir), a.figures, opts.format); err != nil {
+		if err := plots.WriteFiles(ctx, filepath.Join(stage.Tmp, figuresDir), a.figures, opts.format); err != nil {
 			return err
 		}
-		if err := writeFileAtomic(filepath.Join(stage.tmp, reportFile), a.writeReport); err != nil {
+		if err := results.WriteFileAtomic(filepath.Join(stage.Tmp, reportFile), a.writeReport); err != nil {
 			return fmt.Errorf("write %s: %w", reportFile, err)
 		}
 		if err := ctx.Err(); err != nil {
 			return errInterrupted
 		}
-		if err := stage.commit(); err != nil {
+		if err := stage.Commit(); err != nil {
 			return fmt.Errorf("move results into place: %w", err)
 		}
 	}
@@ -382,27 +378,6 @@ func (a *analysis) writeReport(w io.Writer) error {
 	return htmlreport.Write(w, htmlreport.Input{Runs: a.runs, Comparison: a.comparison, Figures: a.figures})
 }
 
-// writeFigures renders every figure into dir (created) as NAME.FORMAT.
-func writeFigures(ctx context.Context, dir string, figs []plots.Figure, format string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	for _, f := range figs {
-		if err := ctx.Err(); err != nil {
-			return errInterrupted
-		}
-		data, err := plots.Render(f, format)
-		if err != nil {
-			return fmt.Errorf("render figure %s: %w", f.Name, err)
-		}
-		name := filepath.Join(dir, f.Name+"."+format)
-		if err := writeFileAtomic(name, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
-			return fmt.Errorf("write figure %s: %w", f.Name, err)
-		}
-	}
-	return nil
-}
-
 // writeComparisonTable prints the key metrics of every scenario, with the
 // paired differences from the reference, and a legend.
 func writeComparisonTable(w io.Writer, scs []*compared, opts *compareOptions, c *compare.Comparison) {
@@ -501,7 +476,7 @@ func writeAligned(w io.Writer, rows [][]string, left int) {
 // manifest.json), which is replaced. Otherwise the error wraps
 // results.ErrOutDir.
 func checkCompareDir(dir string) (exists bool, err error) {
-	entries, exists, err := readOutDir(dir)
+	entries, exists, err := results.ReadOutDir(dir)
 	if err != nil || len(entries) == 0 {
 		return exists, err
 	}
@@ -527,133 +502,4 @@ func checkCompareDir(dir string) (exists bool, err error) {
 			"use a new or empty directory", results.ErrOutDir, dir, compare.File)
 	}
 	return true, nil
-}
-
-// readOutDir lists an output directory: nothing if it does not exist, an
-// error wrapping results.ErrOutDir if it is not a directory.
-func readOutDir(dir string) (entries []fs.DirEntry, exists bool, err error) {
-	if dir == "" {
-		return nil, false, fmt.Errorf("%w: empty path", results.ErrOutDir)
-	}
-	info, err := os.Stat(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	if !info.IsDir() {
-		return nil, true, fmt.Errorf("%w: %s is not a directory", results.ErrOutDir, dir)
-	}
-	entries, err = os.ReadDir(dir)
-	return entries, true, err
-}
-
-// stagedDir is a temporary directory beside an output directory, whose
-// contents replace the output directory when committed.
-type stagedDir struct {
-	final, tmp string
-	check      func(string) (bool, error)
-	created    string // topmost parent directory created, removed on failure
-	committed  bool
-}
-
-// newStagedDir checks dir with check and creates a temporary directory
-// beside it (and any missing parents).
-func newStagedDir(dir string, check func(string) (bool, error)) (*stagedDir, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", results.ErrOutDir, err)
-	}
-	if _, err := check(abs); err != nil {
-		return nil, err
-	}
-	s := &stagedDir{final: abs, check: check}
-	parent := filepath.Dir(abs)
-	if s.created, err = results.MkdirParents(parent); err != nil {
-		return nil, fmt.Errorf("create %s: %w", parent, err)
-	}
-	if s.tmp, err = os.MkdirTemp(parent, "."+filepath.Base(abs)+".tmp-"); err != nil {
-		s.cleanup()
-		return nil, fmt.Errorf("create temporary directory: %w", err)
-	}
-	return s, nil
-}
-
-// commit moves the temporary directory into place. If the output directory
-// exists (empty, or a previous output), it is moved aside first and removed
-// once the new one is in place.
-func (s *stagedDir) commit() error {
-	exists, err := s.check(s.final)
-	if err != nil {
-		return err
-	}
-	if err := os.Chmod(s.tmp, 0o755); err != nil {
-		return err
-	}
-	if !exists {
-		if err := os.Rename(s.tmp, s.final); err != nil {
-			return err
-		}
-		s.committed = true
-		results.SyncDir(filepath.Dir(s.final))
-		return nil
-	}
-	old, err := os.MkdirTemp(filepath.Dir(s.final), "."+filepath.Base(s.final)+".old-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(old)
-	aside := filepath.Join(old, "previous")
-	if err := os.Rename(s.final, aside); err != nil {
-		return err
-	}
-	if err := os.Rename(s.tmp, s.final); err != nil {
-		if rerr := os.Rename(aside, s.final); rerr != nil {
-			return fmt.Errorf("%w (and the previous output, moved to %s, could not be restored: %v)", err, aside, rerr)
-		}
-		return err
-	}
-	s.committed = true
-	results.SyncDir(filepath.Dir(s.final))
-	return nil
-}
-
-// cleanup removes the temporary directory, and any parents created for it
-// unless committed.
-func (s *stagedDir) cleanup() {
-	if s.tmp != "" && !s.committed {
-		os.RemoveAll(s.tmp)
-	}
-	if s.created != "" && !s.committed {
-		os.RemoveAll(s.created)
-	}
-}
-
-// writeFileAtomic writes name through fn via a temporary file in the same
-// directory, synced and renamed into place.
-func writeFileAtomic(name string, fn func(io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err := fn(f); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), name)
 }

@@ -7,11 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sibsim/sibsim/plots"
 	"github.com/sibsim/sibsim/sim/compare"
 	"github.com/sibsim/sibsim/sim/results"
 )
@@ -58,7 +57,7 @@ func runPlot(ctx context.Context, opts *plotOptions, s streams) error {
 	if err := checkFormat(opts.format); err != nil {
 		return err
 	}
-	if _, err := checkFigureDir(opts.out); err != nil {
+	if _, err := plots.CheckDir(opts.out); err != nil {
 		return outDirError(err)
 	}
 	runs, err := readRuns(opts.dirs)
@@ -72,41 +71,24 @@ func runPlot(ctx context.Context, opts *plotOptions, s streams) error {
 	if err := ctx.Err(); err != nil {
 		return errInterrupted
 	}
-	stage, err := newStagedDir(opts.out, checkFigureDir)
+	stage, err := results.NewStage(opts.out, plots.CheckDir)
 	if err != nil {
 		return outDirError(err)
 	}
-	defer stage.cleanup()
-	if err := writeFigures(ctx, stage.tmp, a.figures, opts.format); err != nil {
+	defer stage.Cleanup()
+	if err := plots.WriteFiles(ctx, stage.Tmp, a.figures, opts.format); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return errInterrupted
 	}
-	if err := stage.commit(); err != nil {
+	if err := stage.Commit(); err != nil {
 		return fmt.Errorf("move figures into place: %w", err)
 	}
 	for _, f := range a.figures {
 		fmt.Fprintln(s.out, filepath.Join(opts.out, f.Name+"."+opts.format))
 	}
 	return nil
-}
-
-// checkFigureDir reports whether dir may receive figures: it does not
-// exist, or is a directory holding only figure files (which are replaced).
-func checkFigureDir(dir string) (exists bool, err error) {
-	entries, exists, err := readOutDir(dir)
-	if err != nil {
-		return exists, err
-	}
-	for _, e := range entries {
-		ext := strings.TrimPrefix(filepath.Ext(e.Name()), ".")
-		if !e.Type().IsRegular() || !slices.Contains(figureFormats, ext) {
-			return true, fmt.Errorf("%w: %s holds %s, which is not a figure; "+
-				"use a new or empty directory, or one holding only figures", results.ErrOutDir, dir, e.Name())
-		}
-	}
-	return exists, nil
 }
 
 // readRuns reads the runs named on the command line: run directories, and
@@ -147,7 +129,7 @@ func readRuns(args []string) ([]*results.RunData, error) {
 			dirs, want = append(dirs, filepath.Join(arg, scenarioDir(n))), append(want, n)
 		}
 	}
-	runs, err := readRunDirs(dirs)
+	runs, err := results.ReadRuns(dirs)
 	if err != nil {
 		return nil, invalidInput(err)
 	}
@@ -156,19 +138,6 @@ func readRuns(args []string) ([]*results.RunData, error) {
 			return nil, invalidInput(fmt.Errorf("%s holds scenario %s; %s lists %s", d.Dir, d.Manifest.Scenario,
 				compare.File, want[i]))
 		}
-	}
-	return runs, nil
-}
-
-// readRunDirs reads each run directory with results.ReadRun.
-func readRunDirs(dirs []string) ([]*results.RunData, error) {
-	runs := make([]*results.RunData, len(dirs))
-	for i, dir := range dirs {
-		d, err := results.ReadRun(dir)
-		if err != nil {
-			return nil, fmt.Errorf("read run %s: %w", dir, err)
-		}
-		runs[i] = d
 	}
 	return runs, nil
 }
