@@ -255,28 +255,3 @@ func writeMorrisTable(w io.Writer, a *sweep.Analysis, m *sweep.MetricAnalysis) {
 		fmt.Fprintf(w, "  note: %s\n", a.Named(n))
 	}
 }
-
-// writeTable prints rows in aligned columns, left-aligned where left[i].
-func writeTable(w io.Writer, rows [][]string, left []bool) {
-	widths := make([]int, len(left))
-	for _, row := range rows {
-		for i, c := range row {
-			widths[i] = max(widths[i], len([]rune(c)))
-		}
-	}
-	for _, row := range rows {
-		var b strings.Builder
-		for i, c := range row {
-			pad := strings.Repeat(" ", widths[i]-len([]rune(c)))
-			if i > 0 {
-				b.WriteString("  ")
-			}
-			if left[i] {
-				b.WriteString(c + pad)
-			} else {
-				b.WriteString(pad + c)
-			}
-		}
-		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
-	}
-}

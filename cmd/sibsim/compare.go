@@ -5,13 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -21,12 +18,6 @@ import (
 	"github.com/sibsim/sibsim/sim/compare"
 	"github.com/sibsim/sibsim/sim/results"
 	"github.com/sibsim/sibsim/sim/scenario"
-)
-
-// Names in a compare output directory, beside one directory per scenario.
-const (
-	figuresDir = "figures"
-	reportFile = "report.html"
 )
 
 type compareOptions struct {
@@ -118,7 +109,7 @@ func (o *compareOptions) check() error {
 		return err
 	}
 	if o.out != "" {
-		if _, err := checkCompareDir(o.out); err != nil {
+		if _, err := compare.CheckOutDir(o.out); err != nil {
 			return outDirError(err)
 		}
 	}
@@ -175,7 +166,7 @@ func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
 
 	var stage *results.Stage
 	if opts.out != "" {
-		if stage, err = results.NewStage(opts.out, checkCompareDir); err != nil {
+		if stage, err = results.NewStage(opts.out, compare.CheckOutDir); err != nil {
 			return outDirError(err)
 		}
 		defer stage.Cleanup()
@@ -249,11 +240,11 @@ func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
 		if err := ctx.Err(); err != nil {
 			return errInterrupted
 		}
-		if err := plots.WriteFiles(ctx, filepath.Join(stage.Tmp, figuresDir), a.figures, opts.format); err != nil {
+		if err := plots.WriteFiles(ctx, filepath.Join(stage.Tmp, compare.FiguresDir), a.figures, opts.format); err != nil {
 			return err
 		}
-		if err := results.WriteFileAtomic(filepath.Join(stage.Tmp, reportFile), a.writeReport); err != nil {
-			return fmt.Errorf("write %s: %w", reportFile, err)
+		if err := results.WriteFileAtomic(filepath.Join(stage.Tmp, compare.ReportFile), a.writeReport); err != nil {
+			return fmt.Errorf("write %s: %w", compare.ReportFile, err)
 		}
 		if err := ctx.Err(); err != nil {
 			return errInterrupted
@@ -281,7 +272,7 @@ func loadCompared(refs []string, load func(string) (*scenario.Resolved, error)) 
 		var ee *exitError
 		switch {
 		case err == nil:
-			scs = append(scs, &compared{ref: ref, res: r, dir: scenarioDir(r.Scenario.Name)})
+			scs = append(scs, &compared{ref: ref, res: r, dir: compare.ScenarioDir(r.Scenario.Name)})
 			continue
 		case errors.As(err, &ee) && ee.code == exitInvalid:
 			invalid++
@@ -295,7 +286,7 @@ func loadCompared(refs []string, load func(string) (*scenario.Resolved, error)) 
 			detail: detail, err: errors.New("invalid scenarios")}
 	}
 	for i, c := range scs {
-		if reservedName(c.dir) {
+		if compare.Reserved(c.dir) {
 			return nil, &exitError{code: exitInvalid, err: fmt.Errorf(
 				"scenario %s (%s) is named %q, which a compare output uses for its own files; give it another name",
 				c.ref, c.res.Scenario.Name, c.dir)}
@@ -314,32 +305,6 @@ func loadCompared(refs []string, load func(string) (*scenario.Resolved, error)) 
 	return scs, nil
 }
 
-func reservedName(dir string) bool {
-	return dir == figuresDir || dir == reportFile || dir == compare.File
-}
-
-// scenarioDir is the directory of a scenario's results in a compare output:
-// its name with every character other than ASCII letters, digits, '.', '-'
-// and '_' replaced by '_', and a leading '.' replaced by '_'.
-func scenarioDir(name string) string {
-	out := make([]byte, 0, len(name))
-	for _, r := range name {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
-			out = append(out, byte(r))
-		default:
-			out = append(out, '_')
-		}
-	}
-	if len(out) > 0 && out[0] == '.' {
-		out[0] = '_'
-	}
-	if len(out) > 200 {
-		out = out[:200]
-	}
-	return string(out)
-}
-
 // analysis is what compare, plot and report draw from run directories.
 type analysis struct {
 	runs       []*results.RunData
@@ -350,21 +315,12 @@ type analysis struct {
 // analyse compares runs (the first is the reference) and draws their
 // figures. Runs that cannot be paired are invalid input (exit 3).
 func analyse(runs []*results.RunData) (*analysis, error) {
-	inputs := make([]compare.Input, len(runs))
-	for i, d := range runs {
-		inputs[i] = compare.FromRun(d)
-		for j := range i {
-			if inputs[j].Name == inputs[i].Name {
-				return nil, &exitError{code: exitInvalid, err: fmt.Errorf(
-					"%s and %s both hold scenario %s; each scenario may appear once", runs[j].Dir, d.Dir, d.Manifest.Scenario)}
-			}
-		}
+	cmp, err := compare.CompareRuns(runs)
+	var de *compare.DuplicateError
+	if errors.As(err, &de) || errors.Is(err, compare.ErrUnpaired) {
+		return nil, invalidInput(err)
 	}
-	cmp, err := compare.Compare(inputs)
 	if err != nil {
-		if errors.Is(err, compare.ErrUnpaired) {
-			return nil, &exitError{code: exitInvalid, err: fmt.Errorf("cannot compare these runs: %w", err)}
-		}
 		return nil, err
 	}
 	figs, err := plots.Figures(runs)
@@ -432,74 +388,4 @@ func writeComparisonTable(w io.Writer, scs []*compared, opts *compareOptions, c 
 	writeAligned(w, cells, 2)
 	fmt.Fprintf(w, "\nmean: over replications, with its 95%% interval. diff: mean over replications of (scenario - %s),\n"+
 		"paired by replication, with its 95%% interval; * the interval excludes 0. NA: undefined.\n", ref)
-}
-
-func intervalText(lo, hi float64) string {
-	if math.IsNaN(lo) || math.IsNaN(hi) {
-		return results.NA
-	}
-	return "[" + results.Human(lo) + ", " + results.Human(hi) + "]"
-}
-
-// writeAligned prints rows of cells in columns two spaces apart: the first
-// left columns aligned left, the others right, without trailing spaces.
-func writeAligned(w io.Writer, rows [][]string, left int) {
-	var widths []int
-	for _, row := range rows {
-		for i, c := range row {
-			if i >= len(widths) {
-				widths = append(widths, 0)
-			}
-			widths[i] = max(widths[i], utf8.RuneCountInString(c))
-		}
-	}
-	for _, row := range rows {
-		var b strings.Builder
-		for i, c := range row {
-			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
-			if i > 0 {
-				b.WriteString("  ")
-			}
-			if i < left {
-				b.WriteString(c + pad)
-			} else {
-				b.WriteString(pad + c)
-			}
-		}
-		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
-	}
-}
-
-// checkCompareDir reports whether dir may receive a compare output: it
-// does not exist, is an empty directory, or holds a previous compare
-// output (comparison.csv, report.html, figures/ and directories holding a
-// manifest.json), which is replaced. Otherwise the error wraps
-// results.ErrOutDir.
-func checkCompareDir(dir string) (exists bool, err error) {
-	entries, exists, err := results.ReadOutDir(dir)
-	if err != nil || len(entries) == 0 {
-		return exists, err
-	}
-	previous := false
-	for _, e := range entries {
-		name := e.Name()
-		switch {
-		case name == compare.File && e.Type().IsRegular():
-			previous = true
-			continue
-		case name == reportFile && e.Type().IsRegular(), name == figuresDir && e.IsDir():
-			continue
-		case e.IsDir():
-			if _, err := os.Stat(filepath.Join(dir, name, results.ManifestFile)); err == nil {
-				continue
-			}
-		}
-		return true, fmt.Errorf("%w: %s holds %s, which sibsim compare does not write; "+
-			"use a new or empty directory, or a previous compare output", results.ErrOutDir, dir, name)
-	}
-	if !previous {
-		return true, fmt.Errorf("%w: %s is not empty and holds no %s, so it is not a previous compare output; "+
-			"use a new or empty directory", results.ErrOutDir, dir, compare.File)
-	}
-	return true, nil
 }

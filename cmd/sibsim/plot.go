@@ -2,10 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -91,53 +88,12 @@ func runPlot(ctx context.Context, opts *plotOptions, s streams) error {
 	return nil
 }
 
-// readRuns reads the runs named on the command line: run directories, and
-// compare outputs, which stand for their scenario directories in
-// comparison order. Missing or unreadable directories are invalid input
-// (exit 3).
+// readRuns reads the runs named on the command line (compare.ReadRuns):
+// any problem is invalid input (exit 3).
 func readRuns(args []string) ([]*results.RunData, error) {
-	var dirs, want []string
-	for _, arg := range args {
-		info, err := os.Stat(arg)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			return nil, invalidInput(fmt.Errorf("%s: no such directory", arg))
-		case err != nil:
-			return nil, invalidInput(err)
-		case !info.IsDir():
-			return nil, invalidInput(fmt.Errorf("%s is not a directory", arg))
-		}
-		name := filepath.Join(arg, compare.File)
-		f, err := os.Open(name)
-		if errors.Is(err, fs.ErrNotExist) {
-			if _, err := os.Stat(filepath.Join(arg, results.ManifestFile)); errors.Is(err, fs.ErrNotExist) {
-				return nil, invalidInput(fmt.Errorf("%s is neither a run directory (no %s) nor a compare output (no %s)",
-					arg, results.ManifestFile, compare.File))
-			}
-			dirs, want = append(dirs, arg), append(want, "")
-			continue
-		}
-		if err != nil {
-			return nil, invalidInput(err)
-		}
-		names, err := compare.ReadScenarioNames(f)
-		f.Close()
-		if err != nil {
-			return nil, invalidInput(fmt.Errorf("%s: %w", name, err))
-		}
-		for _, n := range names {
-			dirs, want = append(dirs, filepath.Join(arg, scenarioDir(n))), append(want, n)
-		}
-	}
-	runs, err := results.ReadRuns(dirs)
+	runs, err := compare.ReadRuns(args)
 	if err != nil {
 		return nil, invalidInput(err)
-	}
-	for i, d := range runs {
-		if want[i] != "" && d.Manifest.Scenario != want[i] {
-			return nil, invalidInput(fmt.Errorf("%s holds scenario %s; %s lists %s", d.Dir, d.Manifest.Scenario,
-				compare.File, want[i]))
-		}
 	}
 	return runs, nil
 }

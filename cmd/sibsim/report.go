@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	htmlreport "github.com/sibsim/sibsim/plots/report"
+	"github.com/sibsim/sibsim/sim/compare"
 	"github.com/sibsim/sibsim/sim/results"
 )
 
@@ -49,7 +50,7 @@ written to a temporary file and renamed into place when complete.`,
 			return classify(cmd.Context(), runReport(cmd.Context(), opts, d.streams))
 		},
 	}
-	cmd.Flags().StringVar(&opts.out, "out", reportFile, "write the report to this file")
+	cmd.Flags().StringVar(&opts.out, "out", compare.ReportFile, "write the report to this file")
 	return cmd
 }
 
