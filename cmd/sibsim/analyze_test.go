@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sibsim/sibsim/plots"
 	"github.com/sibsim/sibsim/sim/results"
 	"github.com/sibsim/sibsim/sim/sensitivity"
 )
@@ -174,13 +175,9 @@ func ishigamiFixture() sweepFixture {
 	}
 }
 
-// TestAnalyzeIshigami runs the whole analyze path on an Ishigami sweep
-// and checks the indices in sobol.csv and sobol2.csv against the analytic
-// values. Tolerances: 4 × the sd of the estimates across 20 seeds at
-// N = 1024 (sensitivity's TestSobolIshigami derivation, rerun at this N):
-// sd S1 ≤ 0.0078, ST ≤ 0.0069, S2 ≤ 0.0111, so 0.032 for S1 and ST and
-// 0.045 for S2. Averaging two replications of ±0.01 and writing values with
-// 10 significant digits changes the outputs by less than 1e-9.
+// TestAnalyzeIshigami runs analyze on an Ishigami sweep and checks what
+// the command prints and writes; sim/sweep's TestAnalyzeIshigami checks the
+// indices against the analytic values.
 func TestAnalyzeIshigami(t *testing.T) {
 	dir := ishigamiFixture().write(t)
 	code, stdout, stderr := cli(t, context.Background(), "analyze", dir, "--bootstrap", "200")
@@ -200,53 +197,11 @@ func TestAnalyzeIshigami(t *testing.T) {
 	if strings.Contains(stdout, "x3") && !strings.Contains(stdout, "b.x3") {
 		t.Errorf("stdout names a parameter x3 rather than its path:\n%s", stdout)
 	}
-
-	const a, b = 7.0, 0.1
-	pi4 := math.Pow(math.Pi, 4)
-	v := 0.5 + a*a/8 + b*pi4/5 + b*b*pi4*pi4/18
-	v1, v2, v13 := 0.5*(1+b*pi4/5)*(1+b*pi4/5), a*a/8, b*b*pi4*pi4*(1.0/18-1.0/50)
-	s1 := map[string]float64{"a.x1": v1 / v, "a.x2": v2 / v, "b.x3": 0}
-	st := map[string]float64{"a.x1": (v1 + v13) / v, "a.x2": v2 / v, "b.x3": v13 / v}
-	header, rows := readCSV(t, filepath.Join(out, "sobol.csv"), 2)
-	if want := []string{"metric", "parameter", "s1", "s1_lo95", "s1_hi95", "st", "st_lo95", "st_hi95"}; !slices.Equal(header, want) {
-		t.Errorf("sobol.csv header %q; want %q", header, want)
-	}
-	for p := range s1 {
-		row := rows["ishigami/"+p]
-		if math.Abs(row["s1"]-s1[p]) > 0.032 || math.Abs(row["st"]-st[p]) > 0.032 {
-			t.Errorf("%s: s1 %.4f st %.4f; want %.4f, %.4f ± 0.032", p, row["s1"], row["st"], s1[p], st[p])
-		}
-		if !(row["s1_lo95"] <= s1[p] && s1[p] <= row["s1_hi95"]) || !(row["st_lo95"] <= st[p] && st[p] <= row["st_hi95"]) {
-			t.Errorf("%s: intervals %v; want them to contain %.4f and %.4f", p, row, s1[p], st[p])
-		}
-		if na := rows["sometimes_na/"+p]; !math.IsNaN(na["s1"]) {
-			t.Errorf("sometimes_na %s: s1 = %v; want NA (constant output)", p, na["s1"])
-		}
-	}
-	_, rows2 := readCSV(t, filepath.Join(out, "sobol2.csv"), 3)
-	for key, want := range map[string]float64{"ishigami/a.x1/a.x2": 0, "ishigami/a.x1/b.x3": v13 / v, "ishigami/a.x2/b.x3": 0} {
-		if got := rows2[key]["s2"]; math.Abs(got-want) > 0.045 {
-			t.Errorf("%s: s2 = %.4f; want %.4f ± 0.045", key, got, want)
-		}
-	}
-	if len(rows2) != 6 {
-		t.Errorf("sobol2.csv has %d rows; want 3 pairs × 2 metrics", len(rows2))
-	}
-
-	header, pts := readCSV(t, filepath.Join(out, "points_summary.csv"), 1)
-	if want := []string{"point", "a.x1", "a.x2", "b.x3", "ishigami_mean", "ishigami_lo95", "ishigami_hi95", "ishigami_n",
-		"sometimes_na_mean", "sometimes_na_lo95", "sometimes_na_hi95", "sometimes_na_n"}; !slices.Equal(header, want) {
-		t.Errorf("points_summary.csv header %q; want %q", header, want)
-	}
-	if len(pts) != 8192 {
-		t.Errorf("points_summary.csv has %d points; want N(2k+2) = 8192", len(pts))
-	}
-	if p := pts["10"]; p["sometimes_na_n"] != 1 || p["sometimes_na_mean"] != 1 || !math.IsNaN(p["sometimes_na_lo95"]) {
-		t.Errorf("point 10: sometimes_na %v; want n 1, mean 1, no interval", p)
-	}
-	if p := pts["11"]; p["ishigami_n"] != 2 || math.Abs(p["ishigami_hi95"]-p["ishigami_mean"]-12.7062*0.01) > 1e-6 {
-		// Two replications mean ± 0.01: sd 0.01414, se 0.01, t(0.975, 1) = 12.7062.
-		t.Errorf("point 11: ishigami %v; want n 2 and half-width 0.127", p)
+	// The table shows what sobol.csv holds, rounded.
+	_, rows := readCSV(t, filepath.Join(out, "sobol.csv"), 2)
+	x2 := rows["ishigami/a.x2"]
+	if line := "a.x2  " + results.Human(x2["s1"]); !strings.Contains(strings.Join(strings.Fields(stdout), "  "), line) {
+		t.Errorf("stdout lacks the row %q of sobol.csv:\n%s", line, stdout)
 	}
 
 	got := entries(t, out)
@@ -256,9 +211,8 @@ func TestAnalyzeIshigami(t *testing.T) {
 	}
 }
 
-// TestAnalyzeMorris checks mu, mu* and sigma of a linear metric:
-// y = 2·v1 − 3·v2 with v1 on [0, 10] and v2 log-uniform on [1, 100] is
-// linear in v1 (EE = 2 × 10 = 20) but not in v2's unit coordinate.
+// TestAnalyzeMorris checks what analyze prints and writes for a morris
+// design; sim/sweep's TestAnalyzeMorris checks the effects.
 func TestAnalyzeMorris(t *testing.T) {
 	fx := sweepFixture{
 		spec:   sensitivity.DesignSpec{Kind: sensitivity.DesignMorris, Levels: 4, Trajectories: 12},
@@ -279,17 +233,6 @@ func TestAnalyzeMorris(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "y: Morris elementary effects on the unit scale (r = 12 trajectories, p = 4 levels)") {
 		t.Errorf("stdout lacks the Morris heading:\n%s", stdout)
-	}
-	_, rows := readCSV(t, filepath.Join(out, "morris.csv"), 2)
-	lin, log, none := rows["y/p.lin"], rows["y/p.log"], rows["y/p.none"]
-	if math.Abs(lin["mu"]-20) > 1e-6 || math.Abs(lin["mu_star"]-20) > 1e-6 || math.Abs(lin["sigma"]) > 1e-6 {
-		t.Errorf("p.lin: %v; want mu 20, mu* 20, sigma 0", lin)
-	}
-	if !(log["mu"] < 0) || !(log["mu_star"] > 0) || !(log["sigma"] > 0) {
-		t.Errorf("p.log: %v; want mu < 0, mu* > 0, sigma > 0 (nonlinear on the unit scale)", log)
-	}
-	if none["mu_star"] != 0 || none["sigma"] != 0 {
-		t.Errorf("p.none: %v; want mu* 0 and sigma 0", none)
 	}
 	if got, want := entries(t, out), []string{"morris-y.png", "morris.csv", "points_summary.csv", "response-y.png"}; !slices.Equal(got, want) {
 		t.Errorf("analysis files %q; want %q", got, want)
@@ -334,7 +277,7 @@ func TestAnalyzeDeterministic(t *testing.T) {
 	fx := ishigamiFixture()
 	fx.spec = sensitivity.DesignSpec{Kind: sensitivity.DesignSobol, N: 64}
 	dir := fx.write(t)
-	for _, format := range figureFormats {
+	for _, format := range plots.Formats() {
 		t.Run(format, func(t *testing.T) {
 			var outs []string
 			for i := range 2 {

@@ -5,14 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -23,15 +19,6 @@ import (
 	"github.com/sibsim/sibsim/sim/results"
 	"github.com/sibsim/sibsim/sim/scenario"
 )
-
-// Names in a compare output directory, beside one directory per scenario.
-const (
-	figuresDir = "figures"
-	reportFile = "report.html"
-)
-
-// figureFormats are the values of --format.
-var figureFormats = []string{"svg", "png", "pdf"}
 
 type compareOptions struct {
 	scenarios    []string
@@ -122,7 +109,7 @@ func (o *compareOptions) check() error {
 		return err
 	}
 	if o.out != "" {
-		if _, err := checkCompareDir(o.out); err != nil {
+		if _, err := compare.CheckOutDir(o.out); err != nil {
 			return outDirError(err)
 		}
 	}
@@ -130,8 +117,8 @@ func (o *compareOptions) check() error {
 }
 
 func checkFormat(format string) error {
-	if !slices.Contains(figureFormats, format) {
-		return usageErrorf("--format must be one of %s (got %q)", strings.Join(figureFormats, ", "), format)
+	if !slices.Contains(plots.Formats(), format) {
+		return usageErrorf("--format must be one of %s (got %q)", strings.Join(plots.Formats(), ", "), format)
 	}
 	return nil
 }
@@ -177,12 +164,12 @@ func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
 		}
 	}
 
-	var stage *stagedDir
+	var stage *results.Stage
 	if opts.out != "" {
-		if stage, err = newStagedDir(opts.out, checkCompareDir); err != nil {
+		if stage, err = results.NewStage(opts.out, compare.CheckOutDir); err != nil {
 			return outDirError(err)
 		}
-		defer stage.cleanup()
+		defer stage.Cleanup()
 	}
 
 	// Run each scenario in turn with the same seed and replications. With
@@ -218,7 +205,7 @@ func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
 			continue
 		}
 		run := results.Run{Batch: batch, Scenario: c.res, Version: opts.version, Command: opts.command}
-		if err := results.Write(ctx, filepath.Join(stage.tmp, c.dir), run); err != nil {
+		if err := results.Write(ctx, filepath.Join(stage.Tmp, c.dir), run); err != nil {
 			if ctx.Err() != nil {
 				return errInterrupted
 			}
@@ -236,9 +223,9 @@ func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
 		// are drawn exactly as "sibsim plot" and "sibsim report" draw them.
 		dirs := make([]string, len(scs))
 		for i, c := range scs {
-			dirs[i] = filepath.Join(stage.tmp, c.dir)
+			dirs[i] = filepath.Join(stage.Tmp, c.dir)
 		}
-		runs, err := readRunDirs(dirs)
+		runs, err := results.ReadRuns(dirs)
 		if err != nil {
 			return err
 		}
@@ -247,22 +234,22 @@ func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
 			return err
 		}
 		cmp = a.comparison
-		if err := writeFileAtomic(filepath.Join(stage.tmp, compare.File), a.comparison.WriteCSV); err != nil {
+		if err := results.WriteFileAtomic(filepath.Join(stage.Tmp, compare.File), a.comparison.WriteCSV); err != nil {
 			return fmt.Errorf("write %s: %w", compare.File, err)
 		}
 		if err := ctx.Err(); err != nil {
 			return errInterrupted
 		}
-		if err := writeFigures(ctx, filepath.Join(stage.tmp, figuresDir), a.figures, opts.format); err != nil {
+		if err := plots.WriteFiles(ctx, filepath.Join(stage.Tmp, compare.FiguresDir), a.figures, opts.format); err != nil {
 			return err
 		}
-		if err := writeFileAtomic(filepath.Join(stage.tmp, reportFile), a.writeReport); err != nil {
-			return fmt.Errorf("write %s: %w", reportFile, err)
+		if err := results.WriteFileAtomic(filepath.Join(stage.Tmp, compare.ReportFile), a.writeReport); err != nil {
+			return fmt.Errorf("write %s: %w", compare.ReportFile, err)
 		}
 		if err := ctx.Err(); err != nil {
 			return errInterrupted
 		}
-		if err := stage.commit(); err != nil {
+		if err := stage.Commit(); err != nil {
 			return fmt.Errorf("move results into place: %w", err)
 		}
 	}
@@ -285,7 +272,7 @@ func loadCompared(refs []string, load func(string) (*scenario.Resolved, error)) 
 		var ee *exitError
 		switch {
 		case err == nil:
-			scs = append(scs, &compared{ref: ref, res: r, dir: scenarioDir(r.Scenario.Name)})
+			scs = append(scs, &compared{ref: ref, res: r, dir: compare.ScenarioDir(r.Scenario.Name)})
 			continue
 		case errors.As(err, &ee) && ee.code == exitInvalid:
 			invalid++
@@ -299,7 +286,7 @@ func loadCompared(refs []string, load func(string) (*scenario.Resolved, error)) 
 			detail: detail, err: errors.New("invalid scenarios")}
 	}
 	for i, c := range scs {
-		if reservedName(c.dir) {
+		if compare.Reserved(c.dir) {
 			return nil, &exitError{code: exitInvalid, err: fmt.Errorf(
 				"scenario %s (%s) is named %q, which a compare output uses for its own files; give it another name",
 				c.ref, c.res.Scenario.Name, c.dir)}
@@ -318,32 +305,6 @@ func loadCompared(refs []string, load func(string) (*scenario.Resolved, error)) 
 	return scs, nil
 }
 
-func reservedName(dir string) bool {
-	return dir == figuresDir || dir == reportFile || dir == compare.File
-}
-
-// scenarioDir is the directory of a scenario's results in a compare output:
-// its name with every character other than ASCII letters, digits, '.', '-'
-// and '_' replaced by '_', and a leading '.' replaced by '_'.
-func scenarioDir(name string) string {
-	out := make([]byte, 0, len(name))
-	for _, r := range name {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
-			out = append(out, byte(r))
-		default:
-			out = append(out, '_')
-		}
-	}
-	if len(out) > 0 && out[0] == '.' {
-		out[0] = '_'
-	}
-	if len(out) > 200 {
-		out = out[:200]
-	}
-	return string(out)
-}
-
 // analysis is what compare, plot and report draw from run directories.
 type analysis struct {
 	runs       []*results.RunData
@@ -354,21 +315,12 @@ type analysis struct {
 // analyse compares runs (the first is the reference) and draws their
 // figures. Runs that cannot be paired are invalid input (exit 3).
 func analyse(runs []*results.RunData) (*analysis, error) {
-	inputs := make([]compare.Input, len(runs))
-	for i, d := range runs {
-		inputs[i] = compare.FromRun(d)
-		for j := range i {
-			if inputs[j].Name == inputs[i].Name {
-				return nil, &exitError{code: exitInvalid, err: fmt.Errorf(
-					"%s and %s both hold scenario %s; each scenario may appear once", runs[j].Dir, d.Dir, d.Manifest.Scenario)}
-			}
-		}
+	cmp, err := compare.CompareRuns(runs)
+	var de *compare.DuplicateError
+	if errors.As(err, &de) || errors.Is(err, compare.ErrUnpaired) {
+		return nil, invalidInput(err)
 	}
-	cmp, err := compare.Compare(inputs)
 	if err != nil {
-		if errors.Is(err, compare.ErrUnpaired) {
-			return nil, &exitError{code: exitInvalid, err: fmt.Errorf("cannot compare these runs: %w", err)}
-		}
 		return nil, err
 	}
 	figs, err := plots.Figures(runs)
@@ -380,27 +332,6 @@ func analyse(runs []*results.RunData) (*analysis, error) {
 
 func (a *analysis) writeReport(w io.Writer) error {
 	return htmlreport.Write(w, htmlreport.Input{Runs: a.runs, Comparison: a.comparison, Figures: a.figures})
-}
-
-// writeFigures renders every figure into dir (created) as NAME.FORMAT.
-func writeFigures(ctx context.Context, dir string, figs []plots.Figure, format string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	for _, f := range figs {
-		if err := ctx.Err(); err != nil {
-			return errInterrupted
-		}
-		data, err := plots.Render(f, format)
-		if err != nil {
-			return fmt.Errorf("render figure %s: %w", f.Name, err)
-		}
-		name := filepath.Join(dir, f.Name+"."+format)
-		if err := writeFileAtomic(name, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
-			return fmt.Errorf("write figure %s: %w", f.Name, err)
-		}
-	}
-	return nil
 }
 
 // writeComparisonTable prints the key metrics of every scenario, with the
@@ -457,203 +388,4 @@ func writeComparisonTable(w io.Writer, scs []*compared, opts *compareOptions, c 
 	writeAligned(w, cells, 2)
 	fmt.Fprintf(w, "\nmean: over replications, with its 95%% interval. diff: mean over replications of (scenario - %s),\n"+
 		"paired by replication, with its 95%% interval; * the interval excludes 0. NA: undefined.\n", ref)
-}
-
-func intervalText(lo, hi float64) string {
-	if math.IsNaN(lo) || math.IsNaN(hi) {
-		return results.NA
-	}
-	return "[" + results.Human(lo) + ", " + results.Human(hi) + "]"
-}
-
-// writeAligned prints rows of cells in columns two spaces apart: the first
-// left columns aligned left, the others right, without trailing spaces.
-func writeAligned(w io.Writer, rows [][]string, left int) {
-	var widths []int
-	for _, row := range rows {
-		for i, c := range row {
-			if i >= len(widths) {
-				widths = append(widths, 0)
-			}
-			widths[i] = max(widths[i], utf8.RuneCountInString(c))
-		}
-	}
-	for _, row := range rows {
-		var b strings.Builder
-		for i, c := range row {
-			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
-			if i > 0 {
-				b.WriteString("  ")
-			}
-			if i < left {
-				b.WriteString(c + pad)
-			} else {
-				b.WriteString(pad + c)
-			}
-		}
-		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
-	}
-}
-
-// checkCompareDir reports whether dir may receive a compare output: it
-// does not exist, is an empty directory, or holds a previous compare
-// output (comparison.csv, report.html, figures/ and directories holding a
-// manifest.json), which is replaced. Otherwise the error wraps
-// results.ErrOutDir.
-func checkCompareDir(dir string) (exists bool, err error) {
-	entries, exists, err := readOutDir(dir)
-	if err != nil || len(entries) == 0 {
-		return exists, err
-	}
-	previous := false
-	for _, e := range entries {
-		name := e.Name()
-		switch {
-		case name == compare.File && e.Type().IsRegular():
-			previous = true
-			continue
-		case name == reportFile && e.Type().IsRegular(), name == figuresDir && e.IsDir():
-			continue
-		case e.IsDir():
-			if _, err := os.Stat(filepath.Join(dir, name, results.ManifestFile)); err == nil {
-				continue
-			}
-		}
-		return true, fmt.Errorf("%w: %s holds %s, which sibsim compare does not write; "+
-			"use a new or empty directory, or a previous compare output", results.ErrOutDir, dir, name)
-	}
-	if !previous {
-		return true, fmt.Errorf("%w: %s is not empty and holds no %s, so it is not a previous compare output; "+
-			"use a new or empty directory", results.ErrOutDir, dir, compare.File)
-	}
-	return true, nil
-}
-
-// readOutDir lists an output directory: nothing if it does not exist, an
-// error wrapping results.ErrOutDir if it is not a directory.
-func readOutDir(dir string) (entries []fs.DirEntry, exists bool, err error) {
-	if dir == "" {
-		return nil, false, fmt.Errorf("%w: empty path", results.ErrOutDir)
-	}
-	info, err := os.Stat(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	if !info.IsDir() {
-		return nil, true, fmt.Errorf("%w: %s is not a directory", results.ErrOutDir, dir)
-	}
-	entries, err = os.ReadDir(dir)
-	return entries, true, err
-}
-
-// stagedDir is a temporary directory beside an output directory, whose
-// contents replace the output directory when committed.
-type stagedDir struct {
-	final, tmp string
-	check      func(string) (bool, error)
-	created    string // topmost parent directory created, removed on failure
-	committed  bool
-}
-
-// newStagedDir checks dir with check and creates a temporary directory
-// beside it (and any missing parents).
-func newStagedDir(dir string, check func(string) (bool, error)) (*stagedDir, error) {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", results.ErrOutDir, err)
-	}
-	if _, err := check(abs); err != nil {
-		return nil, err
-	}
-	s := &stagedDir{final: abs, check: check}
-	parent := filepath.Dir(abs)
-	if s.created, err = results.MkdirParents(parent); err != nil {
-		return nil, fmt.Errorf("create %s: %w", parent, err)
-	}
-	if s.tmp, err = os.MkdirTemp(parent, "."+filepath.Base(abs)+".tmp-"); err != nil {
-		s.cleanup()
-		return nil, fmt.Errorf("create temporary directory: %w", err)
-	}
-	return s, nil
-}
-
-// commit moves the temporary directory into place. If the output directory
-// exists (empty, or a previous output), it is moved aside first and removed
-// once the new one is in place.
-func (s *stagedDir) commit() error {
-	exists, err := s.check(s.final)
-	if err != nil {
-		return err
-	}
-	if err := os.Chmod(s.tmp, 0o755); err != nil {
-		return err
-	}
-	if !exists {
-		if err := os.Rename(s.tmp, s.final); err != nil {
-			return err
-		}
-		s.committed = true
-		results.SyncDir(filepath.Dir(s.final))
-		return nil
-	}
-	old, err := os.MkdirTemp(filepath.Dir(s.final), "."+filepath.Base(s.final)+".old-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(old)
-	aside := filepath.Join(old, "previous")
-	if err := os.Rename(s.final, aside); err != nil {
-		return err
-	}
-	if err := os.Rename(s.tmp, s.final); err != nil {
-		if rerr := os.Rename(aside, s.final); rerr != nil {
-			return fmt.Errorf("%w (and the previous output, moved to %s, could not be restored: %v)", err, aside, rerr)
-		}
-		return err
-	}
-	s.committed = true
-	results.SyncDir(filepath.Dir(s.final))
-	return nil
-}
-
-// cleanup removes the temporary directory, and any parents created for it
-// unless committed.
-func (s *stagedDir) cleanup() {
-	if s.tmp != "" && !s.committed {
-		os.RemoveAll(s.tmp)
-	}
-	if s.created != "" && !s.committed {
-		os.RemoveAll(s.created)
-	}
-}
-
-// writeFileAtomic writes name through fn via a temporary file in the same
-// directory, synced and renamed into place.
-func writeFileAtomic(name string, fn func(io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err := fn(f); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), name)
 }

@@ -67,7 +67,7 @@ func TestCompareWritesFiles(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "cmp")
 	stdout := runCompareCLI(t, out)
 
-	if got, want := entries(t, out), []string{"block-grant", compare.File, figuresDir, reportFile, "ways-to-wellness"}; !slices.Equal(got, want) {
+	if got, want := entries(t, out), []string{"block-grant", compare.File, compare.FiguresDir, compare.ReportFile, "ways-to-wellness"}; !slices.Equal(got, want) {
 		t.Fatalf("--out holds %q; want %q", got, want)
 	}
 	for _, name := range []string{"ways-to-wellness", "block-grant"} {
@@ -111,7 +111,7 @@ func TestCompareWritesFiles(t *testing.T) {
 		t.Errorf("comparison.csv has no block-grant,care_share row with a difference and interval")
 	}
 
-	figs := entries(t, filepath.Join(out, figuresDir))
+	figs := entries(t, filepath.Join(out, compare.FiguresDir))
 	if len(figs) < 2 {
 		t.Errorf("figures = %q; want several", figs)
 	}
@@ -120,7 +120,7 @@ func TestCompareWritesFiles(t *testing.T) {
 			t.Errorf("figure %s is not .svg (the default format)", f)
 		}
 	}
-	html, err := os.ReadFile(filepath.Join(out, reportFile))
+	html, err := os.ReadFile(filepath.Join(out, compare.ReportFile))
 	if err != nil || !bytes.HasPrefix(html, []byte("<!DOCTYPE html>")) {
 		t.Errorf("report.html = %d bytes, %v; want an HTML document", len(html), err)
 	}
@@ -210,8 +210,8 @@ func TestPlotAndReportReproduceCompare(t *testing.T) {
 					t.Errorf("plot: %s differs from compare's figures/%s", f, f)
 				}
 			}
-			if len(got) != len(entries(t, filepath.Join(out, figuresDir))) {
-				t.Errorf("plot wrote %d figures; compare wrote %d", len(got), len(entries(t, filepath.Join(out, figuresDir))))
+			if len(got) != len(entries(t, filepath.Join(out, compare.FiguresDir))) {
+				t.Errorf("plot wrote %d figures; compare wrote %d", len(got), len(entries(t, filepath.Join(out, compare.FiguresDir))))
 			}
 
 			html := filepath.Join(t.TempDir(), "sub", "r.html")
@@ -219,7 +219,7 @@ func TestPlotAndReportReproduceCompare(t *testing.T) {
 			if code != exitOK || stdout != html+"\n" {
 				t.Fatalf("sibsim report = exit %d, stdout %q\n%s", code, stdout, stderr)
 			}
-			if data, _ := os.ReadFile(html); !bytes.Equal(data, want[reportFile]) {
+			if data, _ := os.ReadFile(html); !bytes.Equal(data, want[compare.ReportFile]) {
 				t.Errorf("report differs from compare's report.html")
 			}
 			// A second report replaces the first.
@@ -230,7 +230,7 @@ func TestPlotAndReportReproduceCompare(t *testing.T) {
 	}
 
 	t.Run("png into the compare output", func(t *testing.T) {
-		figs := filepath.Join(out, figuresDir)
+		figs := filepath.Join(out, compare.FiguresDir)
 		if code, _, stderr := cli(t, context.Background(), "plot", out, "--out", figs, "--format", "png"); code != exitOK {
 			t.Fatalf("sibsim plot --format png = exit %d\n%s", code, stderr)
 		}
@@ -305,10 +305,10 @@ func TestCompareNames(t *testing.T) {
 	if !strings.Contains(stdout, "<script>alert(1)</script> ("+evil+")") {
 		t.Errorf("stdout does not name the scenario as given:\n%s", stdout)
 	}
-	if got, want := entries(t, out), []string{"_script_alert_1___script_", compare.File, figuresDir, reportFile, "ways-to-wellness"}; !slices.Equal(got, want) {
+	if got, want := entries(t, out), []string{"_script_alert_1___script_", compare.File, compare.FiguresDir, compare.ReportFile, "ways-to-wellness"}; !slices.Equal(got, want) {
 		t.Errorf("--out holds %q; want %q", got, want)
 	}
-	html, _ := os.ReadFile(filepath.Join(out, reportFile))
+	html, _ := os.ReadFile(filepath.Join(out, compare.ReportFile))
 	if bytes.Contains(html, []byte("<script")) || !bytes.Contains(html, []byte("&lt;script&gt;alert(1)&lt;/script&gt;")) {
 		t.Errorf("report.html does not escape the scenario name")
 	}
@@ -470,16 +470,5 @@ func TestCompareCancelled(t *testing.T) {
 				t.Errorf("interrupted compare left %q", got)
 			}
 		})
-	}
-}
-
-func TestScenarioDir(t *testing.T) {
-	for in, want := range map[string]string{
-		"block-grant": "block-grant", "v1.2_x": "v1.2_x", "a b/c": "a_b_c", ".hidden": "_hidden", "..": "_.",
-		"café": "caf_", "<script>": "_script_",
-	} {
-		if got := scenarioDir(in); got != want {
-			t.Errorf("scenarioDir(%q) = %q; want %q", in, got, want)
-		}
 	}
 }

@@ -2,16 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sibsim/sibsim/plots"
 	"github.com/sibsim/sibsim/sim/compare"
 	"github.com/sibsim/sibsim/sim/results"
 )
@@ -58,7 +54,7 @@ func runPlot(ctx context.Context, opts *plotOptions, s streams) error {
 	if err := checkFormat(opts.format); err != nil {
 		return err
 	}
-	if _, err := checkFigureDir(opts.out); err != nil {
+	if _, err := plots.CheckDir(opts.out); err != nil {
 		return outDirError(err)
 	}
 	runs, err := readRuns(opts.dirs)
@@ -72,18 +68,18 @@ func runPlot(ctx context.Context, opts *plotOptions, s streams) error {
 	if err := ctx.Err(); err != nil {
 		return errInterrupted
 	}
-	stage, err := newStagedDir(opts.out, checkFigureDir)
+	stage, err := results.NewStage(opts.out, plots.CheckDir)
 	if err != nil {
 		return outDirError(err)
 	}
-	defer stage.cleanup()
-	if err := writeFigures(ctx, stage.tmp, a.figures, opts.format); err != nil {
+	defer stage.Cleanup()
+	if err := plots.WriteFiles(ctx, stage.Tmp, a.figures, opts.format); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return errInterrupted
 	}
-	if err := stage.commit(); err != nil {
+	if err := stage.Commit(); err != nil {
 		return fmt.Errorf("move figures into place: %w", err)
 	}
 	for _, f := range a.figures {
@@ -92,83 +88,12 @@ func runPlot(ctx context.Context, opts *plotOptions, s streams) error {
 	return nil
 }
 
-// checkFigureDir reports whether dir may receive figures: it does not
-// exist, or is a directory holding only figure files (which are replaced).
-func checkFigureDir(dir string) (exists bool, err error) {
-	entries, exists, err := readOutDir(dir)
-	if err != nil {
-		return exists, err
-	}
-	for _, e := range entries {
-		ext := strings.TrimPrefix(filepath.Ext(e.Name()), ".")
-		if !e.Type().IsRegular() || !slices.Contains(figureFormats, ext) {
-			return true, fmt.Errorf("%w: %s holds %s, which is not a figure; "+
-				"use a new or empty directory, or one holding only figures", results.ErrOutDir, dir, e.Name())
-		}
-	}
-	return exists, nil
-}
-
-// readRuns reads the runs named on the command line: run directories, and
-// compare outputs, which stand for their scenario directories in
-// comparison order. Missing or unreadable directories are invalid input
-// (exit 3).
+// readRuns reads the runs named on the command line (compare.ReadRuns):
+// any problem is invalid input (exit 3).
 func readRuns(args []string) ([]*results.RunData, error) {
-	var dirs, want []string
-	for _, arg := range args {
-		info, err := os.Stat(arg)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			return nil, invalidInput(fmt.Errorf("%s: no such directory", arg))
-		case err != nil:
-			return nil, invalidInput(err)
-		case !info.IsDir():
-			return nil, invalidInput(fmt.Errorf("%s is not a directory", arg))
-		}
-		name := filepath.Join(arg, compare.File)
-		f, err := os.Open(name)
-		if errors.Is(err, fs.ErrNotExist) {
-			if _, err := os.Stat(filepath.Join(arg, results.ManifestFile)); errors.Is(err, fs.ErrNotExist) {
-				return nil, invalidInput(fmt.Errorf("%s is neither a run directory (no %s) nor a compare output (no %s)",
-					arg, results.ManifestFile, compare.File))
-			}
-			dirs, want = append(dirs, arg), append(want, "")
-			continue
-		}
-		if err != nil {
-			return nil, invalidInput(err)
-		}
-		names, err := compare.ReadScenarioNames(f)
-		f.Close()
-		if err != nil {
-			return nil, invalidInput(fmt.Errorf("%s: %w", name, err))
-		}
-		for _, n := range names {
-			dirs, want = append(dirs, filepath.Join(arg, scenarioDir(n))), append(want, n)
-		}
-	}
-	runs, err := readRunDirs(dirs)
+	runs, err := compare.ReadRuns(args)
 	if err != nil {
 		return nil, invalidInput(err)
-	}
-	for i, d := range runs {
-		if want[i] != "" && d.Manifest.Scenario != want[i] {
-			return nil, invalidInput(fmt.Errorf("%s holds scenario %s; %s lists %s", d.Dir, d.Manifest.Scenario,
-				compare.File, want[i]))
-		}
-	}
-	return runs, nil
-}
-
-// readRunDirs reads each run directory with results.ReadRun.
-func readRunDirs(dirs []string) ([]*results.RunData, error) {
-	runs := make([]*results.RunData, len(dirs))
-	for i, dir := range dirs {
-		d, err := results.ReadRun(dir)
-		if err != nil {
-			return nil, fmt.Errorf("read run %s: %w", dir, err)
-		}
-		runs[i] = d
 	}
 	return runs, nil
 }

@@ -3,15 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
+	htmlreport "github.com/sibsim/sibsim/plots/report"
+	"github.com/sibsim/sibsim/sim/compare"
 	"github.com/sibsim/sibsim/sim/results"
 )
 
@@ -50,12 +50,12 @@ written to a temporary file and renamed into place when complete.`,
 			return classify(cmd.Context(), runReport(cmd.Context(), opts, d.streams))
 		},
 	}
-	cmd.Flags().StringVar(&opts.out, "out", reportFile, "write the report to this file")
+	cmd.Flags().StringVar(&opts.out, "out", compare.ReportFile, "write the report to this file")
 	return cmd
 }
 
 func runReport(ctx context.Context, opts *reportOptions, s streams) error {
-	if err := checkReportFile(opts.out); err != nil {
+	if err := htmlreport.CheckFile(opts.out); err != nil {
 		return outDirError(err)
 	}
 	runs, err := readRuns(opts.dirs)
@@ -77,44 +77,12 @@ func runReport(ctx context.Context, opts *reportOptions, s streams) error {
 	if err != nil {
 		return fmt.Errorf("create %s: %w", filepath.Dir(opts.out), err)
 	}
-	if err := writeFileAtomic(opts.out, func(w io.Writer) error { _, err := w.Write(b.Bytes()); return err }); err != nil {
+	if err := results.WriteFileAtomic(opts.out, func(w io.Writer) error { _, err := w.Write(b.Bytes()); return err }); err != nil {
 		if created != "" {
 			os.RemoveAll(created)
 		}
 		return fmt.Errorf("write %s: %w", opts.out, err)
 	}
 	fmt.Fprintln(s.out, opts.out)
-	return nil
-}
-
-// reportMark is in every report sibsim writes (plots/report's template).
-var reportMark = []byte(`<meta name="generator" content="sibsim `)
-
-// checkReportFile reports whether a report may be written to name: it does
-// not exist, or is an earlier sibsim report. Otherwise the error wraps
-// results.ErrOutDir.
-func checkReportFile(name string) error {
-	if name == "" {
-		return fmt.Errorf("%w: empty path", results.ErrOutDir)
-	}
-	info, err := os.Stat(name)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil
-	case err != nil:
-		return err
-	case !info.Mode().IsRegular():
-		return fmt.Errorf("%w: %s exists and is not a file", results.ErrOutDir, name)
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	head := make([]byte, 1024)
-	n, _ := io.ReadFull(f, head)
-	if !bytes.Contains(head[:n], reportMark) {
-		return fmt.Errorf("%w: %s exists and is not a sibsim report; choose another file or remove it", results.ErrOutDir, name)
-	}
 	return nil
 }

@@ -45,3 +45,65 @@ func writeSummaryTable(w io.Writer, rows []results.Row) {
 		fmt.Fprintln(w, b.String())
 	}
 }
+
+// intervalText is "[lo, hi]" with both ends by results.Human, or NA.
+func intervalText(lo, hi float64) string {
+	if math.IsNaN(lo) || math.IsNaN(hi) {
+		return results.NA
+	}
+	return "[" + results.Human(lo) + ", " + results.Human(hi) + "]"
+}
+
+// writeAligned prints rows of cells in columns two spaces apart: the first
+// left columns aligned left, the others right, without trailing spaces.
+func writeAligned(w io.Writer, rows [][]string, left int) {
+	var widths []int
+	for _, row := range rows {
+		for i, c := range row {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+		}
+	}
+	for _, row := range rows {
+		var b strings.Builder
+		for i, c := range row {
+			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			if i < left {
+				b.WriteString(c + pad)
+			} else {
+				b.WriteString(pad + c)
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}
+
+// writeTable prints rows in aligned columns, left-aligned where left[i].
+func writeTable(w io.Writer, rows [][]string, left []bool) {
+	widths := make([]int, len(left))
+	for _, row := range rows {
+		for i, c := range row {
+			widths[i] = max(widths[i], len([]rune(c)))
+		}
+	}
+	for _, row := range rows {
+		var b strings.Builder
+		for i, c := range row {
+			pad := strings.Repeat(" ", widths[i]-len([]rune(c)))
+			if i > 0 {
+				b.WriteString("  ")
+			}
+			if left[i] {
+				b.WriteString(c + pad)
+			} else {
+				b.WriteString(pad + c)
+			}
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}

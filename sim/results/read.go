@@ -68,3 +68,17 @@ func ReadSummary(dir string) ([]Row, error) {
 		rows = append(rows, row)
 	}
 }
+
+// ReadRuns reads each run directory with ReadRun, in order. Errors name the
+// directory: "read run DIR: ...".
+func ReadRuns(dirs []string) ([]*RunData, error) {
+	runs := make([]*RunData, len(dirs))
+	for i, dir := range dirs {
+		d, err := ReadRun(dir)
+		if err != nil {
+			return nil, fmt.Errorf("read run %s: %w", dir, err)
+		}
+		runs[i] = d
+	}
+	return runs, nil
+}

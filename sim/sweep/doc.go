@@ -28,6 +28,10 @@
 //	points.csv     point,<parameter paths...>: the value of each parameter at each point
 //	runs.csv       point,replication,<metrics...>: one row per run, in run order
 //
-// (runs.parquet instead of runs.csv with Format Parquet). The package does
-// no printing and reads no flags or environment.
+// (runs.parquet instead of runs.csv with Format Parquet). ReadResults reads
+// a finished directory back and Analyze estimates the parameters' effects
+// on each metric (Sobol indices or Morris elementary effects, by the
+// design), written by Analysis.WriteFiles. ClusterPlan lays a sweep out as
+// a Slurm array script or a Kubernetes Indexed Job, one task per shard.
+// The package does no printing and reads no flags or environment.
 package sweep

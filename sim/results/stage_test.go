@@ -1,0 +1,168 @@
+package results
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// onlyFiles is a DirCheck that accepts directories holding only regular
+// files named in ok.
+func onlyFiles(ok ...string) DirCheck {
+	return func(dir string) (bool, error) {
+		entries, exists, err := ReadOutDir(dir)
+		if err != nil {
+			return exists, err
+		}
+		for _, e := range entries {
+			if !slices.Contains(ok, e.Name()) || !e.Type().IsRegular() {
+				return true, fmt.Errorf("%w: %s holds %s", ErrOutDir, dir, e.Name())
+			}
+		}
+		return exists, nil
+	}
+}
+
+func writeString(s string) func(io.Writer) error {
+	return func(w io.Writer) error { _, err := io.WriteString(w, s); return err }
+}
+
+func TestStageNewDirectory(t *testing.T) {
+	root := t.TempDir()
+	out := filepath.Join(root, "a", "b", "out")
+	s, err := NewStage(out, onlyFiles("x.txt"))
+	if err != nil {
+		t.Fatalf("NewStage(%s) = %v; want nil", out, err)
+	}
+	defer s.Cleanup()
+	if err := WriteFileAtomic(filepath.Join(s.Tmp, "x.txt"), writeString("new")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Fatalf("%s exists before Commit", out)
+	}
+	if err := s.Commit(); err != nil {
+		t.Fatalf("Commit() = %v; want nil", err)
+	}
+	s.Cleanup() // after Commit, must leave everything in place
+	if got, _ := os.ReadFile(filepath.Join(out, "x.txt")); string(got) != "new" {
+		t.Errorf("after Commit, x.txt = %q; want %q", got, "new")
+	}
+	if got := listDir(t, filepath.Dir(out)); !slices.Equal(got, []string{"out"}) {
+		t.Errorf("parent holds %q; want only out (no temporary directories)", got)
+	}
+}
+
+func TestStageReplacesPreviousOutput(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"x.txt", "y.txt"} {
+		if err := os.WriteFile(filepath.Join(out, name), []byte("old"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := NewStage(out, onlyFiles("x.txt", "y.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Cleanup()
+	if err := WriteFileAtomic(filepath.Join(s.Tmp, "x.txt"), writeString("new")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit(); err != nil {
+		t.Fatalf("Commit() = %v; want nil", err)
+	}
+	// The whole directory is replaced: y.txt of the previous output is gone.
+	if got := listDir(t, out); !slices.Equal(got, []string{"x.txt"}) {
+		t.Errorf("after Commit, %s holds %q; want [x.txt]", out, got)
+	}
+	if got := listDir(t, filepath.Dir(out)); !slices.Equal(got, []string{"out"}) {
+		t.Errorf("parent holds %q; want only out", got)
+	}
+}
+
+func TestStageRefusesForeignDirectory(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "mine.txt"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewStage(out, onlyFiles("x.txt")); !errors.Is(err, ErrOutDir) {
+		t.Errorf("NewStage(foreign dir) = %v; want an error wrapping ErrOutDir", err)
+	}
+	file := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewStage(file, onlyFiles()); !errors.Is(err, ErrOutDir) {
+		t.Errorf("NewStage(a file) = %v; want an error wrapping ErrOutDir", err)
+	}
+	if _, _, err := ReadOutDir(""); !errors.Is(err, ErrOutDir) {
+		t.Errorf("ReadOutDir(\"\") = %v; want an error wrapping ErrOutDir", err)
+	}
+}
+
+// TestStageCommitRechecks: a directory that became foreign between
+// NewStage and Commit is not replaced.
+func TestStageCommitRechecks(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	s, err := NewStage(out, onlyFiles("x.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Cleanup()
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "late.txt"), []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit(); !errors.Is(err, ErrOutDir) {
+		t.Fatalf("Commit() = %v; want an error wrapping ErrOutDir", err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(out, "late.txt")); string(got) != "keep" {
+		t.Errorf("late.txt = %q after a refused Commit; want it untouched", got)
+	}
+}
+
+func TestStageCleanupRemovesCreatedParents(t *testing.T) {
+	root := t.TempDir()
+	s, err := NewStage(filepath.Join(root, "new", "deeper", "out"), onlyFiles())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Cleanup()
+	if got := listDir(t, root); len(got) != 0 {
+		t.Errorf("after Cleanup without Commit, %s holds %q; want nothing", root, got)
+	}
+}
+
+func TestWriteFileAtomicFailure(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "f.txt")
+	if err := os.WriteFile(name, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("boom")
+	err := WriteFileAtomic(name, func(w io.Writer) error {
+		io.WriteString(w, "partial")
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Errorf("WriteFileAtomic = %v; want the writer's error", err)
+	}
+	if got, _ := os.ReadFile(name); string(got) != "old" {
+		t.Errorf("after a failed write, f.txt = %q; want %q", got, "old")
+	}
+	if got := listDir(t, dir); !slices.Equal(got, []string{"f.txt"}) {
+		t.Errorf("after a failed write, %s holds %q; want only f.txt", dir, got)
+	}
+}
