@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sibsim/sibsim/sim/strictyaml"
 )
 
 // marshal writes s in canonical form: every field in declaration order,
@@ -37,7 +39,7 @@ func encodeValue(v reflect.Value) *yaml.Node {
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() {
-			return &yaml.Node{Kind: yaml.ScalarNode, Tag: nullTag, Value: "null"}
+			return &yaml.Node{Kind: yaml.ScalarNode, Tag: strictyaml.NullTag, Value: "null"}
 		}
 		return encodeValue(v.Elem())
 	case reflect.Struct:
@@ -73,11 +75,11 @@ func encodeValue(v reflect.Value) *yaml.Node {
 	case reflect.String:
 		return encodeString(v.String())
 	case reflect.Bool:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: boolTag, Value: strconv.FormatBool(v.Bool())}
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: strictyaml.BoolTag, Value: strconv.FormatBool(v.Bool())}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: intTag, Value: strconv.FormatInt(v.Int(), 10)}
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: strictyaml.IntTag, Value: strconv.FormatInt(v.Int(), 10)}
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: intTag, Value: strconv.FormatUint(v.Uint(), 10)}
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: strictyaml.IntTag, Value: strconv.FormatUint(v.Uint(), 10)}
 	case reflect.Float32, reflect.Float64:
 		return &yaml.Node{Kind: yaml.ScalarNode, Value: formatFloat(v.Float(), v.Type().Bits())}
 	}
@@ -99,7 +101,7 @@ func encodeString(s string) *yaml.Node {
 	if !utf8.ValidString(s) {
 		return &yaml.Node{Kind: yaml.ScalarNode, Value: s} // yaml.v3 writes !!binary
 	}
-	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: strTag, Value: s}
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: strictyaml.StrTag, Value: s}
 	for _, r := range s {
 		if r == ' ' || (unicode.IsPrint(r) && r != '\u0085' && r != '\ufeff') {
 			continue

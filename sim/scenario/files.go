@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -126,4 +127,19 @@ func readErrMsg(err error) string {
 		err = pe.Err
 	}
 	return err.Error()
+}
+
+// YAMLNames lists the NAME of every NAME.yaml at the root of fsys, sorted:
+// the shipped scenarios, or the shipped experiments.
+func YAMLNames(fsys fs.FS) []string {
+	if fsys == nil {
+		return nil
+	}
+	files, _ := fs.Glob(fsys, "*.yaml")
+	names := make([]string, 0, len(files))
+	for _, f := range files {
+		names = append(names, strings.TrimSuffix(f, ".yaml"))
+	}
+	slices.Sort(names)
+	return names
 }

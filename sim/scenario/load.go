@@ -6,12 +6,37 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"reflect"
 	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sibsim/sibsim/sim/strictyaml"
 )
+
+const (
+	// maxFileBytes bounds the size of one scenario file.
+	maxFileBytes = 1 << 20
+	// maxNodes bounds the YAML nodes of one Load, over every file in the
+	// extends chain and after expanding aliases (alias bombs).
+	maxNodes = 100_000
+	// maxExtendsDepth bounds the number of files in an extends chain.
+	maxExtendsDepth = 32
+	// maxProblems bounds the problems listed in one Error.
+	maxProblems = 1000
+)
+
+// newTree starts the node trees and problems of one Load.
+func newTree() *strictyaml.Tree {
+	return strictyaml.NewTree(strictyaml.Options{
+		Kind:         "scenario",
+		MaxBytes:     maxFileBytes,
+		MaxNodes:     maxNodes,
+		MaxProblems:  maxProblems,
+		Aliases:      true,
+		MergeKeyHint: ": use extends",
+	})
+}
 
 // DefaultName is the shipped scenario used when none is named.
 const DefaultName = "ways-to-wellness"
@@ -130,11 +155,11 @@ func (l Loader) Load(ref string) (*Resolved, error) {
 	t := newTree()
 	roots, chain, ok := l.readChain(t, top, data)
 	if !ok {
-		return nil, t.err()
+		return nil, treeErr(t)
 	}
 	merged := roots[len(roots)-1]
 	for i := len(roots) - 2; i >= 0; i-- {
-		merged = t.merge(merged, roots[i])
+		merged = t.Merge(merged, roots[i])
 	}
 	s, err := decodeAndValidate(t, merged)
 	if err != nil {
@@ -152,24 +177,24 @@ func (l Loader) Load(ref string) (*Resolved, error) {
 // extends. It returns their top-level mappings without extends, requested
 // file first, and the names of the files read. Problems go to t; ok is
 // false if they leave the chain incomplete.
-func (l Loader) readChain(t *tree, top source, data []byte) (roots []*yaml.Node, chain []string, ok bool) {
+func (l Loader) readChain(t *strictyaml.Tree, top source, data []byte) (roots []*yaml.Node, chain []string, ok bool) {
 	cur := top
 	var seen []source
 	for {
 		seen = append(seen, cur)
 		chain = append(chain, cur.name)
-		root := t.parse(cur.name, data)
+		root := t.Parse(cur.name, data)
 		if root == nil {
 			return nil, chain, false
 		}
-		_, ext := lookup(root, "extends")
-		roots = append(roots, t.without(root, "extends"))
+		_, ext := strictyaml.Lookup(root, "extends")
+		roots = append(roots, t.Without(root, "extends"))
 		if ext == nil {
 			return roots, chain, true
 		}
 		next := l.extendsTarget(t, cur, ext)
 		if next == nil {
-			return roots, chain, isNull(ext)
+			return roots, chain, strictyaml.IsNull(ext)
 		}
 		if i := slices.IndexFunc(seen, func(s source) bool { return s.key == next.key }); i >= 0 {
 			names := make([]string, 0, len(seen)-i+1)
@@ -177,22 +202,22 @@ func (l Loader) readChain(t *tree, top source, data []byte) (roots []*yaml.Node,
 				names = append(names, s.name)
 			}
 			names = append(names, next.name)
-			t.problem(cur.name, ext, "extends", "extends cycle: %s", strings.Join(names, " -> "))
+			t.Problem(cur.name, ext, "extends", "extends cycle: %s", strings.Join(names, " -> "))
 			return nil, chain, false
 		}
 		if len(seen) >= maxExtendsDepth {
-			t.problem(cur.name, ext, "extends", "extends chain is longer than %d files", maxExtendsDepth)
+			t.Problem(cur.name, ext, "extends", "extends chain is longer than %d files", maxExtendsDepth)
 			return nil, chain, false
 		}
 		d, err := readFile(l.fsys(*next), next.path)
 		if err != nil {
 			switch {
 			case errors.Is(err, fs.ErrNotExist) && next.shipped:
-				t.problem(cur.name, ext, "extends", "%s", l.unknownShipped(strings.TrimSuffix(next.path, ".yaml")))
+				t.Problem(cur.name, ext, "extends", "%s", l.unknownShipped(strings.TrimSuffix(next.path, ".yaml")))
 			case errors.Is(err, fs.ErrNotExist):
-				t.problem(cur.name, ext, "extends", "file %s does not exist", next.name)
+				t.Problem(cur.name, ext, "extends", "file %s does not exist", next.name)
 			default:
-				t.problem(cur.name, ext, "extends", "cannot read %s: %s", next.name, readErrMsg(err))
+				t.Problem(cur.name, ext, "extends", "cannot read %s: %s", next.name, readErrMsg(err))
 			}
 			return nil, chain, false
 		}
@@ -202,23 +227,23 @@ func (l Loader) readChain(t *tree, top source, data []byte) (roots []*yaml.Node,
 
 // extendsTarget resolves the extends value ext of file cur. It returns nil
 // for no extends (null) and after recording a problem.
-func (l Loader) extendsTarget(t *tree, cur source, ext *yaml.Node) *source {
-	if isNull(ext) {
+func (l Loader) extendsTarget(t *strictyaml.Tree, cur source, ext *yaml.Node) *source {
+	if strictyaml.IsNull(ext) {
 		return nil
 	}
-	if ext.Kind != yaml.ScalarNode || ext.ShortTag() != strTag {
-		t.problem(cur.name, ext, "extends", "must be a file path or a shipped scenario name (got %s)", describe(ext))
+	if ext.Kind != yaml.ScalarNode || ext.ShortTag() != strictyaml.StrTag {
+		t.Problem(cur.name, ext, "extends", "must be a file path or a shipped scenario name (got %s)", strictyaml.Describe(ext))
 		return nil
 	}
 	ref := ext.Value
 	switch {
 	case strings.TrimSpace(ref) == "":
-		t.problem(cur.name, ext, "extends", "must not be empty")
+		t.Problem(cur.name, ext, "extends", "must not be empty")
 		return nil
 	case cur.shipped:
 		name := strings.TrimSuffix(strings.TrimSuffix(ref, ".yaml"), ".yml")
 		if strings.ContainsAny(name, `/\`) || !fs.ValidPath(name+".yaml") {
-			t.problem(cur.name, ext, "extends", "a shipped scenario can only extend another shipped scenario, by name (got %q)", ref)
+			t.Problem(cur.name, ext, "extends", "a shipped scenario can only extend another shipped scenario, by name (got %q)", ref)
 			return nil
 		}
 		s := shippedSource(name)
@@ -227,13 +252,13 @@ func (l Loader) extendsTarget(t *tree, cur source, ext *yaml.Node) *source {
 		name := joinRef(cur.name, ref)
 		p, err := fsPath(l.Files, name)
 		if err != nil {
-			t.problem(cur.name, ext, "extends", "cannot read %s: %s", name, err)
+			t.Problem(cur.name, ext, "extends", "cannot read %s: %s", name, err)
 			return nil
 		}
 		return &source{name: name, key: "file:" + p, path: p}
 	default:
 		if !fs.ValidPath(ref + ".yaml") {
-			t.problem(cur.name, ext, "extends", "%s", l.unknownShipped(ref))
+			t.Problem(cur.name, ext, "extends", "%s", l.unknownShipped(ref))
 			return nil
 		}
 		s := shippedSource(ref)
@@ -242,18 +267,18 @@ func (l Loader) extendsTarget(t *tree, cur source, ext *yaml.Node) *source {
 }
 
 // decodeAndValidate decodes the merged tree strictly and validates the result.
-func decodeAndValidate(t *tree, merged *yaml.Node) (*Scenario, error) {
-	d := decoder{t: t, nodes: map[string]*yaml.Node{}, bad: newTaint()}
+func decodeAndValidate(t *strictyaml.Tree, merged *yaml.Node) (*Scenario, error) {
+	d := strictyaml.NewDecoder(t)
 	s := new(Scenario)
-	d.value(merged, reflect.ValueOf(s).Elem(), "", false)
+	d.Decode(merged, s)
 	validate(s, func(path, msg string) {
 		p := Problem{Path: path, Msg: msg}
-		if n := d.locate(path); n != nil {
-			p.File, p.Line, p.Column = t.origin[n], n.Line, n.Column
+		if n := d.Locate(path); n != nil {
+			p.File, p.Line, p.Column = t.File(n), n.Line, n.Column
 		}
-		t.add(p)
-	}, d.bad)
-	if err := t.err(); err != nil {
+		t.Add(p)
+	}, d.Bad)
+	if err := treeErr(t); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -19,6 +19,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/sibsim/sibsim/scenarios"
+	"github.com/sibsim/sibsim/sim/strictyaml"
 )
 
 // shippedData returns the bytes of a shipped scenario.
@@ -604,7 +605,7 @@ func TestSchema(t *testing.T) {
 			seen[typ] = true
 			for _, f := range fieldsOf(typ) {
 				ft := typ.Field(f.index).Type
-				p := joinPath(path, f.name)
+				p := strictyaml.JoinPath(path, f.name)
 				base := ft
 				for base.Kind() == reflect.Pointer || base.Kind() == reflect.Slice {
 					base = base.Elem()
@@ -740,7 +741,7 @@ func TestFormatFloat(t *testing.T) {
 		s := formatFloat(f, 64)
 		var got float64
 		n := yaml.Node{Kind: yaml.ScalarNode, Value: s}
-		if tag := n.ShortTag(); tag != intTag && tag != floatTag {
+		if tag := n.ShortTag(); tag != strictyaml.IntTag && tag != strictyaml.FloatTag {
 			t.Errorf("formatFloat(%g) = %q, a YAML %s; want a number", f, s, tag)
 			continue
 		}

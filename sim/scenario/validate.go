@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+
+	"github.com/sibsim/sibsim/sim/strictyaml"
 )
 
 // checkSpec is a parsed `check` struct tag. Options, comma separated:
@@ -58,7 +60,7 @@ func parseCheck(tag string) (checkSpec, error) {
 type validator struct {
 	report func(path, msg string)
 	check  func(scope, path, msg string) // scope: path of the value checked
-	nan    *taint                        // paths of non-finite floats
+	nan    *strictyaml.Paths             // paths of non-finite floats
 }
 
 // Validate checks a Scenario built or changed in Go against the same rules
@@ -75,32 +77,32 @@ func (s *Scenario) Validate() error {
 
 // validate checks s, calling report for every problem. Problems at paths
 // that bad covers (values that failed to decode) are dropped; bad may be nil.
-func validate(s *Scenario, report func(path, msg string), bad *taint) {
+func validate(s *Scenario, report func(path, msg string), bad *strictyaml.Paths) {
 	if bad == nil {
-		bad = newTaint()
+		bad = strictyaml.NewPaths()
 	}
 	v := validator{
 		report: func(path, msg string) {
-			if !bad.covers(path) {
+			if !bad.Covers(path) {
 				report(path, msg)
 			}
 		},
-		nan: newTaint(),
+		nan: strictyaml.NewPaths(),
 	}
 	root := reflect.ValueOf(s).Elem()
 	v.tags(root, "", checkSpec{})
 	// A cross-field check of a value is skipped when part of that value
 	// failed to decode or is not finite: it would only echo that problem.
 	// For the Scenario itself, only the top-level field reported counts.
-	for p := range v.nan.at {
-		bad.add(p)
+	for _, p := range v.nan.All() {
+		bad.Add(p)
 	}
 	v.check = func(scope, path, msg string) {
 		if scope == "" {
 			scope, _, _ = strings.Cut(path, ".")
 			scope, _, _ = strings.Cut(scope, "[")
 		}
-		if !bad.covers(scope) && !bad.covers(path) {
+		if !bad.Covers(scope) && !bad.Covers(path) {
 			report(path, msg)
 		}
 	}
@@ -116,7 +118,7 @@ func (v *validator) tags(x reflect.Value, path string, c checkSpec) {
 		}
 	case reflect.Struct:
 		for _, f := range fieldsOf(x.Type()) {
-			v.tags(x.Field(f.index), joinPath(path, f.name), f.check)
+			v.tags(x.Field(f.index), strictyaml.JoinPath(path, f.name), f.check)
 		}
 	case reflect.Slice:
 		if c.nonempty && x.Len() == 0 {
@@ -137,7 +139,7 @@ func (v *validator) tags(x reflect.Value, path string, c checkSpec) {
 			names[i] = k.String()
 		}
 		for i := range keys {
-			v.tags(x.MapIndex(keys[i]), joinPath(path, names[i]), c)
+			v.tags(x.MapIndex(keys[i]), strictyaml.JoinPath(path, names[i]), c)
 		}
 	case reflect.String:
 		if c.nonempty && strings.TrimSpace(x.String()) == "" {
@@ -146,7 +148,7 @@ func (v *validator) tags(x reflect.Value, path string, c checkSpec) {
 	case reflect.Float32, reflect.Float64:
 		f := x.Float()
 		if math.IsNaN(f) || math.IsInf(f, 0) {
-			v.nan.add(path)
+			v.nan.Add(path)
 			v.report(path, fmt.Sprintf("must be a finite number (got %g)", f))
 			return
 		}
@@ -179,7 +181,7 @@ func (v *validator) checks(x reflect.Value, path string) {
 	if x.CanAddr() {
 		if c, ok := x.Addr().Interface().(checker); ok {
 			c.Check(func(field, format string, args ...any) {
-				v.check(path, joinPath(path, field), fmt.Sprintf(format, args...))
+				v.check(path, strictyaml.JoinPath(path, field), fmt.Sprintf(format, args...))
 			})
 		}
 	}
@@ -190,7 +192,7 @@ func (v *validator) checks(x reflect.Value, path string) {
 		}
 	case reflect.Struct:
 		for _, f := range fieldsOf(x.Type()) {
-			v.checks(x.Field(f.index), joinPath(path, f.name))
+			v.checks(x.Field(f.index), strictyaml.JoinPath(path, f.name))
 		}
 	case reflect.Slice:
 		for i := range x.Len() {

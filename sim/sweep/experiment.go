@@ -1,10 +1,7 @@
 package sweep
 
 import (
-	"bytes"
 	"errors"
-	"fmt"
-	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -14,6 +11,7 @@ import (
 
 	"github.com/sibsim/sibsim/sim/scenario"
 	"github.com/sibsim/sibsim/sim/sensitivity"
+	"github.com/sibsim/sibsim/sim/strictyaml"
 )
 
 // Limits on experiment files, so that no file a user writes can exhaust
@@ -70,11 +68,12 @@ type Parameter struct {
 
 // Problem is one thing wrong with an experiment file, located like a
 // scenario problem: file:line:column: field: message.
-type Problem = scenario.Problem
+type Problem = strictyaml.Problem
 
 // Error lists every problem found in an experiment file, formatted like a
-// scenario's problems. It is its own type so that callers can tell an
-// invalid experiment from an invalid scenario; use errors.As to get at it.
+// scenario's problems and sorted by position. It is its own type so that
+// callers can tell an invalid experiment from an invalid scenario; use
+// errors.As to get at it.
 type Error struct {
 	Problems []Problem
 	// More counts further problems found but not listed.
@@ -82,44 +81,19 @@ type Error struct {
 }
 
 // Error joins the problems, one per line, as scenario errors do.
-func (e *Error) Error() string {
-	return (&scenario.Error{Problems: e.Problems, More: e.More}).Error()
-}
+func (e *Error) Error() string { return (*strictyaml.Error)(e).Error() }
 
-// problems collects the problems of one experiment file.
-type problems struct {
-	file string
-	list []Problem
-	more int
+// newError sorts ps by position (keeping the order they were found in at
+// one position) and wraps them in an *Error, or returns nil when there are
+// none.
+func newError(ps []Problem, more int) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	return &Error{Problems: strictyaml.Sort(ps, strictyaml.ByPosition), More: more}
 }
 
 const maxProblems = 100
-
-func (ps *problems) add(n *yaml.Node, path, format string, args ...any) {
-	if len(ps.list) >= maxProblems {
-		ps.more++
-		return
-	}
-	p := Problem{File: ps.file, Path: path, Msg: fmt.Sprintf(format, args...)}
-	if n != nil {
-		p.Line, p.Column = n.Line, n.Column
-	}
-	ps.list = append(ps.list, p)
-}
-
-func (ps *problems) err() error {
-	if len(ps.list) == 0 {
-		return nil
-	}
-	list := slices.Clone(ps.list)
-	slices.SortStableFunc(list, func(a, b Problem) int {
-		if a.Line != b.Line {
-			return a.Line - b.Line
-		}
-		return a.Column - b.Column
-	})
-	return &Error{Problems: slices.Compact(list), More: ps.more}
-}
 
 // Parse reads an experiment from data, the contents of file. It checks the
 // file on its own: structure, types, ranges, distributions, that each path
@@ -127,13 +101,18 @@ func (ps *problems) err() error {
 // that need the base scenario are made by NewPlan. The error is an *Error
 // listing every problem.
 func Parse(file string, data []byte) (*Experiment, error) {
-	ps := &problems{file: file}
-	e := &Experiment{File: file, Seed: 1, at: map[string]*yaml.Node{}}
-	root := parseYAML(ps, data)
+	t := strictyaml.NewTree(strictyaml.Options{
+		Kind:        "experiment",
+		MaxBytes:    maxFileBytes,
+		MaxProblems: maxProblems,
+		Order:       strictyaml.ByPosition,
+	})
+	d := &decoder{Decoder: strictyaml.NewDecoder(t), t: t, file: file}
+	e := &Experiment{File: file, Seed: 1, at: d.Nodes}
+	root := t.Parse(file, data)
 	if root == nil {
-		return nil, ps.err()
+		return nil, d.err()
 	}
-	d := &decoder{ps: ps, at: e.at}
 	d.fields(root, "", []fieldSpec{
 		{name: "name", required: true, set: func(n *yaml.Node, p string) { e.Name = d.str(n, p, true) }},
 		{name: "description", set: func(n *yaml.Node, p string) { e.Description = d.str(n, p, false) }},
@@ -147,7 +126,7 @@ func Parse(file string, data []byte) (*Experiment, error) {
 		{name: "design", required: true, set: func(n *yaml.Node, p string) { e.Design = d.design(n, p) }},
 		{name: "parameters", required: true, set: func(n *yaml.Node, p string) { e.Parameters = d.parameters(n, p) }},
 	})
-	if err := ps.err(); err != nil {
+	if err := d.err(); err != nil {
 		return nil, err
 	}
 	// The design on its own (sizes, kinds); each problem at the design.
@@ -160,10 +139,10 @@ func Parse(file string, data []byte) (*Experiment, error) {
 			if strings.HasPrefix(msg, "parameter ") {
 				continue // reported at the parameter by decoder.parameters
 			}
-			ps.add(e.at["design"], "design", "%s", msg)
+			d.add(e.at["design"], "design", "%s", msg)
 		}
 	}
-	if err := ps.err(); err != nil {
+	if err := d.err(); err != nil {
 		return nil, err
 	}
 	return e, nil
@@ -182,220 +161,107 @@ func joinedMessages(err error) []string {
 	return []string{err.Error()}
 }
 
-// parseYAML parses data as one YAML document whose top level is a mapping.
-func parseYAML(ps *problems, data []byte) *yaml.Node {
-	if len(data) > maxFileBytes {
-		ps.add(nil, "", "file is larger than %d bytes", maxFileBytes)
-		return nil
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		ps.add(nil, "", "file is empty")
-		return nil
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := decodeDoc(dec, &doc); err != nil {
-		ps.add(nil, "", "not valid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
-		return nil
-	}
-	var next yaml.Node
-	if err := decodeDoc(dec, &next); err == nil {
-		ps.add(&next, "", "file holds more than one YAML document")
-		return nil
-	} else if !errors.Is(err, io.EOF) {
-		ps.add(nil, "", "not valid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
-		return nil
-	}
-	root := &doc
-	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
-		root = root.Content[0]
-	}
-	if root.Kind != yaml.MappingNode {
-		ps.add(root, "", "top level must be a mapping of experiment fields (got %s)", describe(root))
-		return nil
-	}
-	if a := findAlias(root); a != nil {
-		ps.add(a, "", "aliases (*%s) are not supported in experiment files", a.Value)
-		return nil
-	}
-	return root
-}
-
-func decodeDoc(dec *yaml.Decoder, n *yaml.Node) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("yaml: %v", r)
-		}
-	}()
-	return dec.Decode(n)
-}
-
-func findAlias(n *yaml.Node) *yaml.Node {
-	if n.Kind == yaml.AliasNode {
-		return n
-	}
-	for _, c := range n.Content {
-		if a := findAlias(c); a != nil {
-			return a
-		}
-	}
-	return nil
-}
-
-const (
-	nullTag  = "!!null"
-	boolTag  = "!!bool"
-	strTag   = "!!str"
-	intTag   = "!!int"
-	floatTag = "!!float"
-	mergeTag = "!!merge"
-)
-
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		v := n.Value
-		if len(v) > 40 {
-			v = v[:40] + "..."
-		}
-		switch n.ShortTag() {
-		case nullTag:
-			return "null"
-		case strTag:
-			return strconv.Quote(v)
-		}
-		return v
-	}
-	return "nothing"
-}
-
-// decoder decodes experiment nodes strictly, recording problems.
+// decoder decodes the nodes of one experiment file strictly, recording
+// problems in its tree.
 type decoder struct {
-	ps *problems
-	at map[string]*yaml.Node
+	*strictyaml.Decoder
+	t    *strictyaml.Tree
+	file string
+}
+
+// add records a problem at node n (nil for none) and path.
+func (d *decoder) add(n *yaml.Node, path, format string, args ...any) {
+	d.t.Problem(d.file, n, path, format, args...)
+}
+
+// err returns the problems recorded as an *Error, or nil.
+func (d *decoder) err() error {
+	ps, more := d.t.Problems()
+	return newError(ps, more)
 }
 
 type fieldSpec struct {
 	name     string
 	required bool
+	also     []string // see strictyaml.Field.Also
 	set      func(n *yaml.Node, path string)
 }
 
-func joinKey(path, name string) string {
-	if path == "" {
-		return name
-	}
-	return path + "." + name
-}
-
-// fields decodes mapping n at path: each key must be one of specs, at most
-// once; required keys must be present. It returns the keys set.
+// fields decodes mapping n at path: each key must be one of specs;
+// required keys must be present. It returns the key node of each field
+// set, by name.
 func (d *decoder) fields(n *yaml.Node, path string, specs []fieldSpec) map[string]*yaml.Node {
+	fs := make([]strictyaml.Field, len(specs))
+	for i, s := range specs {
+		fs[i] = strictyaml.Field{Name: s.name, Required: s.required, Also: s.also}
+	}
+	keys := d.Fields(n, path, fs, func(i int, v *yaml.Node, p string) { specs[i].set(v, p) })
 	seen := map[string]*yaml.Node{}
-	if n.Kind != yaml.MappingNode {
-		d.ps.add(n, path, "must be a mapping (got %s)", describe(n))
-		return seen
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if k.Kind != yaml.ScalarNode || k.ShortTag() == mergeTag {
-			d.ps.add(k, path, "field names must be plain strings (got %s)", describe(k))
-			continue
-		}
-		j := slices.IndexFunc(specs, func(f fieldSpec) bool { return f.name == k.Value })
-		if j < 0 {
-			d.ps.add(k, path, "unknown field %q%s", k.Value, suggest(k.Value, specs))
-			continue
-		}
-		if first, dup := seen[k.Value]; dup {
-			d.ps.add(k, joinKey(path, k.Value), "duplicate key (first set at line %d)", first.Line)
-			continue
-		}
-		seen[k.Value] = k
-		p := joinKey(path, k.Value)
-		d.at[p] = v
-		specs[j].set(v, p)
-	}
-	for _, f := range specs {
-		if f.required && seen[f.name] == nil {
-			d.ps.add(n, joinKey(path, f.name), "missing required field")
+	for i, k := range keys {
+		if k != nil {
+			seen[specs[i].name] = k
 		}
 	}
 	return seen
 }
 
-func suggest(name string, specs []fieldSpec) string {
-	names := make([]string, len(specs))
-	for i, f := range specs {
-		names[i] = f.name
-	}
-	return scenario.Suggest(name, names)
-}
-
 func (d *decoder) str(n *yaml.Node, path string, nonempty bool) string {
-	if n.Kind != yaml.ScalarNode || n.ShortTag() == nullTag {
-		d.ps.add(n, path, "must be a string (got %s)", describe(n))
+	s, ok := strictyaml.String(n)
+	if !ok {
+		d.add(n, path, "must be a string (got %s)", strictyaml.Describe(n))
 		return ""
 	}
-	if nonempty && strings.TrimSpace(n.Value) == "" {
-		d.ps.add(n, path, "must not be empty")
+	if nonempty && strings.TrimSpace(s) == "" {
+		d.add(n, path, "must not be empty")
 	}
-	return n.Value
+	return s
 }
 
 func (d *decoder) uint(n *yaml.Node, path string) uint64 {
-	var u uint64
-	if n.Kind != yaml.ScalarNode || n.ShortTag() != intTag || n.Decode(&u) != nil {
-		d.ps.add(n, path, "must be a whole number from 0 to %d (got %s)", uint64(math.MaxUint64), describe(n))
+	u, ok := strictyaml.Uint(n)
+	if !ok {
+		d.add(n, path, "must be a whole number from 0 to %d (got %s)", uint64(math.MaxUint64), strictyaml.Describe(n))
 	}
 	return u
 }
 
 func (d *decoder) intRange(n *yaml.Node, path string, lo, hi int) int {
-	var i int64
-	if n.Kind != yaml.ScalarNode || n.ShortTag() != intTag || n.Decode(&i) != nil {
-		d.ps.add(n, path, "must be a whole number (got %s)", describe(n))
+	i, ok := strictyaml.Int(n)
+	if !ok {
+		d.add(n, path, "must be a whole number (got %s)", strictyaml.Describe(n))
 		return 0
 	}
 	if i < int64(lo) || i > int64(hi) {
-		d.ps.add(n, path, "must be between %d and %d (got %d)", lo, hi, i)
+		d.add(n, path, "must be between %d and %d (got %d)", lo, hi, i)
 		return 0
 	}
 	return int(i)
 }
 
 func (d *decoder) number(n *yaml.Node, path string) float64 {
-	var f float64
-	tag := n.ShortTag()
-	if n.Kind != yaml.ScalarNode || (tag != intTag && tag != floatTag) || n.Decode(&f) != nil {
-		d.ps.add(n, path, "must be a number (got %s)", describe(n))
+	f, ok := strictyaml.Float(n)
+	if !ok {
+		d.add(n, path, "must be a number (got %s)", strictyaml.Describe(n))
 		return math.NaN()
 	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
-		d.ps.add(n, path, "must be a finite number (got %s)", describe(n))
+		d.add(n, path, "must be a finite number (got %s)", strictyaml.Describe(n))
 		return math.NaN()
-	}
-	if f == 0 {
-		f = 0 // no negative zero
 	}
 	return f
 }
 
 func (d *decoder) boolean(n *yaml.Node, path string) bool {
-	var b bool
-	if n.Kind != yaml.ScalarNode || n.ShortTag() != boolTag || n.Decode(&b) != nil {
-		d.ps.add(n, path, "must be true or false (got %s)", describe(n))
+	b, ok := strictyaml.Bool(n)
+	if !ok {
+		d.add(n, path, "must be true or false (got %s)", strictyaml.Describe(n))
 	}
 	return b
 }
 
 func (d *decoder) numbers(n *yaml.Node, path string) []float64 {
 	if n.Kind != yaml.SequenceNode {
-		d.ps.add(n, path, "must be a list of numbers (got %s)", describe(n))
+		d.add(n, path, "must be a list of numbers (got %s)", strictyaml.Describe(n))
 		return nil
 	}
 	out := make([]float64, len(n.Content))
@@ -408,11 +274,11 @@ func (d *decoder) numbers(n *yaml.Node, path string) []float64 {
 // metrics decodes the metric list: known names (sim.Metrics), each once.
 func (d *decoder) metrics(n *yaml.Node, path string) []string {
 	if n.Kind != yaml.SequenceNode {
-		d.ps.add(n, path, "must be a list of metric names (got %s)", describe(n))
+		d.add(n, path, "must be a list of metric names (got %s)", strictyaml.Describe(n))
 		return nil
 	}
 	if len(n.Content) == 0 {
-		d.ps.add(n, path, "must not be empty (leave metrics out to record every metric)")
+		d.add(n, path, "must not be empty (leave metrics out to record every metric)")
 		return nil
 	}
 	known := metricNames()
@@ -425,11 +291,11 @@ func (d *decoder) metrics(n *yaml.Node, path string) []string {
 			continue
 		}
 		if !slices.Contains(known, name) {
-			d.ps.add(e, p, "unknown metric %q%s; metrics: %s", name, suggestName(name, known), strings.Join(known, ", "))
+			d.add(e, p, "unknown metric %q%s; metrics: %s", name, strictyaml.Suggest(name, known), strings.Join(known, ", "))
 			continue
 		}
 		if seen[name] {
-			d.ps.add(e, p, "metric %q is listed twice", name)
+			d.add(e, p, "metric %q is listed twice", name)
 			continue
 		}
 		seen[name] = true
@@ -438,24 +304,16 @@ func (d *decoder) metrics(n *yaml.Node, path string) []string {
 	return out
 }
 
-func suggestName(name string, known []string) string {
-	specs := make([]fieldSpec, len(known))
-	for i, k := range known {
-		specs[i] = fieldSpec{name: k}
-	}
-	return suggest(name, specs)
-}
-
 func (d *decoder) design(n *yaml.Node, path string) sensitivity.DesignSpec {
 	var s sensitivity.DesignSpec
 	d.fields(n, path, []fieldSpec{
 		{name: "kind", required: true, set: func(n *yaml.Node, p string) {
 			s.Kind = d.str(n, p, true)
 			if s.Kind != "" && !slices.Contains(sensitivity.DesignKinds(), s.Kind) {
-				d.ps.add(n, p, "unknown design kind %q; want one of %s", s.Kind, strings.Join(sensitivity.DesignKinds(), ", "))
+				d.add(n, p, "unknown design kind %q; want one of %s", s.Kind, strings.Join(sensitivity.DesignKinds(), ", "))
 			}
 		}},
-		{name: "n", set: func(n *yaml.Node, p string) { s.N = d.intRange(n, p, 0, sensitivity.MaxPoints) }},
+		{name: "n", also: []string{"samples", "points", "size"}, set: func(n *yaml.Node, p string) { s.N = d.intRange(n, p, 0, sensitivity.MaxPoints) }},
 		{name: "levels", set: func(n *yaml.Node, p string) { s.Levels = d.intRange(n, p, 0, sensitivity.MaxPoints) }},
 		{name: "trajectories", set: func(n *yaml.Node, p string) { s.Trajectories = d.intRange(n, p, 0, sensitivity.MaxPoints) }},
 		{name: "second_order", set: func(n *yaml.Node, p string) { s.SecondOrder = d.boolean(n, p) }},
@@ -468,22 +326,22 @@ var distKeys = []string{"uniform", "loguniform", "levels", "normal"}
 
 func (d *decoder) parameters(n *yaml.Node, path string) []Parameter {
 	if n.Kind != yaml.SequenceNode {
-		d.ps.add(n, path, "must be a list of parameters (got %s)", describe(n))
+		d.add(n, path, "must be a list of parameters (got %s)", strictyaml.Describe(n))
 		return nil
 	}
 	if len(n.Content) == 0 {
-		d.ps.add(n, path, "must not be empty")
+		d.add(n, path, "must not be empty")
 		return nil
 	}
 	if len(n.Content) > maxParameters {
-		d.ps.add(n, path, "at most %d parameters (got %d)", maxParameters, len(n.Content))
+		d.add(n, path, "at most %d parameters (got %d)", maxParameters, len(n.Content))
 		return nil
 	}
 	out := make([]Parameter, len(n.Content))
 	firstAt := map[string]int{}
 	for i, e := range n.Content {
 		pp := path + "[" + strconv.Itoa(i) + "]"
-		d.at[pp] = e
+		d.Nodes[pp] = e
 		prm := &out[i]
 		var distNodes []*yaml.Node
 		bounds := func(kind string) func(n *yaml.Node, p string) {
@@ -492,7 +350,7 @@ func (d *decoder) parameters(n *yaml.Node, path string) []Parameter {
 				prm.Dist.Kind = kind
 				xs := d.numbers(n, p)
 				if xs != nil && len(xs) != 2 {
-					d.ps.add(n, p, "must be [min, max] (got %d numbers)", len(xs))
+					d.add(n, p, "must be [min, max] (got %d numbers)", len(xs))
 					return
 				}
 				if len(xs) == 2 {
@@ -509,14 +367,14 @@ func (d *decoder) parameters(n *yaml.Node, path string) []Parameter {
 				if err := scenario.CheckPath(prm.Path); err != nil {
 					var pe *scenario.PathError
 					if errors.As(err, &pe) {
-						d.ps.add(n, p, "%s", pe.Msg)
+						d.add(n, p, "%s", pe.Msg)
 					} else {
-						d.ps.add(n, p, "%v", err)
+						d.add(n, p, "%v", err)
 					}
 					return
 				}
 				if j, dup := firstAt[prm.Path]; dup {
-					d.ps.add(n, p, "path %s is also varied by parameters[%d]", prm.Path, j)
+					d.add(n, p, "path %s is also varied by parameters[%d]", prm.Path, j)
 					return
 				}
 				firstAt[prm.Path] = i
@@ -528,7 +386,7 @@ func (d *decoder) parameters(n *yaml.Node, path string) []Parameter {
 				prm.Dist.Kind = sensitivity.KindLevels
 				prm.Dist.Levels = d.numbers(n, p)
 				if n.Kind == yaml.SequenceNode && len(n.Content) == 0 {
-					d.ps.add(n, p, "must not be empty")
+					d.add(n, p, "must not be empty")
 				}
 			}},
 			{name: "normal", set: func(n *yaml.Node, p string) {
@@ -548,7 +406,7 @@ func (d *decoder) parameters(n *yaml.Node, path string) []Parameter {
 		}
 		switch len(distNodes) {
 		case 0:
-			d.ps.add(e, pp, "needs a distribution: one of %s", strings.Join(distKeys, ", "))
+			d.add(e, pp, "needs a distribution: one of %s", strings.Join(distKeys, ", "))
 			continue
 		case 1:
 		default:
@@ -558,7 +416,7 @@ func (d *decoder) parameters(n *yaml.Node, path string) []Parameter {
 					keys = append(keys, k)
 				}
 			}
-			d.ps.add(seen[keys[1]], pp, "has more than one distribution (%s): give exactly one", strings.Join(keys, ", "))
+			d.add(seen[keys[1]], pp, "has more than one distribution (%s): give exactly one", strings.Join(keys, ", "))
 			continue
 		}
 		if hasNaN(prm.Dist) {
@@ -566,7 +424,7 @@ func (d *decoder) parameters(n *yaml.Node, path string) []Parameter {
 		}
 		if err := prm.Dist.Validate(); err != nil {
 			for _, msg := range joinedMessages(err) {
-				d.ps.add(distNodes[0], joinKey(pp, prm.Dist.Kind), "%s", strings.TrimPrefix(msg, prm.Dist.Kind+": "))
+				d.add(distNodes[0], strictyaml.JoinPath(pp, prm.Dist.Kind), "%s", strings.TrimPrefix(msg, prm.Dist.Kind+": "))
 			}
 		}
 	}

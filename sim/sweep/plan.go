@@ -22,6 +22,7 @@ import (
 	"github.com/sibsim/sibsim/sim/results"
 	"github.com/sibsim/sibsim/sim/scenario"
 	"github.com/sibsim/sibsim/sim/sensitivity"
+	"github.com/sibsim/sibsim/sim/strictyaml"
 )
 
 // ShippedDir is the folder shipped experiment files are shown in.
@@ -204,20 +205,20 @@ func NewPlan(e *Experiment, base *scenario.Resolved) (*Plan, error) {
 	for i, prm := range e.Parameters {
 		p.Dists[i] = prm.Dist
 	}
-	ps := &problems{file: e.File}
+	var ps []Problem
 	// Paths against the base scenario: indices in range, rules of the right type.
 	for i, prm := range e.Parameters {
 		if _, err := scenario.GetPath(base.Scenario, prm.Path); err != nil {
-			ps.list = append(ps.list, e.problem(fmt.Sprintf("parameters[%d].path", i), "%s", pathMsg(err)))
+			ps = append(ps, e.problem(fmt.Sprintf("parameters[%d].path", i), "%s", pathMsg(err)))
 			continue
 		}
 		if prm.Scale {
 			if err := scenario.ScalePath(base.Scenario.Clone(), prm.Path, 1); err != nil {
-				ps.list = append(ps.list, e.problem(fmt.Sprintf("parameters[%d].scale", i), "%s", pathMsg(err)))
+				ps = append(ps, e.problem(fmt.Sprintf("parameters[%d].scale", i), "%s", pathMsg(err)))
 			}
 		}
 	}
-	if err := ps.err(); err != nil {
+	if err := newError(ps, 0); err != nil {
 		return nil, err
 	}
 	d, err := sensitivity.NewDesign(e.Design, p.Dists, e.Seed)
@@ -310,7 +311,7 @@ func matchesPath(pp, sp string) bool {
 // checkPoints builds and validates every design point's scenario.
 func (p *Plan) checkPoints() error {
 	e := p.Experiment
-	ps := &problems{file: e.File}
+	var ps []Problem
 	invalid := 0
 	for point := range p.Points {
 		sc, err := p.Scenario(point)
@@ -331,7 +332,7 @@ func (p *Plan) checkPoints() error {
 		}
 		var se *scenario.Error
 		if !errors.As(err, &se) {
-			ps.list = append(ps.list, e.problem("parameters", "design point %d (%s): %v", point, strings.Join(desc, ", "), err))
+			ps = append(ps, e.problem("parameters", "design point %d (%s): %v", point, strings.Join(desc, ", "), err))
 			continue
 		}
 		for _, prob := range se.Problems {
@@ -339,13 +340,13 @@ func (p *Plan) checkPoints() error {
 			if i := closestParameter(e.Parameters, prob.Path); i >= 0 {
 				key = fmt.Sprintf("parameters[%d].path", i)
 			}
-			ps.list = append(ps.list, e.problem(key, "design point %d (%s) gives an invalid scenario: %s", point, strings.Join(desc, ", "), prob.Error()))
+			ps = append(ps, e.problem(key, "design point %d (%s) gives an invalid scenario: %s", point, strings.Join(desc, ", "), prob.Error()))
 		}
 	}
 	if invalid == 0 {
 		return nil
 	}
-	err := ps.err().(*Error)
+	err := &Error{Problems: strictyaml.Sort(ps, strictyaml.ByPosition)}
 	if invalid > maxInvalidPoints {
 		err.Problems = append(err.Problems, Problem{File: e.File, Msg: fmt.Sprintf("%d of %d design points give an invalid scenario (the first %d are listed)", invalid, p.Points, maxInvalidPoints)})
 	}

@@ -214,8 +214,20 @@ func TestParseErrors(t *testing.T) {
 		{"design size", "name: x\nbase: ways-to-wellness\nreplications: 1\ndesign: {kind: sobol, n: 1}\nparameters:\n" +
 			"  - {path: weeks, uniform: [10, 20]}\n",
 			"x.yaml:4:9: design: sobol: n must be >= 2 (got 1)"},
-		{"not yaml", "name: [x\n", "x.yaml: not valid YAML"},
-		{"alias", "name: &n x\nbase: *n\n", "aliases (*n) are not supported"},
+		{"not yaml", "name: [x\n", "x.yaml:2: not valid YAML: did not find expected ',' or ']'"},
+		{"alias", "name: &n x\nbase: *n\n", "x.yaml:2:7: base: aliases (*n) are not supported in experiment files"},
+		{"design field by another name", "name: x\nbase: ways-to-wellness\nreplications: 1\ndesign: {kind: lhs, samples: 10}\n" +
+			"parameters: [{path: weeks, uniform: [10, 20]}]\n",
+			`x.yaml:4:21: design: unknown field "samples" (did you mean "n"?)`},
+		{"design field typo", "name: x\nbase: ways-to-wellness\nreplications: 1\ndesign: {kind: morris, levles: 4, trajectores: 3}\n" +
+			"parameters: [{path: weeks, uniform: [10, 20]}]\n",
+			`x.yaml:4:24: design: unknown field "levles" (did you mean "levels"?)` + "\n" +
+				`x.yaml:4:35: design: unknown field "trajectores" (did you mean "trajectories"?)`},
+		{"parameter field typo", "name: x\nbase: ways-to-wellness\nreplications: 1\ndesign: {kind: random, n: 2}\n" +
+			"parameters: [{path: weeks, unifrm: [10, 20], scal: true}]\n",
+			`x.yaml:5:28: parameters[0]: unknown field "unifrm" (did you mean "uniform"?)` + "\n" +
+				`x.yaml:5:46: parameters[0]: unknown field "scal" (did you mean "scale"?)`},
+		{"merge key", "<<: {name: x}\n", "x.yaml:1:1: merge keys (<<) are not supported"},
 		{"top level", "- 1\n", "x.yaml:1:1: top level must be a mapping of experiment fields (got a list)"},
 	}
 	for _, tt := range tests {

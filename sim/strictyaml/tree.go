@@ -1,4 +1,4 @@
-package scenario
+package strictyaml
 
 import (
 	"bytes"
@@ -12,52 +12,74 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
+// Short tags of the YAML core schema, as yaml.Node.ShortTag returns them.
 const (
-	// maxFileBytes bounds the size of one scenario file.
-	maxFileBytes = 1 << 20
-	// maxNodes bounds the YAML nodes of one Load, over every file in the
-	// extends chain and after expanding aliases (alias bombs).
-	maxNodes = 100_000
-	// maxExtendsDepth bounds the number of files in an extends chain.
-	maxExtendsDepth = 32
-	// maxProblems bounds the problems listed in one Error.
-	maxProblems = 1000
+	NullTag  = "!!null"
+	BoolTag  = "!!bool"
+	StrTag   = "!!str"
+	IntTag   = "!!int"
+	FloatTag = "!!float"
+	MergeTag = "!!merge"
 )
 
-const (
-	nullTag  = "!!null"
-	boolTag  = "!!bool"
-	strTag   = "!!str"
-	intTag   = "!!int"
-	floatTag = "!!float"
-	mergeTag = "!!merge"
-)
+// Options configure a Tree. Zero limits mean no limit.
+type Options struct {
+	// Kind names what the files hold, for messages: "scenario" gives "top
+	// level must be a mapping of scenario fields" and "aliases (*a) are not
+	// supported in scenario files".
+	Kind string
+	// MaxBytes bounds the size of one file given to Parse.
+	MaxBytes int
+	// MaxNodes bounds the YAML nodes of all files parsed into the Tree,
+	// counting every expansion of an alias (alias bombs).
+	MaxNodes int
+	// MaxProblems bounds the problems kept; further ones are only counted.
+	MaxProblems int
+	// Aliases makes Parse expand aliases (*a) to copies of their anchored
+	// nodes; without it an alias is a problem.
+	Aliases bool
+	// MergeKeyHint follows "merge keys (<<) are not supported" in the
+	// problem a merge key gets, as ": use extends" does for scenarios.
+	MergeKeyHint string
+	// Order is the order of the problems in Err.
+	Order Order
+}
 
-// tree holds the YAML node trees of one Load and the file each node came from.
-type tree struct {
+// Tree holds the YAML node trees parsed from one or more files, the file
+// each node came from, and the problems found in them. Its zero value is
+// not usable: use NewTree.
+type Tree struct {
+	opts     Options
 	origin   map[*yaml.Node]string
 	budget   int // nodes left
 	problems []Problem
-	more     int // problems beyond maxProblems, not kept
+	more     int // problems beyond MaxProblems, not kept
 }
 
-func newTree() *tree {
-	return &tree{origin: map[*yaml.Node]string{}, budget: maxNodes}
+// NewTree returns an empty Tree.
+func NewTree(o Options) *Tree {
+	return &Tree{opts: o, origin: map[*yaml.Node]string{}, budget: o.MaxNodes}
 }
 
-// full reports whether no more problems will be kept.
-func (t *tree) full() bool { return len(t.problems) >= maxProblems }
+// File returns the name of the file node n was parsed from, or "" for a
+// node that Parse did not make.
+func (t *Tree) File(n *yaml.Node) string { return t.origin[n] }
 
-func (t *tree) add(p Problem) {
-	if t.full() {
+// Full reports whether no more problems will be kept.
+func (t *Tree) Full() bool { return t.opts.MaxProblems > 0 && len(t.problems) >= t.opts.MaxProblems }
+
+// Add records p, or counts it when the Tree is full.
+func (t *Tree) Add(p Problem) {
+	if t.Full() {
 		t.more++
 		return
 	}
 	t.problems = append(t.problems, p)
 }
 
-func (t *tree) problem(file string, n *yaml.Node, path, format string, args ...any) {
-	if t.full() {
+// Problem records a problem at node n (nil for none) of file, at field path.
+func (t *Tree) Problem(file string, n *yaml.Node, path, format string, args ...any) {
+	if t.Full() {
 		t.more++
 		return
 	}
@@ -65,17 +87,22 @@ func (t *tree) problem(file string, n *yaml.Node, path, format string, args ...a
 	if n != nil {
 		p.Line, p.Column = n.Line, n.Column
 	}
-	t.add(p)
+	t.Add(p)
 }
 
-// err returns the problems found as an *Error, or nil.
-func (t *tree) err() error {
+// Problems returns the problems recorded so far, sorted, and the number
+// found beyond Options.MaxProblems.
+func (t *Tree) Problems() ([]Problem, int) {
+	return Sort(t.problems, t.opts.Order), t.more
+}
+
+// Err returns the problems recorded as an *Error, or nil if there are none.
+func (t *Tree) Err() error {
 	if len(t.problems) == 0 {
 		return nil
 	}
-	e := newError(t.problems).(*Error)
-	e.More = t.more
-	return e
+	ps, more := t.Problems()
+	return &Error{Problems: ps, More: more}
 }
 
 var yamlLineErr = regexp.MustCompile(`(?s)^yaml: line (\d+): (.*)$`)
@@ -113,7 +140,7 @@ func parseErrProblem(file string, err error) Problem {
 }
 
 // decodeDoc decodes the next YAML document from dec into n, turning panics
-// of the YAML library into errors: no input may crash the loader.
+// of the YAML library into errors: no input may crash a reader.
 func decodeDoc(dec *yaml.Decoder, n *yaml.Node) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -123,32 +150,36 @@ func decodeDoc(dec *yaml.Decoder, n *yaml.Node) (err error) {
 	return dec.Decode(n)
 }
 
-// parse parses data, the contents of file, as one YAML document whose top
+// Parse parses data, the contents of file, as one YAML document whose top
 // level is a mapping. It returns a copy of that mapping with aliases
-// expanded, duplicate keys dropped (and reported) and every node recorded in
-// t.origin, or nil after recording problems.
-func (t *tree) parse(file string, data []byte) *yaml.Node {
+// expanded (or refused, see Options.Aliases), duplicate keys dropped and
+// every node recorded as coming from file, or nil after recording problems.
+func (t *Tree) Parse(file string, data []byte) *yaml.Node {
+	if t.opts.MaxBytes > 0 && len(data) > t.opts.MaxBytes {
+		t.Problem(file, nil, "", "file is larger than %d bytes", t.opts.MaxBytes)
+		return nil
+	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		t.problem(file, nil, "", "file is empty")
+		t.Problem(file, nil, "", "file is empty")
 		return nil
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := decodeDoc(dec, &doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			t.problem(file, nil, "", "file is empty")
+			t.Problem(file, nil, "", "file is empty")
 		} else {
-			t.add(parseErrProblem(file, err))
+			t.Add(parseErrProblem(file, err))
 		}
 		return nil
 	}
 	var next yaml.Node
 	switch err := decodeDoc(dec, &next); {
 	case err == nil:
-		t.problem(file, &next, "", "file holds more than one YAML document")
+		t.Problem(file, &next, "", "file holds more than one YAML document")
 		return nil
 	case !errors.Is(err, io.EOF):
-		t.add(parseErrProblem(file, err))
+		t.Add(parseErrProblem(file, err))
 		return nil
 	}
 	root := &doc
@@ -156,10 +187,10 @@ func (t *tree) parse(file string, data []byte) *yaml.Node {
 		root = root.Content[0]
 	}
 	if root.Kind != yaml.MappingNode {
-		t.problem(file, root, "", "top level must be a mapping of scenario fields (got %s)", describe(root))
+		t.Problem(file, root, "", "top level must be a mapping of %s fields (got %s)", t.opts.Kind, Describe(root))
 		return nil
 	}
-	c := copier{tree: t, file: file, expanding: map[*yaml.Node]bool{}}
+	c := copier{Tree: t, file: file, expanding: map[*yaml.Node]bool{}}
 	out := c.copy(root)
 	if c.failed {
 		return nil
@@ -169,7 +200,7 @@ func (t *tree) parse(file string, data []byte) *yaml.Node {
 
 // copier copies one file's node tree, expanding aliases.
 type copier struct {
-	*tree
+	*Tree
 	file      string
 	expanding map[*yaml.Node]bool // anchored nodes being expanded
 	keys      []string            // path to the node being copied, for messages
@@ -189,12 +220,17 @@ func (c *copier) path() string {
 
 func (c *copier) copy(n *yaml.Node) *yaml.Node {
 	if c.failed {
-		return &yaml.Node{Kind: yaml.ScalarNode, Tag: nullTag}
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: NullTag}
 	}
 	if n.Kind == yaml.AliasNode {
+		if !c.opts.Aliases {
+			c.Problem(c.file, n, c.path(), "aliases (*%s) are not supported in %s files", n.Value, c.opts.Kind)
+			c.failed = true
+			return c.copy(n)
+		}
 		target := n.Alias
 		if target == nil || c.expanding[target] {
-			c.problem(c.file, n, c.path(), "alias *%s refers to a node that contains it", n.Value)
+			c.Problem(c.file, n, c.path(), "alias *%s refers to a node that contains it", n.Value)
 			c.failed = true
 			return c.copy(n)
 		}
@@ -203,10 +239,12 @@ func (c *copier) copy(n *yaml.Node) *yaml.Node {
 		delete(c.expanding, target)
 		return out
 	}
-	if c.budget--; c.budget < 0 {
-		c.problem(c.file, n, c.path(), "too many YAML nodes (limit %d, counting expanded aliases)", maxNodes)
-		c.failed = true
-		return c.copy(n)
+	if c.opts.MaxNodes > 0 {
+		if c.budget--; c.budget < 0 {
+			c.Problem(c.file, n, c.path(), "too many YAML nodes (limit %d, counting expanded aliases)", c.opts.MaxNodes)
+			c.failed = true
+			return c.copy(n)
+		}
 	}
 	out := &yaml.Node{Kind: n.Kind, Style: n.Style, Tag: n.Tag, Value: n.Value, Line: n.Line, Column: n.Column}
 	c.origin[out] = c.file
@@ -225,12 +263,12 @@ func (c *copier) copy(n *yaml.Node) *yaml.Node {
 			k := c.copy(n.Content[i])
 			if k.Kind == yaml.ScalarNode && !c.failed {
 				if line, dup := first[k.Value]; dup {
-					if c.full() {
+					if c.Full() {
 						c.more++
 						continue
 					}
 					c.keys = append(c.keys, k.Value)
-					c.problem(c.file, k, c.path(), "duplicate key (first set at line %d)", line)
+					c.Problem(c.file, k, c.path(), "duplicate key (first set at line %d)", line)
 					c.keys = c.keys[:len(c.keys)-1]
 					continue
 				}
@@ -244,14 +282,14 @@ func (c *copier) copy(n *yaml.Node) *yaml.Node {
 			out.Content = append(out.Content, k, v)
 		}
 	case yaml.DocumentNode:
-		c.problem(c.file, n, c.path(), "unexpected nested YAML document")
+		c.Problem(c.file, n, c.path(), "unexpected nested YAML document")
 		c.failed = true
 	}
 	return out
 }
 
-// lookup returns the key and value nodes of key in mapping m, or nils.
-func lookup(m *yaml.Node, key string) (k, v *yaml.Node) {
+// Lookup returns the key and value nodes of key in mapping m, or nils.
+func Lookup(m *yaml.Node, key string) (k, v *yaml.Node) {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if k := m.Content[i]; k.Kind == yaml.ScalarNode && k.Value == key {
 			return k, m.Content[i+1]
@@ -260,8 +298,8 @@ func lookup(m *yaml.Node, key string) (k, v *yaml.Node) {
 	return nil, nil
 }
 
-// without returns a copy of mapping m without key.
-func (t *tree) without(m *yaml.Node, key string) *yaml.Node {
+// Without returns a copy of mapping m without key.
+func (t *Tree) Without(m *yaml.Node, key string) *yaml.Node {
 	out := *m
 	t.origin[&out] = t.origin[m]
 	out.Content = make([]*yaml.Node, 0, len(m.Content))
@@ -274,10 +312,11 @@ func (t *tree) without(m *yaml.Node, key string) *yaml.Node {
 	return &out
 }
 
-// merge overlays child on parent: a child mapping's keys override the
+// Merge overlays child on parent: a child mapping's keys override the
 // parent's recursively; anything else in the child replaces the parent's
-// value wholesale. Neither input is modified.
-func (t *tree) merge(parent, child *yaml.Node) *yaml.Node {
+// value wholesale. Neither input is modified; each node of the result keeps
+// the file it came from.
+func (t *Tree) Merge(parent, child *yaml.Node) *yaml.Node {
 	if parent.Kind != yaml.MappingNode || child.Kind != yaml.MappingNode {
 		return child
 	}
@@ -295,7 +334,7 @@ func (t *tree) merge(parent, child *yaml.Node) *yaml.Node {
 		if k.Kind == yaml.ScalarNode {
 			if j, ok := override[k.Value]; ok {
 				used[j] = true
-				out.Content = append(out.Content, child.Content[j], t.merge(v, child.Content[j+1]))
+				out.Content = append(out.Content, child.Content[j], t.Merge(v, child.Content[j+1]))
 				continue
 			}
 		}
@@ -309,13 +348,15 @@ func (t *tree) merge(parent, child *yaml.Node) *yaml.Node {
 	return out
 }
 
-// isNull reports whether n is a YAML null (~, null or nothing).
-func isNull(n *yaml.Node) bool {
-	return n.Kind == yaml.ScalarNode && n.ShortTag() == nullTag
+// IsNull reports whether n is a YAML null (~, null or nothing).
+func IsNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.ShortTag() == NullTag
 }
 
-// describe names what n holds, for "(got ...)" in messages.
-func describe(n *yaml.Node) string {
+// Describe names what n holds, for "(got ...)" in messages: "a mapping",
+// "a list", "null", a quoted string, a number or boolean as written, or a
+// tag and a quoted value; values are cut to 40 bytes.
+func Describe(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.MappingNode:
 		return "a mapping"
@@ -323,29 +364,29 @@ func describe(n *yaml.Node) string {
 		return "a list"
 	case yaml.ScalarNode:
 		switch n.ShortTag() {
-		case nullTag:
+		case NullTag:
 			return "null"
-		case strTag:
-			return quoteShort(n.Value)
-		case intTag, floatTag, boolTag:
-			return shorten(n.Value)
+		case StrTag:
+			return QuoteShort(n.Value)
+		case IntTag, FloatTag, BoolTag:
+			return Shorten(n.Value)
 		default:
-			return n.ShortTag() + " " + quoteShort(n.Value)
+			return n.ShortTag() + " " + QuoteShort(n.Value)
 		}
 	}
 	return "nothing"
 }
 
-// shorten cuts s to at most 40 bytes for messages.
-func shorten(s string) string {
+// Shorten cuts s to at most 40 bytes for messages, marking a cut with "...".
+func Shorten(s string) string {
 	if len(s) > 40 {
 		return s[:40] + "..."
 	}
 	return s
 }
 
-// quoteShort quotes s, cut to at most 40 bytes.
-func quoteShort(s string) string {
+// QuoteShort quotes s as Go does, cut to at most 40 bytes.
+func QuoteShort(s string) string {
 	if len(s) > 40 {
 		return strconv.Quote(s[:40]) + "..."
 	}
