@@ -26,6 +26,8 @@ const shareTol = 1e-6
 // (each referral becomes an agent that lives until it leaves support).
 // docs/cli.md lists them with the field maxima.
 const (
+	// MaxWeeks is the longest horizon, in weeks (the maximum of weeks).
+	MaxWeeks = 2600
 	// MaxLinkWorkers is the most funded posts summed over providers.
 	MaxLinkWorkers = 100000
 	// MaxReferralsPerWeek bounds the weekly referral capacity:
@@ -106,8 +108,8 @@ func (s *Scenario) checkScale(report Reporter) {
 	gp := float64(s.Population.Practices) * s.Referrals.GPMaxPerPracticeWeek
 	outreach := posts * s.Practice.OutreachMaxHoursPerWeek * s.Referrals.OutreachCandidatesPerHour
 	if gp+outreach > MaxReferralsPerWeek {
-		report("referrals", "the scenario could refer %.6g people a week, more than the limit of %d: "+
-			"population.practices * gp_max_per_practice_week (%.6g) + link workers * practice.outreach_max_hours_per_week * outreach_candidates_per_hour (%.6g)",
+		report("referrals", "the scenario could refer %.0f people a week, more than the limit of %d: "+
+			"population.practices * gp_max_per_practice_week (%.0f) + link workers * practice.outreach_max_hours_per_week * outreach_candidates_per_hour (%.0f)",
 			gp+outreach, MaxReferralsPerWeek, gp, outreach)
 	}
 }

@@ -1,8 +1,10 @@
 package scenario
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -190,5 +192,42 @@ func TestCheckText(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("CheckText(%q) = %q; want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestLimitsCorpus loads every file of testdata/limits: scenarios that
+// used to validate and then panic, exhaust memory, write Inf or put control
+// characters on the user's terminal (each file says which). Each must now
+// be refused with the problems in its golden NAME.err; -update rewrites
+// them. cmd/sibsim runs the same files and checks the exit code.
+func TestLimitsCorpus(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "limits", "*.yaml"))
+	if err != nil || len(files) < 10 {
+		t.Fatalf("limits corpus: %d files (%v)", len(files), err)
+	}
+	l := Loader{Shipped: scenarios.FS, Files: OSFiles()}
+	for _, f := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".yaml"), func(t *testing.T) {
+			_, err := l.Load(f)
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("Load(%q) = %v; want an *Error", f, err)
+			}
+			golden := strings.TrimSuffix(f, ".yaml") + ".err"
+			got := err.Error() + "\n"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("Load(%q) =\n%s\nwant (%s)\n%s", f, got, golden, want)
+			}
+		})
 	}
 }
