@@ -798,7 +798,16 @@ func fmax(a, b float64) float64 {
 }
 
 // writeTable prints rows in aligned columns, left-aligned where left[i].
+// Cells pass through terminalText: they hold names read from files.
 func writeTable(w io.Writer, rows [][]string, left []bool) {
+	safe := make([][]string, len(rows))
+	for k, row := range rows {
+		safe[k] = make([]string, len(row))
+		for i, c := range row {
+			safe[k][i] = terminalText(c)
+		}
+	}
+	rows = safe
 	widths := make([]int, len(left))
 	for _, row := range rows {
 		for i, c := range row {

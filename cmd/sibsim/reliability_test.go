@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/sibsim/sibsim/scenarios"
+	"github.com/sibsim/sibsim/sim/results"
 	"github.com/sibsim/sibsim/sim/scenario"
 )
 
@@ -73,5 +74,33 @@ func TestPanicIsRuntimeError(t *testing.T) {
 		if want := "sibsim: internal error: simulated fault\n"; errb.String() != want {
 			t.Errorf("sibsim %s: stderr = %q; want %q", strings.Join(args, " "), errb.String(), want)
 		}
+	}
+}
+
+// TestTerminalText: what the table renderers print from files cannot
+// drive the terminal.
+func TestTerminalText(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"ways-to-wellness", "ways-to-wellness"},
+		{"Café – ☂", "Café – ☂"},
+		{"a\x1b[2Jb", `a\x1b[2Jb`},
+		{"tab\tnew\nline", `tab\tnew\nline`},
+		{"c1\u009b2J", `c1\u009b2J`},
+		{"rlo\u202egnp.exe", `rlo\u202egnp.exe`},
+		{"bad\xffbyte", `bad\xffbyte`},
+	} {
+		if got := terminalText(tt.in); got != tt.want {
+			t.Errorf("terminalText(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+	}
+	var b bytes.Buffer
+	writeSummaryTable(&b, []results.Row{{Metric: "m\x1b]0;title\x07", Unit: "u\u202e"}})
+	if strings.ContainsAny(b.String(), "\x1b\x07\u202e") {
+		t.Errorf("writeSummaryTable printed control characters:\n%q", b.String())
+	}
+	b.Reset()
+	writeTable(&b, [][]string{{"a\x1b[H", "1"}}, []bool{true, false})
+	if strings.Contains(b.String(), "\x1b") || !strings.Contains(b.String(), `a\x1b[H`) {
+		t.Errorf("writeTable = %q; want the escape written as text", b.String())
 	}
 }

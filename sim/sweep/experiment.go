@@ -344,6 +344,9 @@ func (d *decoder) str(n *yaml.Node, path string, nonempty bool) string {
 	if nonempty && strings.TrimSpace(n.Value) == "" {
 		d.ps.add(n, path, "must not be empty")
 	}
+	if err := scenario.CheckText(n.Value); err != nil {
+		d.ps.add(n, path, "%s", err)
+	}
 	return n.Value
 }
 
