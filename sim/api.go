@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 
 	"github.com/sibsim/sibsim/sim/scenario"
@@ -64,6 +65,26 @@ type Result struct {
 // ErrBadOptions wraps every error RunBatch returns for invalid Options.
 var ErrBadOptions = errors.New("invalid options")
 
+// InternalError reports a fault inside the model: a run that panicked.
+// It is a bug, never the user's input (a valid scenario always runs), and
+// RunOne and RunBatch return it instead of crashing the program.
+type InternalError struct {
+	Replication int
+	// Week is the week being simulated, -1 while the model is built.
+	Week int
+	// Value is what the model panicked with; Stack is the goroutine's stack.
+	Value any
+	Stack []byte
+}
+
+func (e *InternalError) Error() string {
+	where := fmt.Sprintf("week %d", e.Week)
+	if e.Week < 0 {
+		where = "set-up"
+	}
+	return fmt.Sprintf("internal error in replication %d at %s: %v", e.Replication, where, e.Value)
+}
+
 // RunBatch runs opts.Replications replications of sc, in parallel on
 // opts.Workers goroutines. The results are identical for any worker count.
 // If ctx is cancelled, RunBatch stops early and returns ctx.Err().
@@ -71,8 +92,14 @@ func RunBatch(ctx context.Context, sc *scenario.Scenario, opts Options) (*Batch,
 	if opts.Replications < 1 {
 		return nil, fmt.Errorf("%w: replications must be >= 1 (got %d)", ErrBadOptions, opts.Replications)
 	}
-	if opts.Weeks < 0 {
-		return nil, fmt.Errorf("%w: weeks must be >= 0 (got %d)", ErrBadOptions, opts.Weeks)
+	if opts.Weeks < 0 || opts.Weeks > scenario.MaxWeeks {
+		return nil, fmt.Errorf("%w: weeks must be between 0 and %d (got %d)", ErrBadOptions, scenario.MaxWeeks, opts.Weeks)
+	}
+	if sc == nil {
+		return nil, errors.New("nil scenario")
+	}
+	if err := sc.Validate(); err != nil {
+		return nil, fmt.Errorf("invalid scenario: %w", err)
 	}
 	workers := opts.Workers
 	if workers <= 0 {
@@ -126,8 +153,20 @@ feed:
 }
 
 // RunOne runs replication rep of sc with master seed seed for weeks weeks
-// (0 = the scenario's horizon). It is a pure function of its arguments.
-func RunOne(ctx context.Context, sc *scenario.Scenario, seed uint64, rep, weeks int, weekly bool) (*Result, error) {
+// (0 = the scenario's horizon, at most scenario.MaxWeeks). It is a pure
+// function of its arguments. sc must be valid (Validate returns nil);
+// RunOne does not check it again, as a sweep runs one scenario many times.
+// A panic inside the model is returned as an *InternalError.
+func RunOne(ctx context.Context, sc *scenario.Scenario, seed uint64, rep, weeks int, weekly bool) (res *Result, err error) {
+	if weeks < 0 || weeks > scenario.MaxWeeks {
+		return nil, fmt.Errorf("%w: weeks must be between 0 and %d (got %d)", ErrBadOptions, scenario.MaxWeeks, weeks)
+	}
+	week := -1
+	defer func() {
+		if v := recover(); v != nil {
+			res, err = nil, &InternalError{Replication: rep, Week: week, Value: v, Stack: debug.Stack()}
+		}
+	}()
 	m, err := New(sc, seed, rep)
 	if err != nil {
 		return nil, err
@@ -137,15 +176,15 @@ func RunOne(ctx context.Context, sc *scenario.Scenario, seed uint64, rep, weeks 
 	}
 	m.weeks = weeks // the final settlement and end-of-run metrics use the horizon
 	m.recordWeekly = weekly
-	for w := 0; w < weeks; w++ {
-		if w%16 == 0 {
+	for week = 0; week < weeks; week++ {
+		if week%16 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
 		m.Step()
 	}
-	res := m.Result()
+	res = m.Result()
 	res.Replication = rep
 	return res, nil
 }

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"math"
+	"strings"
 	"testing"
+
+	"github.com/sibsim/sibsim/sim/scenario"
 )
 
 // TestRunOneHorizon: a horizon shorter than the scenario's must be the one
@@ -84,5 +87,35 @@ func TestRunBatchOptions(t *testing.T) {
 	cancel()
 	if _, err := RunBatch(ctx, sc, Options{Replications: 3}); !errors.Is(err, context.Canceled) {
 		t.Errorf("RunBatch(cancelled) error = %v; want context.Canceled", err)
+	}
+}
+
+// TestRunOnePanicIsInternalError builds a scenario in Go that skips
+// validation and makes the model fail while building: RunOne must return
+// an *InternalError saying where, not crash the program, and RunBatch must
+// refuse the scenario before running it.
+func TestRunOnePanicIsInternalError(t *testing.T) {
+	sc := loadShipped(t, "ways-to-wellness").Clone()
+	sc.Population.Practices = -1 // no practices list can have this length
+	res, err := RunOne(context.Background(), sc, 1, 2, 4, false)
+	var ie *InternalError
+	if !errors.As(err, &ie) || res != nil {
+		t.Fatalf("RunOne(practices -1) = %v, %v; want an *InternalError", res, err)
+	}
+	if ie.Replication != 2 || ie.Week != -1 || len(ie.Stack) == 0 {
+		t.Errorf("RunOne(practices -1) = %+v; want replication 2, week -1 (set-up) and a stack", ie)
+	}
+	if want := "internal error in replication 2 at set-up: "; !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("RunOne(practices -1) = %q; want prefix %q", err, want)
+	}
+	_, err = RunBatch(context.Background(), sc, Options{Replications: 2, Weeks: 4})
+	var se *scenario.Error
+	if !errors.As(err, &se) || !strings.Contains(err.Error(), "population.practices: must be >= 1 (got -1)") {
+		t.Errorf("RunBatch(practices -1) = %v; want the validation problem", err)
+	}
+	for _, weeks := range []int{-1, scenario.MaxWeeks + 1} {
+		if _, err := RunOne(context.Background(), loadShipped(t, "ways-to-wellness"), 1, 0, weeks, false); !errors.Is(err, ErrBadOptions) {
+			t.Errorf("RunOne(weeks %d) = %v; want ErrBadOptions", weeks, err)
+		}
 	}
 }

@@ -13,6 +13,11 @@ import (
 // unit of the money term in time allocation (see provider.wageHour).
 const minWageUnit = 1.0
 
+// maxClientsHint caps the clients New makes room for up front (about 150
+// MB), so that the largest allowed posts and caseloads do not reserve
+// memory that referrals may never fill.
+const maxClientsHint = 1 << 20
+
 // New builds the initial state of replication rep of sc with master seed
 // seed. sc must be a validated scenario.
 func New(sc *scenario.Scenario, seed uint64, rep int) (*Model, error) {
@@ -43,7 +48,8 @@ func New(sc *scenario.Scenario, seed uint64, rep int) (*Model, error) {
 	for _, p := range sc.Providers {
 		posts += p.LinkWorkers
 	}
-	m.clients = make([]client, 0, posts*sc.Allocation.CaseloadMax)
+	// Room for full caseloads, as a hint only: the slice grows as needed.
+	m.clients = make([]client, 0, min(posts*sc.Allocation.CaseloadMax, maxClientsHint))
 	m.acc.init(m)
 	return m, nil
 }

@@ -144,7 +144,7 @@ func checkInvariants(m *Model, l *ledger) []string {
 		l.revenue[i] += p.revenue
 		l.cost[i] += p.cost
 		l.sysRevenue += p.revenue
-		if want := l.reserves0[i] + l.revenue[i] - l.cost[i]; math.Abs(p.reserves-want) > 1e-3 {
+		if want := l.reserves0[i] + l.revenue[i] - l.cost[i]; !moneyNear(p.reserves, want, l.reserves0[i], l.revenue[i], l.cost[i]) {
 			fail("provider %s reserves %g; want %g", p.name, p.reserves, want)
 		}
 		if !(p.pressure >= 0 && p.pressure <= 1 && p.culture >= 0 && p.culture <= 1) {
@@ -156,10 +156,10 @@ func checkInvariants(m *Model, l *ledger) []string {
 	for _, x := range m.payerPaid {
 		paid += x
 	}
-	if math.Abs(paid-l.sysOutcome) > 1e-3 {
+	if !moneyNear(paid, l.sysOutcome) {
 		fail("payers paid %g; outcome payments recorded %g", paid, l.sysOutcome)
 	}
-	if want := l.sysOutcome + m.drawn - l.sysRevenue - m.received; math.Abs(m.spvCash-want) > 1e-3 {
+	if want := l.sysOutcome + m.drawn - l.sysRevenue - m.received; !moneyNear(m.spvCash, want, l.sysOutcome, m.drawn, l.sysRevenue, m.received) {
 		fail("spv cash %g; want %g", m.spvCash, want)
 	}
 	if m.drawn > m.sc.Contract.Investor.CapitalGBP+eps {
@@ -233,4 +233,15 @@ func TestInvariants(t *testing.T) {
 			}
 		})
 	}
+}
+
+// moneyNear reports whether two sums of money agree: within 0.001 GBP, or
+// within rounding of float64 sums (1e-12 of the largest amount involved)
+// when the amounts reach billions.
+func moneyNear(got, want float64, amounts ...float64) bool {
+	scale := math.Max(math.Abs(got), math.Abs(want))
+	for _, a := range amounts {
+		scale = math.Max(scale, math.Abs(a))
+	}
+	return math.Abs(got-want) <= math.Max(1e-3, 1e-12*scale)
 }

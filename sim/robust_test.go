@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -89,30 +90,31 @@ func (l leaf) set(s *scenario.Scenario, x float64) {
 }
 
 // edges are the values a user may type at the ends of the allowed range:
-// the minimum, and the maximum where the tag sets one no more than ten
-// times the default (else ten times the default, so that the run stays
-// small: the test is about panics, not scale).
+// the minimum (0 where the tag sets none) and the maximum. Every number
+// has a maximum: the model must run in bounded memory at all of them.
 func (l leaf) edges() []float64 {
-	var out []float64
+	lo := 0.0
 	if l.min != nil {
-		out = append(out, *l.min)
-	} else {
-		out = append(out, 0)
+		lo = *l.min
 	}
-	big := math.Max(10*math.Abs(l.value), l.value+10)
-	if l.max != nil && *l.max <= big {
-		out = append(out, *l.max)
-	} else {
-		out = append(out, big)
-	}
-	return out
+	return []float64{lo, *l.max}
 }
+
+// maxHeapBytes bounds the heap of one small run at any valid extreme. The
+// largest scenarios allowed (docs/cli.md, Limits) refer at most 100,000
+// people a week, about 15 MB a week; 30 weeks of that, with slice growth,
+// stay well below it.
+const maxHeapBytes = 1 << 30
 
 // TestExtremeValues sets every numeric parameter of each shipped funding
 // scenario, one at a time, to each end of its allowed range.
 // Where the result is a valid scenario, the model must run without
-// panicking and keep every invariant: nothing a user types may panic.
+// panicking, keep every invariant, write no infinity and stay within
+// maxHeapBytes: nothing a user types may panic, overflow or exhaust memory.
 func TestExtremeValues(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs about 2,500 scenarios")
+	}
 	// Every shipped funding scenario (england-national is the default's
 	// parameters at scale, and too large to run a thousand times here).
 	for _, name := range []string{"ways-to-wellness", "block-grant", "capitation", "per-referral",
@@ -124,7 +126,12 @@ func TestExtremeValues(t *testing.T) {
 			t.Fatalf("%s: found only %d numeric parameters", name, len(leaves))
 		}
 		ran := 0
+		var peak uint64
 		for _, l := range leaves {
+			if l.max == nil {
+				t.Errorf("%s: %s has no maximum in its check tag", name, l.name)
+				continue
+			}
 			for _, x := range l.edges() {
 				sc := base.Clone()
 				l.set(sc, x)
@@ -132,39 +139,70 @@ func TestExtremeValues(t *testing.T) {
 					continue // out of range together with another field: the loader says so
 				}
 				ran++
-				if err := runChecked(sc, 30); err != nil {
+				heap, err := runChecked(sc, 30)
+				if err != nil {
 					t.Errorf("%s with %s = %g: %v", name, l.name, x, err)
 				}
+				if heap > maxHeapBytes {
+					t.Errorf("%s with %s = %g: heap reached %d MiB; want at most %d MiB", name, l.name, x, heap>>20, maxHeapBytes>>20)
+				}
+				peak = max(peak, heap)
 			}
 		}
-		t.Logf("%s: %d numeric parameters, %d valid edge scenarios run", name, len(leaves), ran)
+		t.Logf("%s: %d numeric parameters, %d valid edge scenarios run, peak heap %d MiB", name, len(leaves), ran, peak>>20)
 	}
 }
 
 // runChecked runs weeks weeks with the invariant checker, turning a panic
-// into an error.
-func runChecked(sc *scenario.Scenario, weeks int) (err error) {
+// into an error, and checks that no metric or weekly value is infinite
+// (undefined values are NaN, written NA). It returns the largest heap in
+// use seen after a week.
+func runChecked(sc *scenario.Scenario, weeks int) (peak uint64, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("panic: %v", r)
 		}
 	}()
+	runtime.GC()
+	var ms runtime.MemStats
 	m, err := New(sc, 5, 0)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	m.recordWeekly = true
 	l := newLedger(m)
 	for w := 0; w < weeks; w++ {
 		m.Step()
 		if bad := checkInvariants(m, l); len(bad) > 0 {
-			return fmt.Errorf("invariant: %s", bad[0])
+			return peak, fmt.Errorf("invariant: %s", bad[0])
 		}
+		runtime.ReadMemStats(&ms)
+		peak = max(peak, ms.HeapAlloc)
 	}
-	res := m.Result()
+	return peak, finite(m.Result())
+}
+
+// finite returns an error naming the first infinite output of res.
+func finite(res *Result) error {
 	for i, x := range res.Metrics {
 		if math.IsInf(x, 0) {
 			return fmt.Errorf("metric %s is infinite", Metrics()[i].Name)
+		}
+	}
+	for w, row := range res.Weekly {
+		for c, x := range row {
+			if math.IsInf(x, 0) {
+				return fmt.Errorf("weekly %s is infinite in week %d", WeeklyColumns()[c].Name, w)
+			}
+		}
+	}
+	for p, weeks := range res.ProviderWeekly {
+		for w, row := range weeks {
+			for c, x := range row {
+				if math.IsInf(x, 0) {
+					return fmt.Errorf("provider %s: %s is infinite in week %d", res.Providers[p], ProviderColumns()[c].Name, w)
+				}
+			}
 		}
 	}
 	return nil

@@ -71,7 +71,16 @@ func execute(ctx context.Context, args []string, s streams) int {
 	return d.execute(ctx)
 }
 
-func (d *deps) execute(ctx context.Context) int {
+func (d *deps) execute(ctx context.Context) (code int) {
+	// A panic is a bug, never a usage error: without this the Go runtime
+	// would print a stack trace and exit 2, the usage-error code. Panics in
+	// model runs come back as *sim.InternalError through classify; this
+	// catches the rest of the command's own goroutine.
+	defer func() {
+		if v := recover(); v != nil {
+			code = report(d.streams.err, nil, &exitError{code: exitRuntime, err: fmt.Errorf("internal error: %v", v)})
+		}
+	}()
 	root := newRootCommand(d)
 	root.SetArgs(d.args)
 	cmd, err := root.ExecuteContextC(ctx)

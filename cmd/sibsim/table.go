@@ -9,11 +9,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/sibsim/sibsim/sim/results"
+	"github.com/sibsim/sibsim/sim/scenario"
 )
 
 // writeSummaryTable prints one line per metric: mean, 95% interval, the
 // number of replications in which it was defined, and unit. Names are
-// left-aligned, numbers right-aligned.
+// left-aligned, numbers right-aligned. Cells pass through terminalText.
 func writeSummaryTable(w io.Writer, rows []results.Row) {
 	cells := [][]string{{"metric", "mean", "95% interval", "n", "unit"}}
 	for _, r := range rows {
@@ -26,6 +27,8 @@ func writeSummaryTable(w io.Writer, rows []results.Row) {
 	widths := make([]int, len(cells[0]))
 	for _, row := range cells {
 		for i, c := range row {
+			c = terminalText(c)
+			row[i] = c
 			widths[i] = max(widths[i], utf8.RuneCountInString(c))
 		}
 	}
@@ -56,7 +59,9 @@ func intervalText(lo, hi float64) string {
 
 // writeAligned prints rows of cells in columns two spaces apart: the first
 // left columns aligned left, the others right, without trailing spaces.
+// Cells pass through terminalText: they hold names read from files.
 func writeAligned(w io.Writer, rows [][]string, left int) {
+	rows = terminalRows(rows)
 	var widths []int
 	for _, row := range rows {
 		for i, c := range row {
@@ -84,7 +89,9 @@ func writeAligned(w io.Writer, rows [][]string, left int) {
 }
 
 // writeTable prints rows in aligned columns, left-aligned where left[i].
+// Cells pass through terminalText: they hold names read from files.
 func writeTable(w io.Writer, rows [][]string, left []bool) {
+	rows = terminalRows(rows)
 	widths := make([]int, len(left))
 	for _, row := range rows {
 		for i, c := range row {
@@ -106,4 +113,45 @@ func writeTable(w io.Writer, rows [][]string, left []bool) {
 		}
 		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
 	}
+}
+
+// terminalText makes s safe to print on a terminal: every character that
+// scenario.CheckText refuses (control characters, DEL, C1, line
+// separators, bidirectional controls, noncharacters, invalid UTF-8) is
+// written as a Go escape (\x1b, \u202e), so text read from files can
+// never move the cursor, clear the screen or reorder a line. The loaders
+// already refuse such names; this is the renderer's own defence.
+func terminalText(s string) string {
+	if scenario.CheckText(s) == nil {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[i:]); size <= 1 {
+				fmt.Fprintf(&b, "\\x%02x", s[i])
+				continue
+			}
+		}
+		if scenario.CheckText(string(r)) != nil {
+			q := strconv.QuoteRune(r) // 'x1b' style escapes, without quotes
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// terminalRows returns a copy of rows with every cell passed through
+// terminalText.
+func terminalRows(rows [][]string) [][]string {
+	safe := make([][]string, len(rows))
+	for k, row := range rows {
+		safe[k] = make([]string, len(row))
+		for i, c := range row {
+			safe[k][i] = terminalText(c)
+		}
+	}
+	return safe
 }

@@ -3,6 +3,7 @@ package scenario
 import (
 	"fmt"
 	"math"
+	"unicode/utf8"
 )
 
 // Reporter records one problem. field is a YAML path relative to the value
@@ -19,6 +20,23 @@ type checker interface {
 
 const shareTol = 1e-6
 
+// Scale limits that span fields. With every field within its own range,
+// these keep the model's memory and time per simulated week bounded: the
+// number of workers, and the most people the scenario can refer in a week
+// (each referral becomes an agent that lives until it leaves support).
+// docs/cli.md lists them with the field maxima.
+const (
+	// MaxWeeks is the longest horizon, in weeks (the maximum of weeks).
+	MaxWeeks = 2600
+	// MaxLinkWorkers is the most funded posts summed over providers.
+	MaxLinkWorkers = 100000
+	// MaxReferralsPerWeek bounds the weekly referral capacity:
+	// practices * gp_max_per_practice_week (GP referrals at full engagement)
+	// plus posts * outreach_max_hours_per_week * outreach_candidates_per_hour
+	// (outreach candidates at full effort).
+	MaxReferralsPerWeek = 100000
+)
+
 func sumNear1(xs ...float64) bool {
 	s := 0.0
 	for _, x := range xs {
@@ -29,6 +47,7 @@ func sumNear1(xs ...float64) bool {
 
 // Check enforces rules that span fields of the whole scenario.
 func (s *Scenario) Check(report Reporter) {
+	s.checkScale(report)
 	shares := make([]float64, len(s.Neighbourhoods))
 	for i, n := range s.Neighbourhoods {
 		shares[i] = n.PracticeShare
@@ -74,6 +93,24 @@ func (s *Scenario) Check(report Reporter) {
 		if sh.EndWeek <= sh.StartWeek {
 			report(fmt.Sprintf("shocks[%d].end_week", i), "must be > start_week (%d) (got %d)", sh.StartWeek, sh.EndWeek)
 		}
+	}
+}
+
+// checkScale enforces MaxLinkWorkers and MaxReferralsPerWeek.
+func (s *Scenario) checkScale(report Reporter) {
+	posts := 0.0
+	for _, p := range s.Providers {
+		posts += float64(max(p.LinkWorkers, 0))
+	}
+	if posts > MaxLinkWorkers {
+		report("providers", "link_workers must sum to at most %d (got %.0f)", MaxLinkWorkers, posts)
+	}
+	gp := float64(s.Population.Practices) * s.Referrals.GPMaxPerPracticeWeek
+	outreach := posts * s.Practice.OutreachMaxHoursPerWeek * s.Referrals.OutreachCandidatesPerHour
+	if gp+outreach > MaxReferralsPerWeek {
+		report("referrals", "the scenario could refer %.0f people a week, more than the limit of %d: "+
+			"population.practices * gp_max_per_practice_week (%.0f) + link workers * practice.outreach_max_hours_per_week * outreach_candidates_per_hour (%.0f)",
+			gp+outreach, MaxReferralsPerWeek, gp, outreach)
 	}
 }
 
@@ -189,4 +226,42 @@ func fmtSum(xs []float64) string {
 		s += x
 	}
 	return fmt.Sprintf("%g", s)
+}
+
+// CheckText reports whether s is safe to print as plain text in a
+// terminal, a CSV cell, SVG or HTML: valid UTF-8 with no C0 control
+// characters (tab and newline included), no DEL, no C1 control characters,
+// no Unicode line or paragraph separators, no bidirectional embeddings,
+// overrides or isolates (U+202A-U+202E, U+2066-U+2069) and no
+// noncharacters U+FFFE and U+FFFF, which XML forbids. Such characters in a
+// name can rewrite the user's terminal or make a figure ill-formed XML.
+// The error names the first offending character and its 1-based position.
+func CheckText(s string) error {
+	i := 0
+	for off, r := range s {
+		i++
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(s[off:]); size <= 1 {
+				return fmt.Errorf("must be valid UTF-8 text (invalid byte at character %d)", i)
+			}
+		}
+		if bad, what := unsafeRune(r); bad {
+			return fmt.Errorf("must not contain %s (found U+%04X at character %d)", what, r, i)
+		}
+	}
+	return nil
+}
+
+func unsafeRune(r rune) (bool, string) {
+	switch {
+	case r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f):
+		return true, "control characters"
+	case r == 0x2028 || r == 0x2029:
+		return true, "line or paragraph separators"
+	case (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069):
+		return true, "bidirectional control characters"
+	case r == 0xfffe || r == 0xffff:
+		return true, "Unicode noncharacters"
+	}
+	return false, ""
 }

@@ -10,8 +10,8 @@ package scenario
 
 // Scenario is one complete, resolved configuration of the model.
 type Scenario struct {
-	Name        string `yaml:"name" check:"nonempty"`
-	Description string `yaml:"description" check:"nonempty"`
+	Name        string `yaml:"name" check:"nonempty,text,maxlen=200"`
+	Description string `yaml:"description" check:"nonempty,text,maxlen=2000"`
 	// Extends names the scenario this one overrides: a file path (relative to
 	// this file) or the name of a shipped scenario. Empty in a resolved scenario.
 	Extends string `yaml:"extends,omitempty"`
@@ -20,7 +20,7 @@ type Scenario struct {
 	Weeks int `yaml:"weeks" check:"min=1,max=2600"`
 
 	Population     Population      `yaml:"population"`
-	Neighbourhoods []Neighbourhood `yaml:"neighbourhoods" check:"nonempty"`
+	Neighbourhoods []Neighbourhood `yaml:"neighbourhoods" check:"nonempty,maxlen=1000"`
 	Clients        Clients         `yaml:"clients"`
 	Referrals      Referrals       `yaml:"referrals"`
 	Allocation     Allocation      `yaml:"allocation"`
@@ -30,11 +30,11 @@ type Scenario struct {
 	Wellbeing      Wellbeing       `yaml:"wellbeing"`
 	Assessment     Assessment      `yaml:"assessment"`
 	Health         Health          `yaml:"health"`
-	Providers      []Provider      `yaml:"providers" check:"nonempty"`
+	Providers      []Provider      `yaml:"providers" check:"nonempty,maxlen=100"`
 	Management     Management      `yaml:"management"`
 	Workforce      Workforce       `yaml:"workforce"`
 	Contract       Contract        `yaml:"contract"`
-	Shocks         []Shock         `yaml:"shocks,omitempty"`
+	Shocks         []Shock         `yaml:"shocks,omitempty" check:"maxlen=100"`
 }
 
 // Population describes the GP practices and their eligible pools. Eligible
@@ -42,7 +42,7 @@ type Scenario struct {
 type Population struct {
 	Practices int `yaml:"practices" check:"min=1,max=20000"`
 	// ListSizeMean is the mean registered list size per practice (persons).
-	ListSizeMean float64 `yaml:"list_size_mean" check:"min=100"`
+	ListSizeMean float64 `yaml:"list_size_mean" check:"min=100,max=1000000"`
 	// ListSizeCV is the coefficient of variation of list size across practices.
 	ListSizeCV float64 `yaml:"list_size_cv" check:"min=0,max=2"`
 	// EligibleShare is the share of a practice list eligible for referral.
@@ -62,7 +62,7 @@ type Population struct {
 
 // Neighbourhood is an area with a deprivation level and community services.
 type Neighbourhood struct {
-	Name string `yaml:"name" check:"nonempty"`
+	Name string `yaml:"name" check:"nonempty,text,maxlen=200"`
 	// PracticeShare is the share of practices located here; shares sum to 1.
 	PracticeShare float64 `yaml:"practice_share" check:"prob"`
 	// Deprivation in [0,1] raises the prevalence of psychosocial needs.
@@ -85,7 +85,7 @@ type Services struct {
 type Service struct {
 	// PlacesPer1000Eligible is the number of concurrent places open to
 	// social-prescribing clients, per 1,000 eligible residents of the area.
-	PlacesPer1000Eligible float64 `yaml:"places_per_1000_eligible" check:"min=0"`
+	PlacesPer1000Eligible float64 `yaml:"places_per_1000_eligible" check:"min=0,max=1000"`
 	// DistanceKm is the typical travel distance from home to the service.
 	DistanceKm float64 `yaml:"distance_km" check:"min=0,max=200"`
 }
@@ -134,14 +134,14 @@ type ConditionShares struct {
 type Referrals struct {
 	// GPMaxPerPracticeWeek is the weekly referral rate of a fully engaged
 	// practice with a full eligible pool (referrals per practice per week).
-	GPMaxPerPracticeWeek float64 `yaml:"gp_max_per_practice_week" check:"min=0"`
+	GPMaxPerPracticeWeek float64 `yaml:"gp_max_per_practice_week" check:"min=0,max=1000"`
 	// GPEngagementMean and GPEngagementSD give the Beta distribution of
 	// practice engagement (propensity to refer) in [0,1].
 	GPEngagementMean float64 `yaml:"gp_engagement_mean" check:"prob"`
 	GPEngagementSD   float64 `yaml:"gp_engagement_sd" check:"min=0,max=0.5"`
 	// OutreachCandidatesPerHour is how many eligible people agree to be put
 	// forward per hour of outreach calling, with a full pool.
-	OutreachCandidatesPerHour float64 `yaml:"outreach_candidates_per_hour" check:"min=0"`
+	OutreachCandidatesPerHour float64 `yaml:"outreach_candidates_per_hour" check:"min=0,max=100"`
 	// SignOffDelayWeeksMean is the mean GP sign-off delay for link-worker
 	// generated referrals; each practice draws its own delay.
 	SignOffDelayWeeksMean float64 `yaml:"signoff_delay_weeks_mean" check:"min=0,max=52"`
@@ -158,10 +158,10 @@ type Referrals struct {
 // Allocation covers assignment of new clients to link workers.
 type Allocation struct {
 	// CaseloadMax is the active caseload at which a link worker takes no new clients.
-	CaseloadMax int `yaml:"caseload_max" check:"min=1"`
+	CaseloadMax int `yaml:"caseload_max" check:"min=1,max=1000"`
 	// CaseloadTarget is the caseload a provider wants each worker to hold;
 	// outreach is driven by the gap to it.
-	CaseloadTarget int `yaml:"caseload_target" check:"min=1"`
+	CaseloadTarget int `yaml:"caseload_target" check:"min=1,max=1000"`
 }
 
 // Practice is the link worker's behaviour: time allocation across activities
@@ -326,16 +326,16 @@ type Health struct {
 	AdmissionShare    float64 `yaml:"admission_share" check:"prob"`
 	AEShare           float64 `yaml:"ae_share" check:"prob"`
 	OutpatientShare   float64 `yaml:"outpatient_share" check:"prob"`
-	AdmissionCostGBP  float64 `yaml:"admission_cost_gbp" check:"min=0"`
-	AECostGBP         float64 `yaml:"ae_cost_gbp" check:"min=0"`
-	OutpatientCostGBP float64 `yaml:"outpatient_cost_gbp" check:"min=0"`
+	AdmissionCostGBP  float64 `yaml:"admission_cost_gbp" check:"min=0,max=1e12"`
+	AECostGBP         float64 `yaml:"ae_cost_gbp" check:"min=0,max=1e12"`
+	OutpatientCostGBP float64 `yaml:"outpatient_cost_gbp" check:"min=0,max=1e12"`
 	// TrackWeeks: secondary care is counted for this many weeks from referral.
 	TrackWeeks int `yaml:"track_weeks" check:"min=1,max=520"`
 }
 
 // Provider is an organisation employing link workers.
 type Provider struct {
-	Name string `yaml:"name" check:"nonempty"`
+	Name string `yaml:"name" check:"nonempty,text,maxlen=200"`
 	// Culture is the organisation's own orientation: 0 = choice (behaviour
 	// change), 1 = care (community development).
 	Culture float64 `yaml:"culture" check:"prob"`
@@ -347,11 +347,11 @@ type Provider struct {
 	PracticeShare float64 `yaml:"practice_share" check:"prob"`
 	// SalaryGBP is the annual salary per post; OnCostShare adds employer costs;
 	// OverheadGBPPerPostYear adds premises, management and IT.
-	SalaryGBP              float64 `yaml:"salary_gbp" check:"min=0"`
+	SalaryGBP              float64 `yaml:"salary_gbp" check:"min=0,max=1e12"`
 	OnCostShare            float64 `yaml:"on_cost_share" check:"min=0,max=2"`
-	OverheadGBPPerPostYear float64 `yaml:"overhead_gbp_per_post_year" check:"min=0"`
+	OverheadGBPPerPostYear float64 `yaml:"overhead_gbp_per_post_year" check:"min=0,max=1e12"`
 	// ReservesGBP is the provider's opening reserves.
-	ReservesGBP float64 `yaml:"reserves_gbp" check:"min=0"`
+	ReservesGBP float64 `yaml:"reserves_gbp" check:"min=0,max=1e12"`
 }
 
 // Management is how providers respond to their finances.
@@ -402,9 +402,9 @@ type Workforce struct {
 
 // Shock is an exogenous change over a window of weeks (a pandemic, cuts).
 type Shock struct {
-	Name      string `yaml:"name" check:"nonempty"`
-	StartWeek int    `yaml:"start_week" check:"min=0"`
-	EndWeek   int    `yaml:"end_week" check:"min=0"`
+	Name      string `yaml:"name" check:"nonempty,text,maxlen=200"`
+	StartWeek int    `yaml:"start_week" check:"min=0,max=2600"`
+	EndWeek   int    `yaml:"end_week" check:"min=0,max=2600"`
 	// RemoteOnly stops face-to-face contact and accompanied support.
 	RemoteOnly bool `yaml:"remote_only,omitempty"`
 	// ServiceCapacityFactor multiplies community-service places.

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sibsim/sibsim/sim/strictyaml"
 )
@@ -16,6 +17,10 @@ import (
 //	              element; for a pointer, for its target when not nil
 //	prob          a probability: between 0 and 1 inclusive
 //	nonempty      a string with non-space text; a slice or map with elements
+//	maxlen=N      a slice or map with at most N elements; a string of at
+//	              most N characters
+//	text          a string that is plain text: valid UTF-8 without control
+//	              characters or bidirectional overrides (see CheckText)
 //
 // Every float, tagged or not, must be finite.
 type checkSpec struct {
@@ -24,6 +29,8 @@ type checkSpec struct {
 	prob, nonempty   bool
 	hasMin, hasMax   bool
 	hasNumericChecks bool
+	maxLen           int // 0 when unset
+	text             bool
 }
 
 func parseCheck(tag string) (checkSpec, error) {
@@ -38,6 +45,14 @@ func parseCheck(tag string) (checkSpec, error) {
 			c.prob = true
 		case key == "nonempty" && !hasVal:
 			c.nonempty = true
+		case key == "text" && !hasVal:
+			c.text = true
+		case key == "maxlen" && hasVal:
+			n, err := strconv.Atoi(val)
+			if err != nil || n < 1 {
+				return c, fmt.Errorf("bad check option %q", opt)
+			}
+			c.maxLen = n
 		case (key == "min" || key == "max") && hasVal:
 			x, err := strconv.ParseFloat(val, 64)
 			if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
@@ -124,7 +139,10 @@ func (v *validator) tags(x reflect.Value, path string, c checkSpec) {
 		if c.nonempty && x.Len() == 0 {
 			v.report(path, "must not be empty")
 		}
-		c.nonempty = false
+		if c.maxLen > 0 && x.Len() > c.maxLen {
+			v.report(path, fmt.Sprintf("must have at most %d elements (got %d)", c.maxLen, x.Len()))
+		}
+		c.nonempty, c.maxLen = false, 0
 		for i := range x.Len() {
 			v.tags(x.Index(i), path+"["+strconv.Itoa(i)+"]", c)
 		}
@@ -132,7 +150,10 @@ func (v *validator) tags(x reflect.Value, path string, c checkSpec) {
 		if c.nonempty && x.Len() == 0 {
 			v.report(path, "must not be empty")
 		}
-		c.nonempty = false
+		if c.maxLen > 0 && x.Len() > c.maxLen {
+			v.report(path, fmt.Sprintf("must have at most %d elements (got %d)", c.maxLen, x.Len()))
+		}
+		c.nonempty, c.maxLen = false, 0
 		keys := x.MapKeys()
 		names := make([]string, len(keys))
 		for i, k := range keys {
@@ -144,6 +165,14 @@ func (v *validator) tags(x reflect.Value, path string, c checkSpec) {
 	case reflect.String:
 		if c.nonempty && strings.TrimSpace(x.String()) == "" {
 			v.report(path, "must not be empty")
+		}
+		if n := utf8.RuneCountInString(x.String()); c.maxLen > 0 && n > c.maxLen {
+			v.report(path, fmt.Sprintf("must be at most %d characters (got %d)", c.maxLen, n))
+		}
+		if c.text {
+			if err := CheckText(x.String()); err != nil {
+				v.report(path, err.Error())
+			}
 		}
 	case reflect.Float32, reflect.Float64:
 		f := x.Float()

@@ -214,6 +214,9 @@ func (d *decoder) str(n *yaml.Node, path string, nonempty bool) string {
 	if nonempty && strings.TrimSpace(s) == "" {
 		d.add(n, path, "must not be empty")
 	}
+	if err := scenario.CheckText(s); err != nil {
+		d.add(n, path, "%s", err)
+	}
 	return s
 }
 

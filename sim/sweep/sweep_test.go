@@ -229,6 +229,12 @@ func TestParseErrors(t *testing.T) {
 				`x.yaml:5:46: parameters[0]: unknown field "scal" (did you mean "scale"?)`},
 		{"merge key", "<<: {name: x}\n", "x.yaml:1:1: merge keys (<<) are not supported"},
 		{"top level", "- 1\n", "x.yaml:1:1: top level must be a mapping of experiment fields (got a list)"},
+		{"escape in name", "name: \"x\\e[2J\"\nbase: ways-to-wellness\nreplications: 1\n" +
+			"design: {kind: random, n: 2}\nparameters: [{path: weeks, uniform: [10, 20]}]\n",
+			"x.yaml:1:7: name: must not contain control characters (found U+001B at character 2)"},
+		{"bidi override in description", "name: x\ndescription: \"a\\u202Eb\"\nbase: ways-to-wellness\nreplications: 1\n" +
+			"design: {kind: random, n: 2}\nparameters: [{path: weeks, uniform: [10, 20]}]\n",
+			"x.yaml:2:14: description: must not contain bidirectional control characters (found U+202E at character 2)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -256,6 +262,11 @@ func TestPlanErrors(t *testing.T) {
 			"exp/x.yaml:6:12: parameters[0].path: design point 2 (referrals.refusal_prob=1.5) gives an invalid scenario: referrals.refusal_prob: must be between 0 and 1 (got 1.5)"},
 		{"invalid combination", "  - {path: referrals.gp_engagement_mean, uniform: [0.02, 0.5]}\n",
 			"exp/x.yaml:6:12: parameters[0].path: design point 0 (referrals.gp_engagement_mean=0.02) gives an invalid scenario: referrals.gp_engagement_sd: too large"},
+		// A point beyond a maximum would once have run and crashed midway.
+		{"point beyond a maximum", "  - {path: allocation.caseload_max, levels: [130, 4611686018427387904]}\n",
+			"exp/x.yaml:6:12: parameters[0].path: design point 1 (allocation.caseload_max=4.611686018e+18) gives an invalid scenario: allocation.caseload_max: must be <= 1000"},
+		{"point beyond the referral limit", "  - {path: population.practices, levels: [17, 20000], scale: false}\n  - {path: referrals.gp_max_per_practice_week, levels: [3, 100]}\n",
+			"gives an invalid scenario: referrals: the scenario could refer"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
