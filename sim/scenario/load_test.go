@@ -636,6 +636,38 @@ func TestSchema(t *testing.T) {
 	}
 }
 
+func TestNumbersAsWritten(t *testing.T) {
+	// Spellings that mean their decimal value load as that value; the
+	// refused ones are in testdata/broken (number-*, bool-*).
+	data := `extends: ways-to-wellness
+weeks: +364
+population:
+  practices: +17
+  list_size_mean: 7.4e3
+  list_size_cv: .35
+  age_min: -0
+shocks:
+  - name: covid-19
+    start_week: 259
+    end_week: 330
+    remote_only: false
+    service_capacity_factor: 3.
+    gp_referral_factor: 4E-1
+`
+	r, err := Loader{Shipped: scenarios.FS, Files: fstest.MapFS{"a.yaml": {Data: []byte(data)}}}.Load("a.yaml")
+	if err != nil {
+		t.Fatalf("Load(a.yaml) = %v", err)
+	}
+	s := r.Scenario
+	p := s.Population
+	sh := s.Shocks[0]
+	got := []float64{float64(s.Weeks), float64(p.Practices), p.ListSizeMean, p.ListSizeCV, float64(p.AgeMin), sh.ServiceCapacityFactor, sh.GPReferralFactor}
+	want := []float64{364, 17, 7400, 0.35, 0, 3, 0.4}
+	if !slices.Equal(got, want) || sh.RemoteOnly {
+		t.Errorf("Load(a.yaml) = %v, remote_only %v; want %v, false", got, sh.RemoteOnly, want)
+	}
+}
+
 func TestDecodeTypes(t *testing.T) {
 	// Type errors in every kind of field, each reported where it was written.
 	data := `extends: ways-to-wellness
@@ -660,12 +692,13 @@ contract:
 		"a.yaml:2:8: weeks: must be a whole number (got 1e3)",
 		"a.yaml:3:7: name: must be a string (got null)",
 		"a.yaml:4:13: population: must be a mapping (got a list)",
-		"a.yaml:9:18: shocks[0].remote_only: must be true or false (got \"yes\")",
+		"a.yaml:9:18: shocks[0].remote_only: must be true or false (got \"yes\", which some YAML readers take as true)",
 		"a.yaml:10:30: shocks[0].service_capacity_factor: must be a number (got \"1\")",
 		"a.yaml:15:27: contract.outcome_payments[0].payer_shares.ccg: must be a number (got \"high\")",
 		"a.yaml:15:33: contract.outcome_payments[0].payer_shares: keys must be plain strings (got a list)",
 		"a.yaml:16:24: contract.outcome_payments[0].rules[0].weight: must be a number (got \"2\")",
-		"a.yaml:16:71: contract.outcome_payments[0].rules[0].tranche.every_weeks: must be a whole number (got 99999999999999999999)",
+		"a.yaml:16:71: contract.outcome_payments[0].rules[0].tranche.every_weeks: out of range (got 99999999999999999999)",
+		"a.yaml:17:56: contract.payers[1].cap_gbp: must be a decimal number (got 0x10)",
 	}, "\n")
 	e := loadErr(t, Loader{Shipped: scenarios.FS, Files: fstest.MapFS{"a.yaml": {Data: []byte(data)}}}, "a.yaml")
 	if got := e.Error(); got != want {
@@ -760,6 +793,9 @@ func TestFormatFloat(t *testing.T) {
 		if tag := n.ShortTag(); tag != strictyaml.IntTag && tag != strictyaml.FloatTag {
 			t.Errorf("formatFloat(%g) = %q, a YAML %s; want a number", f, s, tag)
 			continue
+		}
+		if got, err := strictyaml.Float(&n); err != nil || got != f {
+			t.Errorf("formatFloat(%g) = %q, which Load reads as %g, %v", f, s, got, err)
 		}
 		if err := n.Decode(&got); err != nil || got != f {
 			t.Errorf("formatFloat(%g) = %q, which reads back as %g, %v", f, s, got, err)

@@ -1,6 +1,7 @@
 package strictyaml
 
 import (
+	"errors"
 	"math"
 	"reflect"
 	"strconv"
@@ -34,6 +35,18 @@ func (d *Decoder) Problem(n *yaml.Node, path, format string, args ...any) {
 func (d *Decoder) TypeProblem(n *yaml.Node, path, want string) {
 	d.Bad.Add(path)
 	d.Problem(n, path, "must be %s (got %s)", want, Describe(n))
+}
+
+// ValueProblem records the error of a scalar reader (Int, Uint, Float,
+// Bool, String) for n at path: for ErrWrongType "must be WANT (got ...)",
+// for a *SpellingError its message. The path is marked bad.
+func (d *Decoder) ValueProblem(n *yaml.Node, path, want string, err error) {
+	if errors.Is(err, ErrWrongType) {
+		d.TypeProblem(n, path, want)
+		return
+	}
+	d.Bad.Add(path)
+	d.Problem(n, path, "%s", err)
 }
 
 // Locate returns the node that set path, or that of its nearest ancestor
@@ -136,7 +149,8 @@ func suggestField(name string, fields []Field) string {
 // decode into slices, mappings with string keys into maps (an empty list or
 // mapping gives nil), null into a nil pointer or an optional field's zero
 // value. Numbers, booleans and strings are read by Int, Uint, Float, Bool
-// and String. A -0 float is read as 0. v must be a non-nil pointer.
+// and String; a number too large for a smaller Go type (int8, float32) is
+// "out of range". v must be a non-nil pointer.
 func (d *Decoder) Decode(n *yaml.Node, v any) {
 	d.Value(n, reflect.ValueOf(v).Elem(), "", false)
 }
@@ -173,16 +187,16 @@ func (d *Decoder) Value(n *yaml.Node, v reflect.Value, path string, optional boo
 	case reflect.Map:
 		d.mapValue(n, v, path)
 	case reflect.Bool:
-		b, ok := Bool(n)
-		if !ok {
-			d.TypeProblem(n, path, "true or false")
+		b, err := Bool(n)
+		if err != nil {
+			d.ValueProblem(n, path, "true or false", err)
 			return
 		}
 		v.SetBool(b)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		i, ok := Int(n)
-		if !ok {
-			d.TypeProblem(n, path, "a whole number")
+		i, err := Int(n)
+		if err != nil {
+			d.ValueProblem(n, path, "a whole number", err)
 			return
 		}
 		if v.OverflowInt(i) {
@@ -192,9 +206,9 @@ func (d *Decoder) Value(n *yaml.Node, v reflect.Value, path string, optional boo
 		}
 		v.SetInt(i)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		u, ok := Uint(n)
-		if !ok {
-			d.TypeProblem(n, path, "a whole number >= 0")
+		u, err := Uint(n)
+		if err != nil {
+			d.ValueProblem(n, path, "a whole number >= 0", err)
 			return
 		}
 		if v.OverflowUint(u) {
@@ -204,9 +218,9 @@ func (d *Decoder) Value(n *yaml.Node, v reflect.Value, path string, optional boo
 		}
 		v.SetUint(u)
 	case reflect.Float32, reflect.Float64:
-		f, ok := Float(n)
-		if !ok {
-			d.TypeProblem(n, path, "a number")
+		f, err := Float(n)
+		if err != nil {
+			d.ValueProblem(n, path, "a number", err)
 			return
 		}
 		if v.OverflowFloat(f) && !math.IsInf(f, 0) {
@@ -216,9 +230,9 @@ func (d *Decoder) Value(n *yaml.Node, v reflect.Value, path string, optional boo
 		}
 		v.SetFloat(f)
 	case reflect.String:
-		s, ok := String(n)
-		if !ok {
-			d.TypeProblem(n, path, "a string")
+		s, err := String(n)
+		if err != nil {
+			d.ValueProblem(n, path, "a string", err)
 			return
 		}
 		v.SetString(s)

@@ -14,4 +14,9 @@
 // yaml tags name the fields; omitempty makes a field optional) or walks the
 // nodes itself with Decoder.Fields and the scalar readers (Int, Uint,
 // Float, Bool, String). Tree.Err returns what was found.
+//
+// A number means the decimal value written or is a problem: the readers
+// refuse the spellings YAML readers disagree on (017, 0x1F, 1_000) and
+// values a float64 or int64 cannot hold (1e400), and take only true and
+// false as booleans; see scalar.go and docs/cli.md.
 package strictyaml

@@ -206,9 +206,9 @@ func (d *decoder) fields(n *yaml.Node, path string, specs []fieldSpec) map[strin
 }
 
 func (d *decoder) str(n *yaml.Node, path string, nonempty bool) string {
-	s, ok := strictyaml.String(n)
-	if !ok {
-		d.add(n, path, "must be a string (got %s)", strictyaml.Describe(n))
+	s, err := strictyaml.String(n)
+	if err != nil {
+		d.ValueProblem(n, path, "a string", err)
 		return ""
 	}
 	if nonempty && strings.TrimSpace(s) == "" {
@@ -221,17 +221,17 @@ func (d *decoder) str(n *yaml.Node, path string, nonempty bool) string {
 }
 
 func (d *decoder) uint(n *yaml.Node, path string) uint64 {
-	u, ok := strictyaml.Uint(n)
-	if !ok {
-		d.add(n, path, "must be a whole number from 0 to %d (got %s)", uint64(math.MaxUint64), strictyaml.Describe(n))
+	u, err := strictyaml.Uint(n)
+	if err != nil {
+		d.ValueProblem(n, path, "a whole number from 0 to "+strconv.FormatUint(math.MaxUint64, 10), err)
 	}
 	return u
 }
 
 func (d *decoder) intRange(n *yaml.Node, path string, lo, hi int) int {
-	i, ok := strictyaml.Int(n)
-	if !ok {
-		d.add(n, path, "must be a whole number (got %s)", strictyaml.Describe(n))
+	i, err := strictyaml.Int(n)
+	if err != nil {
+		d.ValueProblem(n, path, "a whole number", err)
 		return 0
 	}
 	if i < int64(lo) || i > int64(hi) {
@@ -242,9 +242,9 @@ func (d *decoder) intRange(n *yaml.Node, path string, lo, hi int) int {
 }
 
 func (d *decoder) number(n *yaml.Node, path string) float64 {
-	f, ok := strictyaml.Float(n)
-	if !ok {
-		d.add(n, path, "must be a number (got %s)", strictyaml.Describe(n))
+	f, err := strictyaml.Float(n)
+	if err != nil {
+		d.ValueProblem(n, path, "a number", err)
 		return math.NaN()
 	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
@@ -255,9 +255,9 @@ func (d *decoder) number(n *yaml.Node, path string) float64 {
 }
 
 func (d *decoder) boolean(n *yaml.Node, path string) bool {
-	b, ok := strictyaml.Bool(n)
-	if !ok {
-		d.add(n, path, "must be true or false (got %s)", strictyaml.Describe(n))
+	b, err := strictyaml.Bool(n)
+	if err != nil {
+		d.ValueProblem(n, path, "true or false", err)
 	}
 	return b
 }

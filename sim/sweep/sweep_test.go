@@ -247,6 +247,57 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
+// TestParseNumbers: numbers in experiment files mean their decimal value
+// or are refused, as in scenario files (docs/cli.md, "How numbers are
+// read").
+func TestParseNumbers(t *testing.T) {
+	file := func(seed, reps, n, bounds, scale string) string {
+		return "name: x\nbase: ways-to-wellness\nseed: " + seed + "\nreplications: " + reps +
+			"\ndesign: {kind: sobol, n: " + n + ", second_order: false}\n" +
+			"parameters: [{path: weeks, uniform: " + bounds + ", scale: " + scale + "}]\n"
+	}
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"leading zero", file("7", "017", "8", "[1, 2]", "false"),
+			"x.yaml:4:15: replications: must be written without leading zeros (got 017): some YAML readers take them to mean octal"},
+		{"hex", file("0x10", "2", "8", "[1, 2]", "false"), "x.yaml:3:7: seed: must be a decimal number (got 0x10)"},
+		{"octal", file("7", "2", "0o10", "[1, 2]", "false"), "x.yaml:5:26: design.n: must be a decimal number (got 0o10)"},
+		{"binary", file("0b1", "2", "8", "[1, 2]", "false"), "x.yaml:3:7: seed: must be a decimal number (got 0b1)"},
+		{"underscore", file("7", "2", "1_024", "[1, 2]", "false"), "x.yaml:5:26: design.n: must be written without _ between digits (got 1_024)"},
+		{"seed too large", file("18446744073709551616", "2", "8", "[1, 2]", "false"), "x.yaml:3:7: seed: out of range (got 18446744073709551616)"},
+		{"negative seed", file("-1", "2", "8", "[1, 2]", "false"), "x.yaml:3:7: seed: must be a whole number from 0 to 18446744073709551615 (got -1)"},
+		{"int too large", file("7", "9223372036854775808", "8", "[1, 2]", "false"), "x.yaml:4:15: replications: out of range (got 9223372036854775808)"},
+		{"float for int", file("7", "2.0", "8", "[1, 2]", "false"), "x.yaml:4:15: replications: must be a whole number (got 2.0)"},
+		{"quoted", file("7", "'2'", "8", "[1, 2]", "false"), `x.yaml:4:15: replications: must be a whole number (got "2")`},
+		{"sexagesimal", file("1:20", "2", "8", "[1, 2]", "false"), `x.yaml:3:7: seed: must be a whole number from 0 to 18446744073709551615 (got "1:20")`},
+		{"float overflow", file("7", "2", "8", "[1, 1e400]", "false"), "x.yaml:6:41: parameters[0].uniform[1]: out of range (got 1e400)"},
+		{"float underflow", file("7", "2", "8", "[1e-400, 1]", "false"), "x.yaml:6:38: parameters[0].uniform[0]: out of range: too close to 0 to be told from 0 (got 1e-400)"},
+		{"nan", file("7", "2", "8", "[.nan, 1]", "false"), "x.yaml:6:38: parameters[0].uniform[0]: must be a finite number (got .nan)"},
+		{"inf", file("7", "2", "8", "[0, -.Inf]", "false"), "x.yaml:6:41: parameters[0].uniform[1]: must be a finite number (got -.Inf)"},
+		{"inf for int", file("7", ".inf", "8", "[1, 2]", "false"), "x.yaml:4:15: replications: must be a whole number (got .inf)"},
+		{"yes", file("7", "2", "8", "[1, 2]", "yes"), `x.yaml:6:52: parameters[0].scale: must be true or false (got "yes", which some YAML readers take as true)`},
+		{"capital", file("7", "2", "8", "[1, 2]", "False"), "x.yaml:6:52: parameters[0].scale: must be true or false, in lower case (got False)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("x.yaml", []byte(tt.yaml))
+			var ee *Error
+			if !errors.As(err, &ee) || err.Error() != tt.want {
+				t.Errorf("Parse(...) = %v; want an *Error %q", err, tt.want)
+			}
+		})
+	}
+	e, err := Parse("x.yaml", []byte(file("+7", "+2", "8", "[.5, 2.5e1]", "false")))
+	if err != nil {
+		t.Fatalf("Parse(...) = %v", err)
+	}
+	if e.Seed != 7 || e.Replications != 2 || e.Design.N != 8 || e.Parameters[0].Dist.Min != 0.5 || e.Parameters[0].Dist.Max != 25 {
+		t.Errorf("Parse(...) = seed %d, replications %d, n %d, uniform [%g, %g]; want 7, 2, 8, [0.5, 25]",
+			e.Seed, e.Replications, e.Design.N, e.Parameters[0].Dist.Min, e.Parameters[0].Dist.Max)
+	}
+}
+
 func TestPlanErrors(t *testing.T) {
 	head := "name: x\nbase: ways-to-wellness\nreplications: 1\ndesign: {kind: grid, levels: 3}\nparameters:\n"
 	tests := []struct {
