@@ -95,18 +95,80 @@ func addGrid(p *plot.Plot) {
 	p.Add(g)
 }
 
-// timePlot returns a plot with weeks of the run, in years, on x, and light
-// grid lines.
-func timePlot(title, yLabel string) (*plot.Plot, *legend) {
+// timePlot returns a plot with weeks of the run, in years, on x, light
+// grid lines, and the shocks of the scenarios scs shaded and labelled.
+func timePlot(scs []*plotted, title, yLabel string) (*plot.Plot, *legend) {
 	p, l := newPlot(title, "Time since the start of the run (years)", yLabel)
 	addGrid(p)
+	if sh := shocksOf(scs); len(sh) > 0 {
+		style := text.Style{
+			Color:   shockTextColour,
+			Font:    font.From(sansFont, shockTextSize),
+			XAlign:  draw.XLeft,
+			YAlign:  draw.YTop,
+			Handler: p.TextHandler,
+		}
+		p.Add(&shockBands{shocks: sh, fill: true})
+		l.overlay = append(l.overlay, &shockBands{shocks: sh, style: style})
+	}
 	p.X.Min = 0
 	p.X.Tick.Marker = yearTicks{}
 	return p, l
 }
 
-// finish adds the legend last, so that it is drawn over nothing.
+// Shock shading.
+var (
+	shockColour     = color.NRGBA{R: 0x80, G: 0x80, B: 0x80, A: 0x2E}
+	shockTextColour = color.Gray{Y: 50}
+	shockEdgeColour = color.Gray{Y: 90}
+	// shockLabelGround is behind a shock's name.
+	shockLabelGround = color.NRGBA{R: 0xFF, G: 0xFF, B: 0xFF, A: 0xE0}
+	shockTextSize    = vg.Points(8.5)
+)
+
+// shockBands marks the weeks of each shock over the whole height of the
+// data area. With fill set it shades them, and is added beneath the data;
+// otherwise it draws the band's edges and the shock's name, on a pale
+// ground, at the top, and is added over the data (stacked areas hide a
+// shade beneath them). It reports no data range: the runs' data fix the
+// axes, and a band is clipped to them.
+type shockBands struct {
+	shocks []shock
+	fill   bool
+	style  text.Style
+}
+
+// Plot implements plot.Plotter.
+func (b *shockBands) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, _ := p.Transforms(&c)
+	edge := draw.LineStyle{Color: shockEdgeColour, Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(3), vg.Points(2)}}
+	for _, sh := range b.shocks {
+		// In force in weeks start+1 to end (indices start to end-1): from
+		// the end of week start to the end of week end, in years.
+		x0 := max(trX(float64(sh.start)/52), c.Min.X)
+		x1 := min(trX(float64(sh.end)/52), c.Max.X)
+		if !(x1 > x0) {
+			continue
+		}
+		if b.fill {
+			c.FillPolygon(shockColour, []vg.Point{{X: x0, Y: c.Min.Y}, {X: x1, Y: c.Min.Y}, {X: x1, Y: c.Max.Y}, {X: x0, Y: c.Max.Y}})
+			continue
+		}
+		c.StrokeLines(edge, []vg.Point{{X: x0, Y: c.Min.Y}, {X: x0, Y: c.Max.Y}}, []vg.Point{{X: x1, Y: c.Min.Y}, {X: x1, Y: c.Max.Y}})
+		at := vg.Point{X: x0 + vg.Points(3), Y: c.Max.Y - vg.Points(3)}
+		w, h := b.style.Width(sh.label()), b.style.Height(sh.label())
+		pad := vg.Points(1.5)
+		c.FillPolygon(shockLabelGround, []vg.Point{
+			{X: at.X - pad, Y: at.Y + pad}, {X: at.X + w + pad, Y: at.Y + pad},
+			{X: at.X + w + pad, Y: at.Y - h - pad}, {X: at.X - pad, Y: at.Y - h - pad}})
+		c.FillText(b.style, at, sh.label())
+	}
+}
+
+// finish adds the legend's overlays (the shock bands' edges and names)
+// over the data, and the legend last, so that it is drawn over nothing.
 func finish(p *plot.Plot, l *legend) *plot.Plot {
+	p.Add(l.overlay...)
 	p.Add(l)
 	return p
 }
@@ -117,6 +179,8 @@ func finish(p *plot.Plot, l *legend) *plot.Plot {
 type legend struct {
 	style, heading text.Style
 	entries        []legendEntry
+	// overlay is drawn over the data, before the legend.
+	overlay []plot.Plotter
 }
 
 type legendEntry struct {

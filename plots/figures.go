@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -52,7 +53,7 @@ func addBands(p *plot.Plot, l *legend, scs []*plotted, bands []band) {
 // careShareFigure: care share of link-worker hours over time.
 func careShareFigure(scs []*plotted) Figure {
 	title := fmt.Sprintf("Care share of link-worker hours (%d-week moving average)", smoothWeeks)
-	p, l := timePlot(title, fmt.Sprintf("Care / (care + choice) hours, %d-week sums", smoothWeeks))
+	p, l := timePlot(scs, title, fmt.Sprintf("Care / (care + choice) hours, %d-week sums", smoothWeeks))
 	bands := make([]band, len(scs))
 	for i, s := range scs {
 		care, choice := s.weeklySum(careHours), s.weeklySum(choiceHours)
@@ -71,6 +72,107 @@ func careShareFigure(scs []*plotted) Figure {
 			scs[0].name, num("%.2f", first), last[0])
 	}
 	return Figure{Name: "care-share", Title: title, Reading: reading, Plot: finish(p, l)}
+}
+
+// providerDashes tell providers apart in the care share by provider.
+var providerDashes = [][]vg.Length{solid, dashed, dotted, {vg.Points(6), vg.Points(2), vg.Points(1.5), vg.Points(2)}}
+
+// careShareByProviderFigure: each provider's care share of link-worker
+// hours over time, 13-week moving sums, mean over replications.
+func careShareByProviderFigure(scs []*plotted) Figure {
+	title := fmt.Sprintf("Care share by provider (%d-week moving average)", smoothWeeks)
+	p, l := timePlot(scs, title, fmt.Sprintf("Care / (care + choice) hours, %d-week sums", smoothWeeks))
+	var names []string // providers in first-appearance order, for their dashes
+	dash := func(name string) []vg.Length {
+		i := slices.Index(names, name)
+		if i < 0 {
+			names, i = append(names, name), len(names)
+		}
+		return providerDashes[i%len(providerDashes)]
+	}
+	l.addHeading("Scenario")
+	spreads := make([][2]float64, len(scs)) // first and last year, or the whole run
+	for i, s := range scs {
+		care, choice := s.provider("hours_care"), s.provider("hours_choice")
+		var first, last []float64
+		for pv, name := range s.data.Providers {
+			c, h := care.of(pv), choice.of(pv)
+			k := window(smoothWeeks, c)
+			ms := func(xs []float64) []float64 { return movingSum(xs, k) }
+			p.Add(lines(ratio(c.apply(ms), h.apply(ms)).mean(), lineStyle(s.colour, dash(name)))...)
+			mc, mh := c.mean(), h.mean()
+			weeks := len(mc)
+			first = append(first, shareOver(mc[:min(52, weeks)], mh[:min(52, weeks)]))
+			last = append(last, shareOver(mc[max(0, weeks-52):], mh[max(0, weeks-52):]))
+		}
+		spreads[i] = [2]float64{spread(first), spread(last)}
+		l.add(s.name, thumbLine(lineStyle(s.colour, solid)))
+	}
+	l.addHeading("Provider")
+	for _, name := range names {
+		l.add(name, thumbLine(lineStyle(color.Black, dash(name))))
+	}
+	p.Y.Min = 0
+	p.Y.Max = max(p.Y.Max, 0.5)
+	return Figure{Name: "care-share-by-provider", Title: title, Reading: providerReading(scs, spreads), Plot: finish(p, l)}
+}
+
+// providerReading reads the care share by provider: how far apart the
+// providers are in the first year and in the last.
+func providerReading(scs []*plotted, spreads [][2]float64) string {
+	most := 0
+	short := false
+	for _, s := range scs {
+		most = max(most, len(s.data.Providers))
+		short = short || len(s.data.Weekly[0]) < 104
+	}
+	switch {
+	case most < 2:
+		return "Each scenario has a single provider, so there is no gap between providers to read."
+	case short:
+		vals := make([]string, len(scs))
+		for i := range scs {
+			vals[i] = num("%.2f", spreads[i][1])
+		}
+		return "The run is shorter than two years, so it has no separate first and last year; over the last 52 weeks " +
+			"(or the whole run) the providers' care shares are " + compare(scs, vals) + " apart."
+	}
+	parts := make([]string, len(scs))
+	for i, s := range scs {
+		parts[i] = "from " + num("%.2f", spreads[i][0]) + " in the first year to " + num("%.2f", spreads[i][1]) + " in the last under " + s.name
+		if len(s.data.Providers) < 2 {
+			parts[i] = "nothing under " + s.name + " (one provider)"
+		}
+	}
+	list := parts[0]
+	if len(parts) > 1 {
+		list = strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+	}
+	return "The gap between the largest and smallest provider care share goes " + list + "."
+}
+
+// shareOver returns sum(care) / (sum(care) + sum(choice)), NaN if both are 0.
+func shareOver(care, choice []float64) float64 {
+	c, h := total(care), total(choice)
+	if c+h == 0 {
+		return math.NaN()
+	}
+	return c / (c + h)
+}
+
+// spread returns the largest minus the smallest finite value of xs (0 for
+// one value), NaN if none is finite.
+func spread(xs []float64) float64 {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, x := range xs {
+		if finite(x) {
+			lo, hi = min(lo, x), max(hi, x)
+		}
+	}
+	if lo > hi {
+		return math.NaN()
+	}
+	return hi - lo
 }
 
 // activity is a weekly hours column as the hours figures show it.
@@ -118,7 +220,7 @@ func hoursFigures(scs []*plotted) []Figure {
 		// lower[a][w] and upper[a][w] bound layer a in week w.
 		lower := make([]float64, weeks)
 		title := "Link-worker hours by activity under " + s.name
-		p, l := timePlot(title, "Hours per week, all link workers (mean)")
+		p, l := timePlot([]*plotted{s}, title, "Hours per week, all link workers (mean)")
 		var layers []plot.Plotter
 		for a, act := range activities {
 			upper := make([]float64, weeks)
@@ -183,7 +285,7 @@ func hoursReading(s *plotted, means [][]float64) string {
 // referralsFigure: referrals per week by source.
 func referralsFigure(scs []*plotted) Figure {
 	title := fmt.Sprintf("Referrals by source (%d-week moving average)", smoothWeeks)
-	p, l := timePlot(title, "Referrals per week (persons, mean)")
+	p, l := timePlot(scs, title, "Referrals per week (persons, mean)")
 	l.addHeading("Scenario")
 	var shares []float64
 	for _, s := range scs {
@@ -211,7 +313,16 @@ func referralsFigure(scs []*plotted) Figure {
 // tierBars draws metrics simple and complex of every scenario as grouped
 // bars with 95% error bars, and returns the plot and the means.
 func tierBars(scs []*plotted, title, yLabel, simple, complex string) (*plot.Plot, [2][]float64) {
-	p, l := newPlot(title, "Complexity tier", yLabel)
+	p, means := groupBars(scs, title, "Complexity tier", yLabel, []string{"Simple tier", "Complex tier"},
+		func(s *plotted, g int) []float64 { return s.metric([]string{simple, complex}[g]) })
+	return p, [2][]float64{means[0], means[1]}
+}
+
+// groupBars draws, for each group, one bar per scenario of the mean of
+// vals(s, group) over replications, with 95% error bars, and returns the
+// plot and the means [group][scenario].
+func groupBars(scs []*plotted, title, xLabel, yLabel string, groups []string, vals func(s *plotted, g int) []float64) (*plot.Plot, [][]float64) {
+	p, l := newPlot(title, xLabel, yLabel)
 	g := plotter.NewGrid()
 	g.Vertical.Width = 0
 	g.Horizontal.Color, g.Horizontal.Width = gridColour, vg.Points(0.5)
@@ -220,12 +331,12 @@ func tierBars(scs []*plotted, title, yLabel, simple, complex string) (*plot.Plot
 	l.addHeading(meanHeading)
 	const groupWidth = 0.7
 	w := groupWidth / float64(len(scs))
-	var means [2][]float64
+	means := make([][]float64, len(groups))
 	var errs []plot.Plotter
 	lo := 0.0
 	for k, s := range scs {
-		for t, m := range []string{simple, complex} {
-			d := stats.Describe(s.metric(m))
+		for t := range groups {
+			d := stats.Describe(vals(s, t))
 			means[t] = append(means[t], d.Mean)
 			if !finite(d.Mean) {
 				continue
@@ -247,13 +358,51 @@ func tierBars(scs []*plotted, title, yLabel, simple, complex string) (*plot.Plot
 		l.add(s.name, thumbFill(s.colour))
 	}
 	p.Add(errs...)
-	p.NominalX("Simple tier", "Complex tier")
-	p.X.Min, p.X.Max = -0.5, 1.5
+	p.NominalX(groups...)
+	p.X.Min, p.X.Max = -0.5, float64(len(groups))-0.5
+	if len(groups) == 1 {
+		p.X.Min, p.X.Max = -1, 1 // narrower bars
+	}
 	p.Y.Min = lo
 	p.Y.Max *= 1.05 // room above the highest error bar
 	p.Y.Padding = 0
-	p.Add(hline(0, -0.5, 1.5, zeroColour))
+	p.Add(hline(0, p.X.Min, p.X.Max, zeroColour))
 	return finish(p, l), means
+}
+
+// equityGapFigure: complex- minus simple-tier disengaged share, by
+// scenario, from each replication's difference.
+func equityGapFigure(scs []*plotted) Figure {
+	title := "Equity gap: complex- minus simple-tier disengagement"
+	gaps := make([][]float64, len(scs))
+	for i, s := range scs {
+		cx, sm := s.metric("disengaged_share_complex"), s.metric("disengaged_share_simple")
+		gaps[i] = make([]float64, len(cx))
+		for r := range cx {
+			gaps[i][r] = cx[r] - sm[r]
+		}
+	}
+	p, _ := groupBars(scs, title, "", "Share disengaged, complex minus simple tier",
+		[]string{"Complex minus simple tier"}, func(s *plotted, _ int) []float64 { return gaps[s.index] })
+	p.X.Label.Text = ""
+	vals := make([]string, len(scs))
+	for i := range scs {
+		vals[i] = estimateText("%.2f", stats.Describe(gaps[i]))
+	}
+	reading := "Complex-tier clients' share disengaged minus simple-tier clients' (the equity gap) is " + compare(scs, vals) + "."
+	return Figure{Name: "equity-gap", Title: title, Reading: reading, Plot: p}
+}
+
+// estimateText writes a mean with its 95% interval, "0.21 [0.17, 0.25]",
+// or says there is no interval.
+func estimateText(format string, d stats.Summary) string {
+	if d.N == 0 || !finite(d.Mean) {
+		return "undefined"
+	}
+	if !finite(d.Lo95) || !finite(d.Hi95) {
+		return num(format, d.Mean) + " (one replication: no interval)"
+	}
+	return num(format, d.Mean) + " [" + num(format, d.Lo95) + ", " + num(format, d.Hi95) + "]"
 }
 
 // disengagementFigure: disengaged share by complexity tier.
@@ -304,7 +453,7 @@ func moneyFigure(scs []*plotted) Figure {
 	}
 	scale, unit := moneyScale(peak)
 	title := "Cumulative money flows"
-	p, l := timePlot(title, "Cumulative amount ("+unit+", mean)")
+	p, l := timePlot(scs, title, "Cumulative amount ("+unit+", mean)")
 	p.Add(hline(0, 0, end, zeroColour))
 	l.addHeading("Scenario")
 	for i, s := range scs {
@@ -368,7 +517,7 @@ func gbp(x float64) string {
 // distressFigure: mean distress of link workers over time.
 func distressFigure(scs []*plotted) Figure {
 	title := "Link-worker distress"
-	p, l := timePlot(title, "Mean distress of link workers in post (0-1)")
+	p, l := timePlot(scs, title, "Mean distress of link workers in post (0-1)")
 	bands := make([]band, len(scs))
 	for i, s := range scs {
 		bands[i] = s.weekly("mean_distress").band()
@@ -383,7 +532,7 @@ func distressFigure(scs []*plotted) Figure {
 // quitsFigure: link workers leaving, as rolling 52-week sums.
 func quitsFigure(scs []*plotted) Figure {
 	title := "Link workers leaving (rolling 52-week total)"
-	p, l := timePlot(title, "Quits in the past 52 weeks (persons)")
+	p, l := timePlot(scs, title, "Quits in the past 52 weeks (persons)")
 	bands := make([]band, len(scs))
 	for i, s := range scs {
 		q := s.weekly("quits")
@@ -403,7 +552,7 @@ func quitsFigure(scs []*plotted) Figure {
 // vacanciesFigure: vacant posts over time.
 func vacanciesFigure(scs []*plotted) Figure {
 	title := fmt.Sprintf("Vacant link-worker posts (%d-week moving average)", smoothWeeks)
-	p, l := timePlot(title, "Vacant posts (end of week)")
+	p, l := timePlot(scs, title, "Vacant posts (end of week)")
 	bands := make([]band, len(scs))
 	for i, s := range scs {
 		v := s.weekly("vacancies")

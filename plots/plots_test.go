@@ -15,6 +15,7 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
+	"gopkg.in/yaml.v3"
 
 	"github.com/sibsim/sibsim/scenarios"
 	"github.com/sibsim/sibsim/sim"
@@ -104,8 +105,8 @@ func TestGolden(t *testing.T) {
 		t.Fatalf("Figures: %v", err)
 	}
 	want := []string{
-		"care-share", "hours-ways-to-wellness", "hours-block-grant", "referrals",
-		"disengagement-by-tier", "star-gain-by-tier", "money", "distress", "quits", "vacancies",
+		"care-share", "care-share-by-provider", "hours-ways-to-wellness", "hours-block-grant", "referrals",
+		"disengagement-by-tier", "equity-gap", "star-gain-by-tier", "money", "distress", "quits", "vacancies",
 	}
 	if got := figureNames(figs); !slices.Equal(got, want) {
 		t.Fatalf("Figures names = %q; want %q", got, want)
@@ -164,8 +165,8 @@ func TestFiguresOneRun(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Figures(one run): %v", err)
 	}
-	want := []string{"care-share", "hours-ways-to-wellness", "referrals", "disengagement-by-tier",
-		"star-gain-by-tier", "money", "distress", "quits", "vacancies"}
+	want := []string{"care-share", "care-share-by-provider", "hours-ways-to-wellness", "referrals", "disengagement-by-tier",
+		"equity-gap", "star-gain-by-tier", "money", "distress", "quits", "vacancies"}
 	if got := figureNames(figs); !slices.Equal(got, want) {
 		t.Fatalf("Figures(one run) names = %q; want %q", got, want)
 	}
@@ -272,6 +273,12 @@ func TestFiguresErrors(t *testing.T) {
 		{"extra metric", []*results.RunData{runs[0], with(func(d *results.RunData) {
 			d.Metrics = append(slices.Clone(d.Metrics), "new_metric")
 		})}, `the columns of replications.csv differ: it has 41 columns, not 40 (extra "new_metric")`},
+		{"missing provider column", []*results.RunData{with(func(d *results.RunData) {
+			d.ProviderColumns = slices.DeleteFunc(slices.Clone(d.ProviderColumns), func(s string) bool { return s == "hours_care" })
+		})}, `weekly_by_provider.csv has no column "hours_care"`},
+		{"bad scenario_yaml", []*results.RunData{runs[0], with(func(d *results.RunData) {
+			d.Manifest.ScenarioYAML = "shocks: {"
+		})}, "scenario_yaml of manifest.json"},
 		{"fewer provider columns", []*results.RunData{runs[0], with(func(d *results.RunData) {
 			d.ProviderColumns = d.ProviderColumns[:3]
 		})}, `the columns of weekly_by_provider.csv differ: it has 3 columns, not 16 (no "hours_outreach")`},
@@ -494,4 +501,67 @@ func TestReadingPhrases(t *testing.T) {
 	if got := num("%.2f", -0.001); got != "0.00" {
 		t.Errorf(`num("%%.2f", -0.001) = %q; want "0.00"`, got)
 	}
+}
+
+// withShock returns a copy of d whose scenario has one more shock, named
+// name, in force in weeks start+1 to end.
+func withShock(t *testing.T, d *results.RunData, name string, start, end int) *results.RunData {
+	t.Helper()
+	c := *d
+	m := *d.Manifest
+	var sc map[string]any
+	if err := yaml.Unmarshal([]byte(m.ScenarioYAML), &sc); err != nil {
+		t.Fatal(err)
+	}
+	shocks, _ := sc["shocks"].([]any)
+	sc["shocks"] = append(shocks, map[string]any{"name": name, "start_week": start, "end_week": end})
+	out, err := yaml.Marshal(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.ScenarioYAML = string(out)
+	c.Manifest = &m
+	return &c
+}
+
+// TestShocksShaded checks that every figure over time, and only those,
+// shades the weeks of a shock within the run, and that shocks outside the
+// run are left out.
+func TestShocksShaded(t *testing.T) {
+	runs := testRuns(t)
+	a := withShock(t, runs[0], "lockdown", 20, 40)
+	b := withShock(t, runs[1], "lockdown", 20, 40)
+	b = withShock(t, b, "cuts", 90, 200)
+	if got := shocksOf([]*plotted{{data: a, shocks: mustShocks(t, a)}, {data: b, shocks: mustShocks(t, b)}}); len(got) != 2 ||
+		got[0] != (shock{name: "lockdown", start: 20, end: 40}) || got[1] != (shock{name: "cuts", start: 90, end: 200, some: true}) {
+		t.Errorf("shocksOf = %+v; want lockdown (both) and cuts (some scenarios)", got)
+	}
+	late := withShock(t, runs[0], "later", 104, 120)
+	if got := shocksOf([]*plotted{{data: late, shocks: mustShocks(t, late)}}); len(got) != 0 {
+		t.Errorf("shocksOf(a shock after the run) = %+v; want none", got)
+	}
+	figs, err := Figures([]*results.RunData{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bars := []string{"disengagement-by-tier", "equity-gap", "star-gain-by-tier"}
+	for _, f := range figs {
+		svg, err := Render(f, "svg")
+		if err != nil {
+			t.Fatal(err)
+		}
+		shaded := bytes.Contains(svg, []byte("fill:#7F7F7F;fill-opacity:0.18"))
+		if want := !slices.Contains(bars, f.Name); shaded != want {
+			t.Errorf("%s: shock shaded = %v; want %v", f.Name, shaded, want)
+		}
+	}
+}
+
+func mustShocks(t *testing.T, d *results.RunData) []shock {
+	t.Helper()
+	sh, err := readShocks(d.Manifest.ScenarioYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sh
 }
