@@ -52,16 +52,88 @@ func newPlot(title, xLabel, yLabel string) (*plot.Plot, *legend) {
 	p := styledPlot(title, xLabel, yLabel, 1)
 	p.X.Tick.Marker = niceTicks{}
 	p.Y.Tick.Marker = niceTicks{}
-	l := &legend{style: text.Style{
+	l := &legend{style: legendTextStyle()}
+	l.heading = l.style
+	l.heading.Font = font.From(boldFont, legendSize)
+	return p, l
+}
+
+// legendTextStyle is the style of legend entries.
+func legendTextStyle() text.Style {
+	return text.Style{
 		Color:   color.Black,
 		Font:    font.From(sansFont, legendSize),
 		XAlign:  draw.XLeft,
 		YAlign:  draw.YCenter,
-		Handler: p.TextHandler,
-	}}
-	l.heading = l.style
-	l.heading.Font = font.From(boldFont, legendSize)
-	return p, l
+		Handler: plot.DefaultTextHandler,
+	}
+}
+
+// Legend entries wrap at legendTextWidth over at most legendLines lines,
+// so that the data area keeps at least about half a figure's width
+// whatever the scenario names.
+const (
+	legendTextWidth = vg.Length(150)
+	legendLines     = 2
+)
+
+// Titles wrap at titleWidth (at scale 1) over at most titleLines lines.
+const (
+	titleWidth = vg.Length(500)
+	titleLines = 2
+)
+
+// wrapText breaks s into lines no wider than maxW in style sty, after
+// spaces, hyphens, underscores, slashes and full stops, or anywhere in a
+// word too long for a line. Past maxLines lines it cuts the last line
+// short with an ellipsis and reports that it did.
+func wrapText(sty text.Style, s string, maxW vg.Length, maxLines int) (lines []string, cut bool) {
+	if sty.Width(s) <= maxW {
+		return []string{s}, false
+	}
+	// Pieces end at a break opportunity.
+	var pieces []string
+	start := 0
+	for i, r := range s {
+		if strings.ContainsRune(" -_/.", r) {
+			pieces = append(pieces, s[start:i+len(string(r))])
+			start = i + len(string(r))
+		}
+	}
+	if start < len(s) {
+		pieces = append(pieces, s[start:])
+	}
+	line := ""
+	flush := func() {
+		if line != "" {
+			lines = append(lines, strings.TrimRight(line, " "))
+			line = ""
+		}
+	}
+	for _, p := range pieces {
+		if sty.Width(strings.TrimRight(line+p, " ")) <= maxW {
+			line += p
+			continue
+		}
+		flush()
+		for _, r := range p { // a piece too long for a line of its own
+			if line != "" && sty.Width(strings.TrimRight(line+string(r), " ")) > maxW {
+				flush()
+			}
+			line += string(r)
+		}
+	}
+	flush()
+	if len(lines) <= maxLines {
+		return lines, false
+	}
+	lines = lines[:maxLines]
+	last := []rune(lines[maxLines-1])
+	for len(last) > 0 && sty.Width(string(last)+"…") > maxW {
+		last = last[:len(last)-1]
+	}
+	lines[maxLines-1] = strings.TrimRight(string(last), " ") + "…"
+	return lines, true
 }
 
 // styledPlot returns a plot with sibsim's fonts, at sizes scaled by scale
@@ -80,10 +152,19 @@ func styledPlot(title, xLabel, yLabel string, scale float64) *plot.Plot {
 	return p
 }
 
-// setTitle sets p's title in bold, at a size scaled by scale.
+// titleStyle is the style of a figure's title.
+func titleStyle() text.Style {
+	p := plot.New()
+	p.Title.TextStyle.Font = font.From(boldFont, titleSize)
+	return p.Title.TextStyle
+}
+
+// setTitle sets p's title in bold, at a size scaled by scale, wrapped to
+// the figure's width.
 func setTitle(p *plot.Plot, title string, scale float64) {
-	p.Title.Text = title
 	p.Title.TextStyle.Font = font.From(boldFont, vg.Length(titleSize*scale))
+	lines, _ := wrapText(p.Title.TextStyle, title, titleWidth*vg.Length(scale), titleLines)
+	p.Title.Text = strings.Join(lines, "\n")
 	p.Title.Padding = vg.Points(8)
 }
 
@@ -189,6 +270,16 @@ type legendEntry struct {
 	thumbs  []plot.Thumbnailer
 }
 
+// lines returns e's text wrapped as the legend draws it.
+func (l *legend) lines(e legendEntry) []string {
+	sty := l.style
+	if e.heading {
+		sty = l.heading
+	}
+	lines, _ := wrapText(sty, e.text, legendTextWidth, legendLines)
+	return lines
+}
+
 // add adds an entry drawn with thumbs.
 func (l *legend) add(text string, thumbs ...plot.Thumbnailer) {
 	l.entries = append(l.entries, legendEntry{text: text, thumbs: thumbs})
@@ -206,10 +297,12 @@ func (l *legend) rowHeight() vg.Length {
 func (l *legend) width() vg.Length {
 	var w vg.Length
 	for _, e := range l.entries {
-		if e.heading {
-			w = max(w, l.heading.Width(e.text))
-		} else {
-			w = max(w, legendThumb+vg.Points(5)+l.style.Width(e.text))
+		for _, line := range l.lines(e) {
+			if e.heading {
+				w = max(w, l.heading.Width(line))
+			} else {
+				w = max(w, legendThumb+vg.Points(5)+l.style.Width(line))
+			}
 		}
 	}
 	return w
@@ -222,8 +315,11 @@ func (l *legend) Plot(c draw.Canvas, _ *plot.Plot) {
 	h := l.rowHeight()
 	for _, e := range l.entries {
 		mid := y - h/2
+		lines := l.lines(e)
 		if e.heading {
-			c.FillText(l.heading, vg.Point{X: x, Y: mid}, e.text)
+			for i, line := range lines {
+				c.FillText(l.heading, vg.Point{X: x, Y: mid - h*vg.Length(i)}, line)
+			}
 		} else {
 			icon := &draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
 				Min: vg.Point{X: x, Y: mid - h*0.35},
@@ -232,9 +328,11 @@ func (l *legend) Plot(c draw.Canvas, _ *plot.Plot) {
 			for _, t := range e.thumbs {
 				t.Thumbnail(icon)
 			}
-			c.FillText(l.style, vg.Point{X: x + legendThumb + vg.Points(5), Y: mid}, e.text)
+			for i, line := range lines {
+				c.FillText(l.style, vg.Point{X: x + legendThumb + vg.Points(5), Y: mid - h*vg.Length(i)}, line)
+			}
 		}
-		y -= h
+		y -= h * vg.Length(len(lines))
 	}
 }
 

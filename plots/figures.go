@@ -42,9 +42,9 @@ func addBands(p *plot.Plot, l *legend, scs []*plotted, bands []band) {
 		top = append(top, lines(bands[i].mean, sty)...)
 		if len(ribbons) > 0 {
 			l.entries[heading].text = bandHeading
-			l.add(s.name, thumbFill(fill), thumbLine(sty))
+			l.add(s.legend, thumbFill(fill), thumbLine(sty))
 		} else {
-			l.add(s.name, thumbLine(sty))
+			l.add(s.legend, thumbLine(sty))
 		}
 	}
 	p.Add(top...)
@@ -106,7 +106,7 @@ func careShareByProviderFigure(scs []*plotted) Figure {
 			last = append(last, shareOver(mc[max(0, weeks-52):], mh[max(0, weeks-52):]))
 		}
 		spreads[i] = [2]float64{spread(first), spread(last)}
-		l.add(s.name, thumbLine(lineStyle(s.colour, solid)))
+		l.add(s.legend, thumbLine(lineStyle(s.colour, solid)))
 	}
 	l.addHeading("Provider")
 	for _, name := range names {
@@ -220,7 +220,7 @@ func hoursFigures(scs []*plotted) []Figure {
 		// lower[a][w] and upper[a][w] bound layer a in week w.
 		lower := make([]float64, weeks)
 		title := "Link-worker hours by activity under " + s.name
-		p, l := timePlot([]*plotted{s}, title, "Hours per week, all link workers (mean)")
+		p, l := timePlot([]*plotted{s}, "Link-worker hours by activity under "+s.legend, "Hours per week, all link workers (mean)")
 		var layers []plot.Plotter
 		for a, act := range activities {
 			upper := make([]float64, weeks)
@@ -294,7 +294,7 @@ func referralsFigure(scs []*plotted) Figure {
 		avg := func(xs []float64) []float64 { return movingMean(xs, k) }
 		p.Add(lines(gp.apply(avg).mean(), lineStyle(s.colour, solid))...)
 		p.Add(lines(outreach.apply(avg).mean(), lineStyle(s.colour, dashed))...)
-		l.add(s.name, thumbLine(lineStyle(s.colour, solid)))
+		l.add(s.legend, thumbLine(lineStyle(s.colour, solid)))
 		g, o := total(gp.mean()), total(outreach.mean())
 		shares = append(shares, o/(g+o))
 	}
@@ -355,7 +355,7 @@ func groupBars(scs []*plotted, title, xLabel, yLabel string, groups []string, va
 				lo = min(lo, d.Lo95)
 			}
 		}
-		l.add(s.name, thumbFill(s.colour))
+		l.add(s.legend, thumbFill(s.colour))
 	}
 	p.Add(errs...)
 	p.NominalX(groups...)
@@ -464,7 +464,7 @@ func moneyFigure(scs []*plotted) Figure {
 			}
 			p.Add(lines(ys, lineStyle(s.colour, f.dashes))...)
 		}
-		l.add(s.name, thumbLine(lineStyle(s.colour, solid)))
+		l.add(s.legend, thumbLine(lineStyle(s.colour, solid)))
 	}
 	l.addHeading("Flow")
 	for _, f := range flows {

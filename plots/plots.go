@@ -7,8 +7,9 @@
 // Every comparison figure gives a scenario the same colour (Colour), shows
 // time in years since the start of the run, states its units on the axes,
 // and keeps its legend outside the data area. Text is set in Liberation
-// Sans, embedded in gonum.org/v1/plot: no system font is read, nothing
-// depends on the clock, and the same data always give the same SVG bytes.
+// Sans, embedded in gonum.org/v1/plot, and drawn as glyph outlines in SVG:
+// no system font is read or needed, nothing depends on the clock, and the
+// same data always give the same SVG bytes.
 package plots
 
 import (
@@ -84,9 +85,11 @@ func Colour(i int) color.Color {
 }
 
 // Render writes f in format "svg", "png" or "pdf" at f.Width by f.Height
-// (7.5 by 4 inches when unset). SVG text names Liberation Sans with Arial,
-// Helvetica and sans-serif as fallbacks and does not embed the font; PDF
-// embeds it. The output bytes depend only on f: PDF documents carry a fixed
+// (7.5 by 4 inches when unset). Text is set in Liberation Sans whatever the
+// viewer has: SVG draws it as glyph outlines (defined once per document,
+// with ids beginning "g-" and the figure's name, so that figures can share
+// an HTML page) and gives the document the figure's title; PDF embeds the
+// font. The output bytes depend only on f: PDF documents carry a fixed
 // date, 2000-01-01 (see pdfDefaults).
 func Render(f Figure, format string) ([]byte, error) {
 	if f.Plot == nil {
@@ -100,9 +103,11 @@ func Render(f Figure, format string) ([]byte, error) {
 		h = height
 	}
 	var c vg.CanvasWriterTo
+	var glyphs *glyphCanvas
 	switch format {
 	case "svg":
-		c = vgsvg.New(w, h)
+		glyphs = &glyphCanvas{Canvas: vgsvg.New(w, h)}
+		c = glyphs
 	case "png":
 		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(pngDPI))}
 	case "pdf":
@@ -121,8 +126,11 @@ func Render(f Figure, format string) ([]byte, error) {
 		return nil, fmt.Errorf("plots: render %s as %s: %w", f.Name, format, err)
 	}
 	out := buf.Bytes()
-	if format == "svg" {
-		out = bytes.ReplaceAll(out, []byte("font-family:Liberation Sans;"), []byte("font-family:Liberation Sans,Arial,Helvetica,sans-serif;"))
+	if glyphs != nil {
+		var err error
+		if out, err = glyphs.outlineText(out, "g-"+fileStem(f.Name), f.Title); err != nil {
+			return nil, fmt.Errorf("plots: render %s as svg: %w", f.Name, err)
+		}
 	}
 	return out, nil
 }
@@ -156,7 +164,8 @@ func (c pdfCanvas) FillString(f font.Face, pt vg.Point, str string) {
 type plotted struct {
 	data   *results.RunData
 	index  int    // position in the runs, for its colour
-	name   string // legend label: the scenario name, made unique
+	name   string // the scenario name, made unique
+	legend string // legend label: name, or Key(index) and name when a name is abbreviated
 	stem   string // name, safe in a file name
 	colour color.Color
 	shocks []shock // the scenario's shocks, from the manifest
@@ -361,7 +370,32 @@ func prepare(runs []*results.RunData) ([]*plotted, error) {
 		}
 		scs = append(scs, &plotted{data: d, index: i, name: name, stem: stem, colour: Colour(i), shocks: shocks})
 	}
+	// Legends wrap long names over two lines; if one is longer still, every
+	// scenario's entry begins with its key (A, B, ...), by which the
+	// report's table of scenarios gives the full names.
+	keyed := false
+	for _, s := range scs {
+		if _, cut := wrapText(legendTextStyle(), s.name, legendTextWidth, legendLines); cut {
+			keyed = true
+		}
+	}
+	for _, s := range scs {
+		s.legend = s.name
+		if keyed {
+			s.legend = Key(s.index) + ": " + s.name
+		}
+	}
 	return scs, nil
+}
+
+// Key returns the short name of scenario i (from 0) in legends and
+// reports: A, B, ..., Z, AA, AB, ...
+func Key(i int) string {
+	s := ""
+	for i++; i > 0; i = (i - 1) / 26 {
+		s = string(rune('A'+(i-1)%26)) + s
+	}
+	return s
 }
 
 // differ describes the first difference between two column lists, or

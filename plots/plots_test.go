@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -15,6 +16,8 @@ import (
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 	"gopkg.in/yaml.v3"
 
 	"github.com/sibsim/sibsim/scenarios"
@@ -337,11 +340,34 @@ func TestRender(t *testing.T) {
 			}
 		})
 	}
-	t.Run("svg fonts", func(t *testing.T) {
+	t.Run("svg text as glyphs", func(t *testing.T) {
 		svg, _ := Render(f, "svg")
-		if !bytes.Contains(svg, []byte("font-family:Liberation Sans,Arial,Helvetica,sans-serif;")) ||
-			bytes.Contains(svg, []byte("font-family:Liberation Sans;")) || bytes.Contains(svg, []byte("Serif")) {
-			t.Errorf("Render(svg) does not name Liberation Sans with fallbacks everywhere")
+		for _, bad := range []string{"<text", "font-family", "@font-face"} {
+			if bytes.Contains(svg, []byte(bad)) {
+				t.Errorf("Render(svg) holds %q; want text drawn as glyph outlines", bad)
+			}
+		}
+		if want := "<title>" + f.Title + "</title>"; !bytes.Contains(svg, []byte(want)) {
+			t.Errorf("Render(svg) lacks %s", want)
+		}
+		// Every glyph placed is defined, once, with an id of this figure.
+		defined := map[string]int{}
+		for _, m := range regexp.MustCompile(`<path id="([^"]+)"`).FindAllSubmatch(svg, -1) {
+			defined[string(m[1])]++
+		}
+		uses := regexp.MustCompile(`<use xlink:href="#([^"]+)"`).FindAllSubmatch(svg, -1)
+		if len(uses) < 50 || len(defined) < 10 {
+			t.Fatalf("Render(svg) places %d glyphs of %d defined; want a figure's worth", len(uses), len(defined))
+		}
+		for _, m := range uses {
+			id := string(m[1])
+			if defined[id] != 1 || !strings.HasPrefix(id, "g-care-share-") {
+				t.Errorf("glyph %s is defined %d times; want once, with the figure's prefix", id, defined[id])
+			}
+		}
+		// The strings drawn are kept, escaped, for search and screen readers.
+		if !bytes.Contains(svg, []byte("<desc>"+f.Title+"</desc>")) {
+			t.Errorf("Render(svg) lacks the title as a <desc> of its glyphs")
 		}
 	})
 	t.Run("pdf date", func(t *testing.T) {
@@ -564,4 +590,87 @@ func mustShocks(t *testing.T, d *results.RunData) []shock {
 		t.Fatal(err)
 	}
 	return sh
+}
+
+// renamed returns a copy of d whose scenario is called name.
+func renamed(d *results.RunData, name string) *results.RunData {
+	c := *d
+	m := *d.Manifest
+	m.Scenario = name
+	c.Manifest = &m
+	return &c
+}
+
+// TestLongNames draws figures of four scenarios, one with a 160-character
+// name: every data area keeps at least half the figure's width, legends
+// give each scenario its key, titles wrap within the figure, and readings
+// keep the full names.
+func TestLongNames(t *testing.T) {
+	runs := testRuns(t)
+	long := strings.Repeat("a-very-long-scenario-name ", 7)[:160]
+	in := []*results.RunData{runs[0], renamed(runs[1], long), renamed(runs[0], "third"), renamed(runs[1], "fourth")}
+	figs, err := Figures(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range figs {
+		c := draw.New(vgimg.New(f.Width, f.Height))
+		if w := f.Plot.DataCanvas(c).Size().X; w < f.Width/2 {
+			t.Errorf("%s: data area %.0f pt wide in a figure of %.0f pt; want at least half", f.Name, w.Points(), f.Width.Points())
+		}
+		title := titleStyle()
+		for _, line := range strings.Split(f.Plot.Title.Text, "\n") {
+			if w := title.Width(line); w > titleWidth {
+				t.Errorf("%s: title line %q is %.0f pt wide; want at most %.0f", f.Name, line, w.Points(), titleWidth.Points())
+			}
+		}
+		if n := strings.Count(f.Plot.Title.Text, "\n"); n >= titleLines {
+			t.Errorf("%s: title has %d lines; want at most %d", f.Name, n+1, titleLines)
+		}
+		if !strings.HasPrefix(f.Name, "hours-") && !strings.Contains(f.Reading, long) {
+			t.Errorf("%s: Reading lacks the full long name", f.Name)
+		}
+	}
+	scs, err := prepare(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range scs {
+		if want := Key(i) + ": "; !strings.HasPrefix(s.legend, want) {
+			t.Errorf("legend label %q; want it to begin with the key %q", s.legend, want)
+		}
+	}
+	lines, cut := wrapText(legendTextStyle(), scs[1].legend, legendTextWidth, legendLines)
+	if !cut || len(lines) != legendLines || !strings.HasSuffix(lines[legendLines-1], "…") {
+		t.Errorf("wrapText(long name) = %q, cut %v; want %d lines ending in an ellipsis", lines, cut, legendLines)
+	}
+	// Short names are left alone.
+	scs, _ = prepare(runs)
+	if scs[0].legend != "ways-to-wellness" {
+		t.Errorf("legend label of a short name = %q; want the name alone", scs[0].legend)
+	}
+}
+
+func TestWrapText(t *testing.T) {
+	sty := legendTextStyle()
+	for _, tt := range []struct {
+		in   string
+		want []string
+		cut  bool
+	}{
+		{"short", []string{"short"}, false},
+		{"ways-to-wellness with a much longer tail of words here", []string{"ways-to-wellness with a much", "longer tail of words here"}, false},
+		{strings.Repeat("x", 60), []string{strings.Repeat("x", 31), strings.Repeat("x", 29)}, false},
+		{strings.Repeat("x", 90), []string{strings.Repeat("x", 31), strings.Repeat("x", 29) + "…"}, true},
+	} {
+		got, cut := wrapText(sty, tt.in, legendTextWidth, legendLines)
+		for _, line := range got {
+			if sty.Width(line) > legendTextWidth {
+				t.Errorf("wrapText(%q): line %q wider than %v", tt.in, line, legendTextWidth)
+			}
+		}
+		if !slices.Equal(got, tt.want) || cut != tt.cut {
+			t.Errorf("wrapText(%q) = %q, %v; want %q, %v", tt.in, got, cut, tt.want, tt.cut)
+		}
+	}
 }

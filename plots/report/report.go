@@ -212,14 +212,9 @@ func build(in Input) (*view, error) {
 	return v, nil
 }
 
-// label is the short name of scenario i in tables: A, B, ..., Z, AA, AB, ...
-func label(i int) string {
-	s := ""
-	for i++; i > 0; i = (i - 1) / 26 {
-		s = string(rune('A'+(i-1)%26)) + s
-	}
-	return s
-}
+// label is the short name of scenario i in tables, as in the figures'
+// legends: A, B, ..., Z, AA, AB, ...
+func label(i int) string { return plots.Key(i) }
 
 func title(names []string) string {
 	switch len(names) {
