@@ -246,6 +246,17 @@ func (b *shockBands) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 }
 
+// noData is a plotter writing msg in the middle of the data area, for a
+// figure with nothing to draw.
+type noData string
+
+// Plot implements plot.Plotter.
+func (m noData) Plot(c draw.Canvas, p *plot.Plot) {
+	sty := text.Style{Color: color.Gray{Y: 60}, Font: font.From(sansFont, labelSize),
+		XAlign: draw.XCenter, YAlign: draw.YCenter, Handler: p.TextHandler}
+	c.FillText(sty, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: (c.Min.Y + c.Max.Y) / 2}, string(m))
+}
+
 // finish adds the legend's overlays (the shock bands' edges and names)
 // over the data, and the legend last, so that it is drawn over nothing.
 func finish(p *plot.Plot, l *legend) *plot.Plot {
@@ -383,10 +394,18 @@ func runs(n int, ok func(int) bool) [][2]int {
 }
 
 // lines returns line plotters drawing ys against weeks (in years), broken
-// where ys is not finite.
+// where ys is not finite; a value with no finite neighbour is drawn as a
+// dot, which a line of one point would not show.
 func lines(ys []float64, sty draw.LineStyle) []plot.Plotter {
 	var out []plot.Plotter
 	for _, r := range runs(len(ys), func(w int) bool { return finite(ys[w]) }) {
+		if r[1]-r[0] == 1 {
+			out = append(out, &plotter.Scatter{
+				XYs:        plotter.XYs{{X: year(r[0]), Y: ys[r[0]]}},
+				GlyphStyle: draw.GlyphStyle{Color: sty.Color, Radius: sty.Width * 1.5, Shape: draw.CircleGlyph{}},
+			})
+			continue
+		}
 		xys := make(plotter.XYs, 0, r[1]-r[0])
 		for w := r[0]; w < r[1]; w++ {
 			xys = append(xys, plotter.XY{X: year(w), Y: ys[w]})
@@ -397,11 +416,17 @@ func lines(ys []float64, sty draw.LineStyle) []plot.Plotter {
 }
 
 // ribbon returns polygons filling between lo and hi against weeks (in
-// years), broken where either is not finite.
+// years), broken where either is not finite; a week with no finite
+// neighbour fills its own span.
 func ribbon(lo, hi []float64, c color.Color) []plot.Plotter {
 	var out []plot.Plotter
 	ok := func(w int) bool { return finite(lo[w]) && finite(hi[w]) }
 	for _, r := range runs(len(lo), ok) {
+		if r[1]-r[0] == 1 { // one week: fill the week's span
+			w := r[0]
+			out = append(out, rect(year(w)-1.0/52, year(w), lo[w], hi[w], c))
+			continue
+		}
 		xys := make(plotter.XYs, 0, 2*(r[1]-r[0]))
 		for w := r[0]; w < r[1]; w++ {
 			xys = append(xys, plotter.XY{X: year(w), Y: lo[w]})

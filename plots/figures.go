@@ -18,8 +18,41 @@ import (
 // smoothWeeks is the window of the moving averages of weekly flows.
 const smoothWeeks = 13
 
-// window returns k, or the run's length if shorter.
-func window(k int, s series) int { return max(1, min(k, s.weeks())) }
+// window returns k, or 1 (no smoothing) for a run shorter than k weeks,
+// which has no complete window.
+func window(k int, s series) int {
+	if s.weeks() < k {
+		return 1
+	}
+	return k
+}
+
+// minWeeks returns the number of weeks of the shortest run.
+func minWeeks(scs []*plotted) int {
+	n := math.MaxInt
+	for _, s := range scs {
+		n = min(n, len(s.data.Weekly[0]))
+	}
+	return n
+}
+
+// smoothing describes a k-week window for a title: "13-week moving
+// average", or says that runs shorter than k weeks are drawn week by week.
+func smoothing(scs []*plotted, k int, what string) string {
+	if minWeeks(scs) < k {
+		return fmt.Sprintf("%d-week %s; week by week for runs shorter than %d weeks", k, what, k)
+	}
+	return fmt.Sprintf("%d-week %s", k, what)
+}
+
+// lastYear names the period that last-year values cover: the last year,
+// or the whole run when the shortest run is shorter than a year.
+func lastYear(scs []*plotted) string {
+	if minWeeks(scs) < 52 {
+		return "over the whole run (shorter than a year)"
+	}
+	return "in the last year"
+}
 
 // Legend headings of figures with and without 95% intervals (runs of one
 // replication have none).
@@ -48,11 +81,14 @@ func addBands(p *plot.Plot, l *legend, scs []*plotted, bands []band) {
 		}
 	}
 	p.Add(top...)
+	if len(top) == 0 {
+		l.overlay = append(l.overlay, noData("No value: undefined in every week of every replication"))
+	}
 }
 
 // careShareFigure: care share of link-worker hours over time.
 func careShareFigure(scs []*plotted) Figure {
-	title := fmt.Sprintf("Care share of link-worker hours (%d-week moving average)", smoothWeeks)
+	title := "Care share of link-worker hours (" + smoothing(scs, smoothWeeks, "moving average") + ")"
 	p, l := timePlot(scs, title, fmt.Sprintf("Care / (care + choice) hours, %d-week sums", smoothWeeks))
 	bands := make([]band, len(scs))
 	for i, s := range scs {
@@ -66,7 +102,10 @@ func careShareFigure(scs []*plotted) Figure {
 	p.Y.Max = max(p.Y.Max, 0.5)
 	last := values(scs, func(s *plotted) float64 { return stats.Mean(s.metric("care_share_last_year")) }, "%.2f")
 	reading := "By the last year, the care share of link-worker hours is " + compare(scs, last) + "."
-	if len(scs) == 1 {
+	if minWeeks(scs) < 104 {
+		reading = "The run is shorter than two years, so it has no separate first and last year; " + lastYear(scs) +
+			" (the last 52 weeks, or all of a shorter run) the care share of link-worker hours is " + compare(scs, last) + "."
+	} else if len(scs) == 1 {
 		first := stats.Mean(scs[0].metric("care_share_first_year"))
 		reading = fmt.Sprintf("Under %s the care share of link-worker hours goes from %s in the first year to %s in the last.",
 			scs[0].name, num("%.2f", first), last[0])
@@ -80,7 +119,7 @@ var providerDashes = [][]vg.Length{solid, dashed, dotted, {vg.Points(6), vg.Poin
 // careShareByProviderFigure: each provider's care share of link-worker
 // hours over time, 13-week moving sums, mean over replications.
 func careShareByProviderFigure(scs []*plotted) Figure {
-	title := fmt.Sprintf("Care share by provider (%d-week moving average)", smoothWeeks)
+	title := "Care share by provider (" + smoothing(scs, smoothWeeks, "moving average") + ")"
 	p, l := timePlot(scs, title, fmt.Sprintf("Care / (care + choice) hours, %d-week sums", smoothWeeks))
 	var names []string // providers in first-appearance order, for their dashes
 	dash := func(name string) []vg.Length {
@@ -277,14 +316,15 @@ func hoursReading(s *plotted, means [][]float64) string {
 			largest, largestHours = a, h
 		}
 	}
-	return fmt.Sprintf("In the last year under %s, link workers spend on average %s hours a week on choice activities, "+
+	period := lastYear([]*plotted{s})
+	return fmt.Sprintf("%s under %s, link workers spend on average %s hours a week on choice activities, "+
 		"%s on care and %s on admin and travel; the largest single activity is %s.",
-		s.name, num("%.0f", choice), num("%.0f", care), num("%.0f", other), strings.ToLower(activities[largest].label))
+		strings.ToUpper(period[:1])+period[1:], s.name, num("%.0f", choice), num("%.0f", care), num("%.0f", other), strings.ToLower(activities[largest].label))
 }
 
 // referralsFigure: referrals per week by source.
 func referralsFigure(scs []*plotted) Figure {
-	title := fmt.Sprintf("Referrals by source (%d-week moving average)", smoothWeeks)
+	title := "Referrals by source (" + smoothing(scs, smoothWeeks, "moving average") + ")"
 	p, l := timePlot(scs, title, "Referrals per week (persons, mean)")
 	l.addHeading("Scenario")
 	var shares []float64
@@ -333,6 +373,7 @@ func groupBars(scs []*plotted, title, xLabel, yLabel string, groups []string, va
 	w := groupWidth / float64(len(scs))
 	means := make([][]float64, len(groups))
 	var errs []plot.Plotter
+	drawn := 0
 	lo := 0.0
 	for k, s := range scs {
 		for t := range groups {
@@ -343,6 +384,11 @@ func groupBars(scs []*plotted, title, xLabel, yLabel string, groups []string, va
 			}
 			x0 := float64(t) - groupWidth/2 + w*float64(k)
 			p.Add(rect(x0, x0+w, 0, d.Mean, s.colour))
+			if d.Mean == 0 { // a bar of no height: mark it, or it reads as missing
+				p.Add(&plotter.Line{XYs: plotter.XYs{{X: x0, Y: 0}, {X: x0 + w, Y: 0}},
+					LineStyle: draw.LineStyle{Color: s.colour, Width: vg.Points(3)}})
+			}
+			drawn++
 			lo = min(lo, d.Mean)
 			if finite(d.Lo95) && finite(d.Hi95) {
 				errs = append(errs, &plotter.YErrorBars{
@@ -358,6 +404,9 @@ func groupBars(scs []*plotted, title, xLabel, yLabel string, groups []string, va
 		l.add(s.legend, thumbFill(s.colour))
 	}
 	p.Add(errs...)
+	if drawn == 0 {
+		l.overlay = append(l.overlay, noData("No value: undefined in every replication"))
+	}
 	p.NominalX(groups...)
 	p.X.Min, p.X.Max = -0.5, float64(len(groups))-0.5
 	if len(groups) == 1 {
@@ -525,13 +574,14 @@ func distressFigure(scs []*plotted) Figure {
 	addBands(p, l, scs, bands)
 	p.Y.Min = 0
 	vals := values(scs, func(s *plotted) float64 { return lastYearMean(s.weekly("mean_distress").mean()) }, "%.2f")
-	reading := "In the last year, the mean distress of link workers in post is " + compare(scs, vals) + "."
+	period := lastYear(scs)
+	reading := strings.ToUpper(period[:1]) + period[1:] + ", the mean distress of link workers in post is " + compare(scs, vals) + "."
 	return Figure{Name: "distress", Title: title, Reading: reading, Plot: finish(p, l)}
 }
 
 // quitsFigure: link workers leaving, as rolling 52-week sums.
 func quitsFigure(scs []*plotted) Figure {
-	title := "Link workers leaving (rolling 52-week total)"
+	title := "Link workers leaving (rolling " + smoothing(scs, 52, "total") + ")"
 	p, l := timePlot(scs, title, "Quits in the past 52 weeks (persons)")
 	bands := make([]band, len(scs))
 	for i, s := range scs {
@@ -551,7 +601,7 @@ func quitsFigure(scs []*plotted) Figure {
 
 // vacanciesFigure: vacant posts over time.
 func vacanciesFigure(scs []*plotted) Figure {
-	title := fmt.Sprintf("Vacant link-worker posts (%d-week moving average)", smoothWeeks)
+	title := "Vacant link-worker posts (" + smoothing(scs, smoothWeeks, "moving average") + ")"
 	p, l := timePlot(scs, title, "Vacant posts (end of week)")
 	bands := make([]band, len(scs))
 	for i, s := range scs {

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -672,5 +673,97 @@ func TestWrapText(t *testing.T) {
 		if !slices.Equal(got, tt.want) || cut != tt.cut {
 			t.Errorf("wrapText(%q) = %q, %v; want %q, %v", tt.in, got, cut, tt.want, tt.cut)
 		}
+	}
+}
+
+// TestDegenerateRuns draws runs of one replication, too short for a
+// first and last year or for the moving windows: every figure draws its
+// data (no empty axes) and the titles and readings say what the run
+// cannot show.
+func TestDegenerateRuns(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name  string
+		weeks int
+		want  map[string]string // figure name: text its title or reading must hold
+	}{
+		{"one week", 1, map[string]string{
+			"care-share":        "The run is shorter than two years, so it has no separate first and last year; over the whole run (shorter than a year)",
+			"care-share-title":  "week by week for runs shorter than 13 weeks",
+			"quits-title":       "week by week for runs shorter than 52 weeks",
+			"hours-block-grant": "Over the whole run (shorter than a year) under block-grant",
+			"distress":          "Over the whole run (shorter than a year), the mean distress",
+			"equity-gap":        "(one replication: no interval)",
+		}},
+		{"sixty weeks", 60, map[string]string{
+			"care-share":             "The run is shorter than two years, so it has no separate first and last year; in the last year",
+			"care-share-by-provider": "The run is shorter than two years, so it has no separate first and last year",
+			"quits-title":            "(rolling 52-week total)",
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := simulate(filepath.Join(dir, tt.name), "block-grant", 1, tt.weeks)
+			if err != nil {
+				t.Fatal(err)
+			}
+			figs, err := Figures([]*results.RunData{d})
+			if err != nil {
+				t.Fatal(err)
+			}
+			byName := map[string]Figure{}
+			for _, f := range figs {
+				byName[f.Name] = f
+				byName[f.Name+"-title"] = f
+				svg, err := Render(f, "svg")
+				if err != nil {
+					t.Fatalf("Render(%s): %v", f.Name, err)
+				}
+				// The scenario's colour or the activities' colours, filled or
+				// stroked: the data are drawn.
+				drawn := bytes.Contains(svg, []byte("#0071B1")) || bytes.Contains(svg, []byte("#0072B2")) ||
+					bytes.Contains(svg, []byte("#1B5E20"))
+				if !drawn {
+					t.Errorf("%s: nothing drawn in the scenario's colour (empty axes)", f.Name)
+				}
+				if strings.Contains(f.Reading, "NaN") {
+					t.Errorf("%s: Reading = %q", f.Name, f.Reading)
+				}
+			}
+			for name, want := range tt.want {
+				f, ok := byName[name]
+				if !ok {
+					t.Fatalf("no figure %s", name)
+				}
+				got := f.Reading
+				if strings.HasSuffix(name, "-title") {
+					got = f.Title
+				}
+				if !strings.Contains(got, want) {
+					t.Errorf("%s = %q; want it to contain %q", name, got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestLinesAndRibbonsOfLoneWeeks(t *testing.T) {
+	nan := math.NaN()
+	sty := lineStyle(Colour(0), solid)
+	ls := lines([]float64{nan, 1, nan, 2, 3}, sty)
+	if len(ls) != 2 {
+		t.Fatalf("lines = %d plotters; want a dot and a line", len(ls))
+	}
+	if dot, ok := ls[0].(*plotter.Scatter); !ok || len(dot.XYs) != 1 || dot.XYs[0] != (plotter.XY{X: year(1), Y: 1}) {
+		t.Errorf("lines: lone week drawn as %#v; want a dot at week 2", ls[0])
+	}
+	if l, ok := ls[1].(*plotter.Line); !ok || len(l.XYs) != 2 {
+		t.Errorf("lines: weeks 4-5 drawn as %#v; want a line of two points", ls[1])
+	}
+	rs := ribbon([]float64{1}, []float64{2}, Colour(0))
+	if len(rs) != 1 {
+		t.Fatalf("ribbon of one week = %d plotters; want 1", len(rs))
+	}
+	if poly := rs[0].(*plotter.Polygon); len(poly.XYs[0]) != 4 || poly.XYs[0][0].X != 0 || poly.XYs[0][1].X != year(0) {
+		t.Errorf("ribbon of one week = %v; want the week's span, 0 to %v", poly.XYs, year(0))
 	}
 }
