@@ -52,6 +52,13 @@ var pageTemplate string
 
 var pageTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"inc": func(i int) int { return i + 1 },
+	// breakable escapes a metric or parameter name and lets lines break
+	// after its underscores and dots, not inside its words.
+	"breakable": func(s string) template.HTML {
+		e := template.HTMLEscapeString(s)
+		e = strings.ReplaceAll(e, "_", "_<wbr>")
+		return template.HTML(strings.ReplaceAll(e, ".", ".<wbr>")) // #nosec G203: escaped above
+	},
 }).Parse(pageTemplate))
 
 // Write writes the report for in to w as one HTML document.

@@ -24,7 +24,11 @@ const evilName = "<script>alert(1)</script>"
 var files = fstest.MapFS{
 	"evil.yaml": {Data: []byte("extends: block-grant\nname: \"" + evilName + "\"\n" +
 		"description: \"A <b>bold</b> & <img src=x onerror=alert(2)> description\"\n")},
+	"long.yaml": {Data: []byte("extends: capitation\nname: " + longName + "\n")},
 }
+
+// longName is a scenario name of 160 characters.
+var longName = strings.TrimSuffix(strings.Repeat("capitation-with-a-long-name-", 6), "-")[:160]
 
 // runDir simulates scenario ref (a shipped name or a file of files) and
 // writes and reads back its results, as "sibsim compare --out" does.
