@@ -52,16 +52,88 @@ func newPlot(title, xLabel, yLabel string) (*plot.Plot, *legend) {
 	p := styledPlot(title, xLabel, yLabel, 1)
 	p.X.Tick.Marker = niceTicks{}
 	p.Y.Tick.Marker = niceTicks{}
-	l := &legend{style: text.Style{
+	l := &legend{style: legendTextStyle()}
+	l.heading = l.style
+	l.heading.Font = font.From(boldFont, legendSize)
+	return p, l
+}
+
+// legendTextStyle is the style of legend entries.
+func legendTextStyle() text.Style {
+	return text.Style{
 		Color:   color.Black,
 		Font:    font.From(sansFont, legendSize),
 		XAlign:  draw.XLeft,
 		YAlign:  draw.YCenter,
-		Handler: p.TextHandler,
-	}}
-	l.heading = l.style
-	l.heading.Font = font.From(boldFont, legendSize)
-	return p, l
+		Handler: plot.DefaultTextHandler,
+	}
+}
+
+// Legend entries wrap at legendTextWidth over at most legendLines lines,
+// so that the data area keeps at least about half a figure's width
+// whatever the scenario names.
+const (
+	legendTextWidth = vg.Length(150)
+	legendLines     = 2
+)
+
+// Titles wrap at titleWidth (at scale 1) over at most titleLines lines.
+const (
+	titleWidth = vg.Length(500)
+	titleLines = 2
+)
+
+// wrapText breaks s into lines no wider than maxW in style sty, after
+// spaces, hyphens, underscores, slashes and full stops, or anywhere in a
+// word too long for a line. Past maxLines lines it cuts the last line
+// short with an ellipsis and reports that it did.
+func wrapText(sty text.Style, s string, maxW vg.Length, maxLines int) (lines []string, cut bool) {
+	if sty.Width(s) <= maxW {
+		return []string{s}, false
+	}
+	// Pieces end at a break opportunity.
+	var pieces []string
+	start := 0
+	for i, r := range s {
+		if strings.ContainsRune(" -_/.", r) {
+			pieces = append(pieces, s[start:i+len(string(r))])
+			start = i + len(string(r))
+		}
+	}
+	if start < len(s) {
+		pieces = append(pieces, s[start:])
+	}
+	line := ""
+	flush := func() {
+		if line != "" {
+			lines = append(lines, strings.TrimRight(line, " "))
+			line = ""
+		}
+	}
+	for _, p := range pieces {
+		if sty.Width(strings.TrimRight(line+p, " ")) <= maxW {
+			line += p
+			continue
+		}
+		flush()
+		for _, r := range p { // a piece too long for a line of its own
+			if line != "" && sty.Width(strings.TrimRight(line+string(r), " ")) > maxW {
+				flush()
+			}
+			line += string(r)
+		}
+	}
+	flush()
+	if len(lines) <= maxLines {
+		return lines, false
+	}
+	lines = lines[:maxLines]
+	last := []rune(lines[maxLines-1])
+	for len(last) > 0 && sty.Width(string(last)+"…") > maxW {
+		last = last[:len(last)-1]
+	}
+	lines[maxLines-1] = strings.TrimRight(string(last), " ") + "…"
+	return lines, true
 }
 
 // styledPlot returns a plot with sibsim's fonts, at sizes scaled by scale
@@ -80,10 +152,19 @@ func styledPlot(title, xLabel, yLabel string, scale float64) *plot.Plot {
 	return p
 }
 
-// setTitle sets p's title in bold, at a size scaled by scale.
+// titleStyle is the style of a figure's title.
+func titleStyle() text.Style {
+	p := plot.New()
+	p.Title.TextStyle.Font = font.From(boldFont, titleSize)
+	return p.Title.TextStyle
+}
+
+// setTitle sets p's title in bold, at a size scaled by scale, wrapped to
+// the figure's width.
 func setTitle(p *plot.Plot, title string, scale float64) {
-	p.Title.Text = title
 	p.Title.TextStyle.Font = font.From(boldFont, vg.Length(titleSize*scale))
+	lines, _ := wrapText(p.Title.TextStyle, title, titleWidth*vg.Length(scale), titleLines)
+	p.Title.Text = strings.Join(lines, "\n")
 	p.Title.Padding = vg.Points(8)
 }
 
@@ -95,18 +176,91 @@ func addGrid(p *plot.Plot) {
 	p.Add(g)
 }
 
-// timePlot returns a plot with weeks of the run, in years, on x, and light
-// grid lines.
-func timePlot(title, yLabel string) (*plot.Plot, *legend) {
+// timePlot returns a plot with weeks of the run, in years, on x, light
+// grid lines, and the shocks of the scenarios scs shaded and labelled.
+func timePlot(scs []*plotted, title, yLabel string) (*plot.Plot, *legend) {
 	p, l := newPlot(title, "Time since the start of the run (years)", yLabel)
 	addGrid(p)
+	if sh := shocksOf(scs); len(sh) > 0 {
+		style := text.Style{
+			Color:   shockTextColour,
+			Font:    font.From(sansFont, shockTextSize),
+			XAlign:  draw.XLeft,
+			YAlign:  draw.YTop,
+			Handler: p.TextHandler,
+		}
+		p.Add(&shockBands{shocks: sh, fill: true})
+		l.overlay = append(l.overlay, &shockBands{shocks: sh, style: style})
+	}
 	p.X.Min = 0
 	p.X.Tick.Marker = yearTicks{}
 	return p, l
 }
 
-// finish adds the legend last, so that it is drawn over nothing.
+// Shock shading.
+var (
+	shockColour     = color.NRGBA{R: 0x80, G: 0x80, B: 0x80, A: 0x2E}
+	shockTextColour = color.Gray{Y: 50}
+	shockEdgeColour = color.Gray{Y: 90}
+	// shockLabelGround is behind a shock's name.
+	shockLabelGround = color.NRGBA{R: 0xFF, G: 0xFF, B: 0xFF, A: 0xE0}
+	shockTextSize    = vg.Points(8.5)
+)
+
+// shockBands marks the weeks of each shock over the whole height of the
+// data area. With fill set it shades them, and is added beneath the data;
+// otherwise it draws the band's edges and the shock's name, on a pale
+// ground, at the top, and is added over the data (stacked areas hide a
+// shade beneath them). It reports no data range: the runs' data fix the
+// axes, and a band is clipped to them.
+type shockBands struct {
+	shocks []shock
+	fill   bool
+	style  text.Style
+}
+
+// Plot implements plot.Plotter.
+func (b *shockBands) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, _ := p.Transforms(&c)
+	edge := draw.LineStyle{Color: shockEdgeColour, Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(3), vg.Points(2)}}
+	for _, sh := range b.shocks {
+		// In force in weeks start+1 to end (indices start to end-1): from
+		// the end of week start to the end of week end, in years.
+		x0 := max(trX(float64(sh.start)/52), c.Min.X)
+		x1 := min(trX(float64(sh.end)/52), c.Max.X)
+		if !(x1 > x0) {
+			continue
+		}
+		if b.fill {
+			c.FillPolygon(shockColour, []vg.Point{{X: x0, Y: c.Min.Y}, {X: x1, Y: c.Min.Y}, {X: x1, Y: c.Max.Y}, {X: x0, Y: c.Max.Y}})
+			continue
+		}
+		c.StrokeLines(edge, []vg.Point{{X: x0, Y: c.Min.Y}, {X: x0, Y: c.Max.Y}}, []vg.Point{{X: x1, Y: c.Min.Y}, {X: x1, Y: c.Max.Y}})
+		at := vg.Point{X: x0 + vg.Points(3), Y: c.Max.Y - vg.Points(3)}
+		w, h := b.style.Width(sh.label()), b.style.Height(sh.label())
+		pad := vg.Points(1.5)
+		c.FillPolygon(shockLabelGround, []vg.Point{
+			{X: at.X - pad, Y: at.Y + pad}, {X: at.X + w + pad, Y: at.Y + pad},
+			{X: at.X + w + pad, Y: at.Y - h - pad}, {X: at.X - pad, Y: at.Y - h - pad}})
+		c.FillText(b.style, at, sh.label())
+	}
+}
+
+// noData is a plotter writing msg in the middle of the data area, for a
+// figure with nothing to draw.
+type noData string
+
+// Plot implements plot.Plotter.
+func (m noData) Plot(c draw.Canvas, p *plot.Plot) {
+	sty := text.Style{Color: color.Gray{Y: 60}, Font: font.From(sansFont, labelSize),
+		XAlign: draw.XCenter, YAlign: draw.YCenter, Handler: p.TextHandler}
+	c.FillText(sty, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: (c.Min.Y + c.Max.Y) / 2}, string(m))
+}
+
+// finish adds the legend's overlays (the shock bands' edges and names)
+// over the data, and the legend last, so that it is drawn over nothing.
 func finish(p *plot.Plot, l *legend) *plot.Plot {
+	p.Add(l.overlay...)
 	p.Add(l)
 	return p
 }
@@ -117,12 +271,24 @@ func finish(p *plot.Plot, l *legend) *plot.Plot {
 type legend struct {
 	style, heading text.Style
 	entries        []legendEntry
+	// overlay is drawn over the data, before the legend.
+	overlay []plot.Plotter
 }
 
 type legendEntry struct {
 	text    string
 	heading bool
 	thumbs  []plot.Thumbnailer
+}
+
+// lines returns e's text wrapped as the legend draws it.
+func (l *legend) lines(e legendEntry) []string {
+	sty := l.style
+	if e.heading {
+		sty = l.heading
+	}
+	lines, _ := wrapText(sty, e.text, legendTextWidth, legendLines)
+	return lines
 }
 
 // add adds an entry drawn with thumbs.
@@ -142,10 +308,12 @@ func (l *legend) rowHeight() vg.Length {
 func (l *legend) width() vg.Length {
 	var w vg.Length
 	for _, e := range l.entries {
-		if e.heading {
-			w = max(w, l.heading.Width(e.text))
-		} else {
-			w = max(w, legendThumb+vg.Points(5)+l.style.Width(e.text))
+		for _, line := range l.lines(e) {
+			if e.heading {
+				w = max(w, l.heading.Width(line))
+			} else {
+				w = max(w, legendThumb+vg.Points(5)+l.style.Width(line))
+			}
 		}
 	}
 	return w
@@ -158,8 +326,11 @@ func (l *legend) Plot(c draw.Canvas, _ *plot.Plot) {
 	h := l.rowHeight()
 	for _, e := range l.entries {
 		mid := y - h/2
+		lines := l.lines(e)
 		if e.heading {
-			c.FillText(l.heading, vg.Point{X: x, Y: mid}, e.text)
+			for i, line := range lines {
+				c.FillText(l.heading, vg.Point{X: x, Y: mid - h*vg.Length(i)}, line)
+			}
 		} else {
 			icon := &draw.Canvas{Canvas: c.Canvas, Rectangle: vg.Rectangle{
 				Min: vg.Point{X: x, Y: mid - h*0.35},
@@ -168,9 +339,11 @@ func (l *legend) Plot(c draw.Canvas, _ *plot.Plot) {
 			for _, t := range e.thumbs {
 				t.Thumbnail(icon)
 			}
-			c.FillText(l.style, vg.Point{X: x + legendThumb + vg.Points(5), Y: mid}, e.text)
+			for i, line := range lines {
+				c.FillText(l.style, vg.Point{X: x + legendThumb + vg.Points(5), Y: mid - h*vg.Length(i)}, line)
+			}
 		}
-		y -= h
+		y -= h * vg.Length(len(lines))
 	}
 }
 
@@ -221,10 +394,18 @@ func runs(n int, ok func(int) bool) [][2]int {
 }
 
 // lines returns line plotters drawing ys against weeks (in years), broken
-// where ys is not finite.
+// where ys is not finite; a value with no finite neighbour is drawn as a
+// dot, which a line of one point would not show.
 func lines(ys []float64, sty draw.LineStyle) []plot.Plotter {
 	var out []plot.Plotter
 	for _, r := range runs(len(ys), func(w int) bool { return finite(ys[w]) }) {
+		if r[1]-r[0] == 1 {
+			out = append(out, &plotter.Scatter{
+				XYs:        plotter.XYs{{X: year(r[0]), Y: ys[r[0]]}},
+				GlyphStyle: draw.GlyphStyle{Color: sty.Color, Radius: sty.Width * 1.5, Shape: draw.CircleGlyph{}},
+			})
+			continue
+		}
 		xys := make(plotter.XYs, 0, r[1]-r[0])
 		for w := r[0]; w < r[1]; w++ {
 			xys = append(xys, plotter.XY{X: year(w), Y: ys[w]})
@@ -235,11 +416,17 @@ func lines(ys []float64, sty draw.LineStyle) []plot.Plotter {
 }
 
 // ribbon returns polygons filling between lo and hi against weeks (in
-// years), broken where either is not finite.
+// years), broken where either is not finite; a week with no finite
+// neighbour fills its own span.
 func ribbon(lo, hi []float64, c color.Color) []plot.Plotter {
 	var out []plot.Plotter
 	ok := func(w int) bool { return finite(lo[w]) && finite(hi[w]) }
 	for _, r := range runs(len(lo), ok) {
+		if r[1]-r[0] == 1 { // one week: fill the week's span
+			w := r[0]
+			out = append(out, rect(year(w)-1.0/52, year(w), lo[w], hi[w], c))
+			continue
+		}
 		xys := make(plotter.XYs, 0, 2*(r[1]-r[0]))
 		for w := r[0]; w < r[1]; w++ {
 			xys = append(xys, plotter.XY{X: year(w), Y: lo[w]})

@@ -65,10 +65,12 @@ func ExampleFigures() {
 	}
 	// Output:
 	// care-share
+	// care-share-by-provider
 	// hours-ways-to-wellness
 	// hours-block-grant
 	// referrals
 	// disengagement-by-tier
+	// equity-gap
 	// star-gain-by-tier
 	// money
 	// distress

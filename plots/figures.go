@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -17,8 +18,41 @@ import (
 // smoothWeeks is the window of the moving averages of weekly flows.
 const smoothWeeks = 13
 
-// window returns k, or the run's length if shorter.
-func window(k int, s series) int { return max(1, min(k, s.weeks())) }
+// window returns k, or 1 (no smoothing) for a run shorter than k weeks,
+// which has no complete window.
+func window(k int, s series) int {
+	if s.weeks() < k {
+		return 1
+	}
+	return k
+}
+
+// minWeeks returns the number of weeks of the shortest run.
+func minWeeks(scs []*plotted) int {
+	n := math.MaxInt
+	for _, s := range scs {
+		n = min(n, len(s.data.Weekly[0]))
+	}
+	return n
+}
+
+// smoothing describes a k-week window for a title: "13-week moving
+// average", or says that runs shorter than k weeks are drawn week by week.
+func smoothing(scs []*plotted, k int, what string) string {
+	if minWeeks(scs) < k {
+		return fmt.Sprintf("%d-week %s; week by week for runs shorter than %d weeks", k, what, k)
+	}
+	return fmt.Sprintf("%d-week %s", k, what)
+}
+
+// lastYear names the period that last-year values cover: the last year,
+// or the whole run when the shortest run is shorter than a year.
+func lastYear(scs []*plotted) string {
+	if minWeeks(scs) < 52 {
+		return "over the whole run (shorter than a year)"
+	}
+	return "in the last year"
+}
 
 // Legend headings of figures with and without 95% intervals (runs of one
 // replication have none).
@@ -41,18 +75,21 @@ func addBands(p *plot.Plot, l *legend, scs []*plotted, bands []band) {
 		top = append(top, lines(bands[i].mean, sty)...)
 		if len(ribbons) > 0 {
 			l.entries[heading].text = bandHeading
-			l.add(s.name, thumbFill(fill), thumbLine(sty))
+			l.add(s.legend, thumbFill(fill), thumbLine(sty))
 		} else {
-			l.add(s.name, thumbLine(sty))
+			l.add(s.legend, thumbLine(sty))
 		}
 	}
 	p.Add(top...)
+	if len(top) == 0 {
+		l.overlay = append(l.overlay, noData("No value: undefined in every week of every replication"))
+	}
 }
 
 // careShareFigure: care share of link-worker hours over time.
 func careShareFigure(scs []*plotted) Figure {
-	title := fmt.Sprintf("Care share of link-worker hours (%d-week moving average)", smoothWeeks)
-	p, l := timePlot(title, fmt.Sprintf("Care / (care + choice) hours, %d-week sums", smoothWeeks))
+	title := "Care share of link-worker hours (" + smoothing(scs, smoothWeeks, "moving average") + ")"
+	p, l := timePlot(scs, title, fmt.Sprintf("Care / (care + choice) hours, %d-week sums", smoothWeeks))
 	bands := make([]band, len(scs))
 	for i, s := range scs {
 		care, choice := s.weeklySum(careHours), s.weeklySum(choiceHours)
@@ -65,12 +102,116 @@ func careShareFigure(scs []*plotted) Figure {
 	p.Y.Max = max(p.Y.Max, 0.5)
 	last := values(scs, func(s *plotted) float64 { return stats.Mean(s.metric("care_share_last_year")) }, "%.2f")
 	reading := "By the last year, the care share of link-worker hours is " + compare(scs, last) + "."
-	if len(scs) == 1 {
+	if minWeeks(scs) < 104 {
+		reading = "The run is shorter than two years, so it has no separate first and last year; " + lastYear(scs) +
+			" (the last 52 weeks, or all of a shorter run) the care share of link-worker hours is " + compare(scs, last) + "."
+	} else if len(scs) == 1 {
 		first := stats.Mean(scs[0].metric("care_share_first_year"))
 		reading = fmt.Sprintf("Under %s the care share of link-worker hours goes from %s in the first year to %s in the last.",
 			scs[0].name, num("%.2f", first), last[0])
 	}
 	return Figure{Name: "care-share", Title: title, Reading: reading, Plot: finish(p, l)}
+}
+
+// providerDashes tell providers apart in the care share by provider.
+var providerDashes = [][]vg.Length{solid, dashed, dotted, {vg.Points(6), vg.Points(2), vg.Points(1.5), vg.Points(2)}}
+
+// careShareByProviderFigure: each provider's care share of link-worker
+// hours over time, 13-week moving sums, mean over replications.
+func careShareByProviderFigure(scs []*plotted) Figure {
+	title := "Care share by provider (" + smoothing(scs, smoothWeeks, "moving average") + ")"
+	p, l := timePlot(scs, title, fmt.Sprintf("Care / (care + choice) hours, %d-week sums", smoothWeeks))
+	var names []string // providers in first-appearance order, for their dashes
+	dash := func(name string) []vg.Length {
+		i := slices.Index(names, name)
+		if i < 0 {
+			names, i = append(names, name), len(names)
+		}
+		return providerDashes[i%len(providerDashes)]
+	}
+	l.addHeading("Scenario")
+	spreads := make([][2]float64, len(scs)) // first and last year, or the whole run
+	for i, s := range scs {
+		care, choice := s.provider("hours_care"), s.provider("hours_choice")
+		var first, last []float64
+		for pv, name := range s.data.Providers {
+			c, h := care.of(pv), choice.of(pv)
+			k := window(smoothWeeks, c)
+			ms := func(xs []float64) []float64 { return movingSum(xs, k) }
+			p.Add(lines(ratio(c.apply(ms), h.apply(ms)).mean(), lineStyle(s.colour, dash(name)))...)
+			mc, mh := c.mean(), h.mean()
+			weeks := len(mc)
+			first = append(first, shareOver(mc[:min(52, weeks)], mh[:min(52, weeks)]))
+			last = append(last, shareOver(mc[max(0, weeks-52):], mh[max(0, weeks-52):]))
+		}
+		spreads[i] = [2]float64{spread(first), spread(last)}
+		l.add(s.legend, thumbLine(lineStyle(s.colour, solid)))
+	}
+	l.addHeading("Provider")
+	for _, name := range names {
+		l.add(name, thumbLine(lineStyle(color.Black, dash(name))))
+	}
+	p.Y.Min = 0
+	p.Y.Max = max(p.Y.Max, 0.5)
+	return Figure{Name: "care-share-by-provider", Title: title, Reading: providerReading(scs, spreads), Plot: finish(p, l)}
+}
+
+// providerReading reads the care share by provider: how far apart the
+// providers are in the first year and in the last.
+func providerReading(scs []*plotted, spreads [][2]float64) string {
+	most := 0
+	short := false
+	for _, s := range scs {
+		most = max(most, len(s.data.Providers))
+		short = short || len(s.data.Weekly[0]) < 104
+	}
+	switch {
+	case most < 2:
+		return "Each scenario has a single provider, so there is no gap between providers to read."
+	case short:
+		vals := make([]string, len(scs))
+		for i := range scs {
+			vals[i] = num("%.2f", spreads[i][1])
+		}
+		return "The run is shorter than two years, so it has no separate first and last year; over the last 52 weeks " +
+			"(or the whole run) the providers' care shares are " + compare(scs, vals) + " apart."
+	}
+	parts := make([]string, len(scs))
+	for i, s := range scs {
+		parts[i] = "from " + num("%.2f", spreads[i][0]) + " in the first year to " + num("%.2f", spreads[i][1]) + " in the last under " + s.name
+		if len(s.data.Providers) < 2 {
+			parts[i] = "nothing under " + s.name + " (one provider)"
+		}
+	}
+	list := parts[0]
+	if len(parts) > 1 {
+		list = strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+	}
+	return "The gap between the largest and smallest provider care share goes " + list + "."
+}
+
+// shareOver returns sum(care) / (sum(care) + sum(choice)), NaN if both are 0.
+func shareOver(care, choice []float64) float64 {
+	c, h := total(care), total(choice)
+	if c+h == 0 {
+		return math.NaN()
+	}
+	return c / (c + h)
+}
+
+// spread returns the largest minus the smallest finite value of xs (0 for
+// one value), NaN if none is finite.
+func spread(xs []float64) float64 {
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, x := range xs {
+		if finite(x) {
+			lo, hi = min(lo, x), max(hi, x)
+		}
+	}
+	if lo > hi {
+		return math.NaN()
+	}
+	return hi - lo
 }
 
 // activity is a weekly hours column as the hours figures show it.
@@ -118,7 +259,7 @@ func hoursFigures(scs []*plotted) []Figure {
 		// lower[a][w] and upper[a][w] bound layer a in week w.
 		lower := make([]float64, weeks)
 		title := "Link-worker hours by activity under " + s.name
-		p, l := timePlot(title, "Hours per week, all link workers (mean)")
+		p, l := timePlot([]*plotted{s}, "Link-worker hours by activity under "+s.legend, "Hours per week, all link workers (mean)")
 		var layers []plot.Plotter
 		for a, act := range activities {
 			upper := make([]float64, weeks)
@@ -175,15 +316,16 @@ func hoursReading(s *plotted, means [][]float64) string {
 			largest, largestHours = a, h
 		}
 	}
-	return fmt.Sprintf("In the last year under %s, link workers spend on average %s hours a week on choice activities, "+
+	period := lastYear([]*plotted{s})
+	return fmt.Sprintf("%s under %s, link workers spend on average %s hours a week on choice activities, "+
 		"%s on care and %s on admin and travel; the largest single activity is %s.",
-		s.name, num("%.0f", choice), num("%.0f", care), num("%.0f", other), strings.ToLower(activities[largest].label))
+		strings.ToUpper(period[:1])+period[1:], s.name, num("%.0f", choice), num("%.0f", care), num("%.0f", other), strings.ToLower(activities[largest].label))
 }
 
 // referralsFigure: referrals per week by source.
 func referralsFigure(scs []*plotted) Figure {
-	title := fmt.Sprintf("Referrals by source (%d-week moving average)", smoothWeeks)
-	p, l := timePlot(title, "Referrals per week (persons, mean)")
+	title := "Referrals by source (" + smoothing(scs, smoothWeeks, "moving average") + ")"
+	p, l := timePlot(scs, title, "Referrals per week (persons, mean)")
 	l.addHeading("Scenario")
 	var shares []float64
 	for _, s := range scs {
@@ -192,7 +334,7 @@ func referralsFigure(scs []*plotted) Figure {
 		avg := func(xs []float64) []float64 { return movingMean(xs, k) }
 		p.Add(lines(gp.apply(avg).mean(), lineStyle(s.colour, solid))...)
 		p.Add(lines(outreach.apply(avg).mean(), lineStyle(s.colour, dashed))...)
-		l.add(s.name, thumbLine(lineStyle(s.colour, solid)))
+		l.add(s.legend, thumbLine(lineStyle(s.colour, solid)))
 		g, o := total(gp.mean()), total(outreach.mean())
 		shares = append(shares, o/(g+o))
 	}
@@ -211,7 +353,16 @@ func referralsFigure(scs []*plotted) Figure {
 // tierBars draws metrics simple and complex of every scenario as grouped
 // bars with 95% error bars, and returns the plot and the means.
 func tierBars(scs []*plotted, title, yLabel, simple, complex string) (*plot.Plot, [2][]float64) {
-	p, l := newPlot(title, "Complexity tier", yLabel)
+	p, means := groupBars(scs, title, "Complexity tier", yLabel, []string{"Simple tier", "Complex tier"},
+		func(s *plotted, g int) []float64 { return s.metric([]string{simple, complex}[g]) })
+	return p, [2][]float64{means[0], means[1]}
+}
+
+// groupBars draws, for each group, one bar per scenario of the mean of
+// vals(s, group) over replications, with 95% error bars, and returns the
+// plot and the means [group][scenario].
+func groupBars(scs []*plotted, title, xLabel, yLabel string, groups []string, vals func(s *plotted, g int) []float64) (*plot.Plot, [][]float64) {
+	p, l := newPlot(title, xLabel, yLabel)
 	g := plotter.NewGrid()
 	g.Vertical.Width = 0
 	g.Horizontal.Color, g.Horizontal.Width = gridColour, vg.Points(0.5)
@@ -220,18 +371,24 @@ func tierBars(scs []*plotted, title, yLabel, simple, complex string) (*plot.Plot
 	l.addHeading(meanHeading)
 	const groupWidth = 0.7
 	w := groupWidth / float64(len(scs))
-	var means [2][]float64
+	means := make([][]float64, len(groups))
 	var errs []plot.Plotter
+	drawn := 0
 	lo := 0.0
 	for k, s := range scs {
-		for t, m := range []string{simple, complex} {
-			d := stats.Describe(s.metric(m))
+		for t := range groups {
+			d := stats.Describe(vals(s, t))
 			means[t] = append(means[t], d.Mean)
 			if !finite(d.Mean) {
 				continue
 			}
 			x0 := float64(t) - groupWidth/2 + w*float64(k)
 			p.Add(rect(x0, x0+w, 0, d.Mean, s.colour))
+			if d.Mean == 0 { // a bar of no height: mark it, or it reads as missing
+				p.Add(&plotter.Line{XYs: plotter.XYs{{X: x0, Y: 0}, {X: x0 + w, Y: 0}},
+					LineStyle: draw.LineStyle{Color: s.colour, Width: vg.Points(3)}})
+			}
+			drawn++
 			lo = min(lo, d.Mean)
 			if finite(d.Lo95) && finite(d.Hi95) {
 				errs = append(errs, &plotter.YErrorBars{
@@ -244,16 +401,57 @@ func tierBars(scs []*plotted, title, yLabel, simple, complex string) (*plot.Plot
 				lo = min(lo, d.Lo95)
 			}
 		}
-		l.add(s.name, thumbFill(s.colour))
+		l.add(s.legend, thumbFill(s.colour))
 	}
 	p.Add(errs...)
-	p.NominalX("Simple tier", "Complex tier")
-	p.X.Min, p.X.Max = -0.5, 1.5
+	if drawn == 0 {
+		l.overlay = append(l.overlay, noData("No value: undefined in every replication"))
+	}
+	p.NominalX(groups...)
+	p.X.Min, p.X.Max = -0.5, float64(len(groups))-0.5
+	if len(groups) == 1 {
+		p.X.Min, p.X.Max = -1, 1 // narrower bars
+	}
 	p.Y.Min = lo
 	p.Y.Max *= 1.05 // room above the highest error bar
 	p.Y.Padding = 0
-	p.Add(hline(0, -0.5, 1.5, zeroColour))
+	p.Add(hline(0, p.X.Min, p.X.Max, zeroColour))
 	return finish(p, l), means
+}
+
+// equityGapFigure: complex- minus simple-tier disengaged share, by
+// scenario, from each replication's difference.
+func equityGapFigure(scs []*plotted) Figure {
+	title := "Equity gap: complex- minus simple-tier disengagement"
+	gaps := make([][]float64, len(scs))
+	for i, s := range scs {
+		cx, sm := s.metric("disengaged_share_complex"), s.metric("disengaged_share_simple")
+		gaps[i] = make([]float64, len(cx))
+		for r := range cx {
+			gaps[i][r] = cx[r] - sm[r]
+		}
+	}
+	p, _ := groupBars(scs, title, "", "Share disengaged, complex minus simple tier",
+		[]string{"Complex minus simple tier"}, func(s *plotted, _ int) []float64 { return gaps[s.index] })
+	p.X.Label.Text = ""
+	vals := make([]string, len(scs))
+	for i := range scs {
+		vals[i] = estimateText("%.2f", stats.Describe(gaps[i]))
+	}
+	reading := "Complex-tier clients' share disengaged minus simple-tier clients' (the equity gap) is " + compare(scs, vals) + "."
+	return Figure{Name: "equity-gap", Title: title, Reading: reading, Plot: p}
+}
+
+// estimateText writes a mean with its 95% interval, "0.21 [0.17, 0.25]",
+// or says there is no interval.
+func estimateText(format string, d stats.Summary) string {
+	if d.N == 0 || !finite(d.Mean) {
+		return "undefined"
+	}
+	if !finite(d.Lo95) || !finite(d.Hi95) {
+		return num(format, d.Mean) + " (one replication: no interval)"
+	}
+	return num(format, d.Mean) + " [" + num(format, d.Lo95) + ", " + num(format, d.Hi95) + "]"
 }
 
 // disengagementFigure: disengaged share by complexity tier.
@@ -304,7 +502,7 @@ func moneyFigure(scs []*plotted) Figure {
 	}
 	scale, unit := moneyScale(peak)
 	title := "Cumulative money flows"
-	p, l := timePlot(title, "Cumulative amount ("+unit+", mean)")
+	p, l := timePlot(scs, title, "Cumulative amount ("+unit+", mean)")
 	p.Add(hline(0, 0, end, zeroColour))
 	l.addHeading("Scenario")
 	for i, s := range scs {
@@ -315,7 +513,7 @@ func moneyFigure(scs []*plotted) Figure {
 			}
 			p.Add(lines(ys, lineStyle(s.colour, f.dashes))...)
 		}
-		l.add(s.name, thumbLine(lineStyle(s.colour, solid)))
+		l.add(s.legend, thumbLine(lineStyle(s.colour, solid)))
 	}
 	l.addHeading("Flow")
 	for _, f := range flows {
@@ -368,7 +566,7 @@ func gbp(x float64) string {
 // distressFigure: mean distress of link workers over time.
 func distressFigure(scs []*plotted) Figure {
 	title := "Link-worker distress"
-	p, l := timePlot(title, "Mean distress of link workers in post (0-1)")
+	p, l := timePlot(scs, title, "Mean distress of link workers in post (0-1)")
 	bands := make([]band, len(scs))
 	for i, s := range scs {
 		bands[i] = s.weekly("mean_distress").band()
@@ -376,14 +574,15 @@ func distressFigure(scs []*plotted) Figure {
 	addBands(p, l, scs, bands)
 	p.Y.Min = 0
 	vals := values(scs, func(s *plotted) float64 { return lastYearMean(s.weekly("mean_distress").mean()) }, "%.2f")
-	reading := "In the last year, the mean distress of link workers in post is " + compare(scs, vals) + "."
+	period := lastYear(scs)
+	reading := strings.ToUpper(period[:1]) + period[1:] + ", the mean distress of link workers in post is " + compare(scs, vals) + "."
 	return Figure{Name: "distress", Title: title, Reading: reading, Plot: finish(p, l)}
 }
 
 // quitsFigure: link workers leaving, as rolling 52-week sums.
 func quitsFigure(scs []*plotted) Figure {
-	title := "Link workers leaving (rolling 52-week total)"
-	p, l := timePlot(title, "Quits in the past 52 weeks (persons)")
+	title := "Link workers leaving (rolling " + smoothing(scs, 52, "total") + ")"
+	p, l := timePlot(scs, title, "Quits in the past 52 weeks (persons)")
 	bands := make([]band, len(scs))
 	for i, s := range scs {
 		q := s.weekly("quits")
@@ -402,8 +601,8 @@ func quitsFigure(scs []*plotted) Figure {
 
 // vacanciesFigure: vacant posts over time.
 func vacanciesFigure(scs []*plotted) Figure {
-	title := fmt.Sprintf("Vacant link-worker posts (%d-week moving average)", smoothWeeks)
-	p, l := timePlot(title, "Vacant posts (end of week)")
+	title := "Vacant link-worker posts (" + smoothing(scs, smoothWeeks, "moving average") + ")"
+	p, l := timePlot(scs, title, "Vacant posts (end of week)")
 	bands := make([]band, len(scs))
 	for i, s := range scs {
 		v := s.weekly("vacancies")

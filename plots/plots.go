@@ -7,8 +7,9 @@
 // Every comparison figure gives a scenario the same colour (Colour), shows
 // time in years since the start of the run, states its units on the axes,
 // and keeps its legend outside the data area. Text is set in Liberation
-// Sans, embedded in gonum.org/v1/plot: no system font is read, nothing
-// depends on the clock, and the same data always give the same SVG bytes.
+// Sans, embedded in gonum.org/v1/plot, and drawn as glyph outlines in SVG:
+// no system font is read or needed, nothing depends on the clock, and the
+// same data always give the same SVG bytes.
 package plots
 
 import (
@@ -30,6 +31,8 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgpdf"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/sibsim/sibsim/sim/results"
 )
@@ -82,9 +85,11 @@ func Colour(i int) color.Color {
 }
 
 // Render writes f in format "svg", "png" or "pdf" at f.Width by f.Height
-// (7.5 by 4 inches when unset). SVG text names Liberation Sans with Arial,
-// Helvetica and sans-serif as fallbacks and does not embed the font; PDF
-// embeds it. The output bytes depend only on f: PDF documents carry a fixed
+// (7.5 by 4 inches when unset). Text is set in Liberation Sans whatever the
+// viewer has: SVG draws it as glyph outlines (defined once per document,
+// with ids beginning "g-" and the figure's name, so that figures can share
+// an HTML page) and gives the document the figure's title; PDF embeds the
+// font. The output bytes depend only on f: PDF documents carry a fixed
 // date, 2000-01-01 (see pdfDefaults).
 func Render(f Figure, format string) ([]byte, error) {
 	if f.Plot == nil {
@@ -98,9 +103,11 @@ func Render(f Figure, format string) ([]byte, error) {
 		h = height
 	}
 	var c vg.CanvasWriterTo
+	var glyphs *glyphCanvas
 	switch format {
 	case "svg":
-		c = vgsvg.New(w, h)
+		glyphs = &glyphCanvas{Canvas: vgsvg.New(w, h)}
+		c = glyphs
 	case "png":
 		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(pngDPI))}
 	case "pdf":
@@ -119,8 +126,11 @@ func Render(f Figure, format string) ([]byte, error) {
 		return nil, fmt.Errorf("plots: render %s as %s: %w", f.Name, format, err)
 	}
 	out := buf.Bytes()
-	if format == "svg" {
-		out = bytes.ReplaceAll(out, []byte("font-family:Liberation Sans;"), []byte("font-family:Liberation Sans,Arial,Helvetica,sans-serif;"))
+	if glyphs != nil {
+		var err error
+		if out, err = glyphs.outlineText(out, "g-"+fileStem(f.Name), f.Title); err != nil {
+			return nil, fmt.Errorf("plots: render %s as svg: %w", f.Name, err)
+		}
 	}
 	return out, nil
 }
@@ -154,9 +164,74 @@ func (c pdfCanvas) FillString(f font.Face, pt vg.Point, str string) {
 type plotted struct {
 	data   *results.RunData
 	index  int    // position in the runs, for its colour
-	name   string // legend label: the scenario name, made unique
+	name   string // the scenario name, made unique
+	legend string // legend label: name, or Key(index) and name when a name is abbreviated
 	stem   string // name, safe in a file name
 	colour color.Color
+	shocks []shock // the scenario's shocks, from the manifest
+}
+
+// shock is an exogenous shock of a scenario (its shocks list), in force in
+// week indices start to end-1 (weeks start+1 to end of weekly.csv).
+type shock struct {
+	name       string
+	start, end int
+	// some is set when only some of the scenarios drawn have the shock.
+	some bool
+}
+
+func (s shock) label() string {
+	if s.some {
+		return s.name + " (some scenarios)"
+	}
+	return s.name
+}
+
+// readShocks returns the shocks of a resolved scenario (the manifest's
+// scenario_yaml).
+func readShocks(resolved string) ([]shock, error) {
+	var sc struct {
+		Shocks []struct {
+			Name      string `yaml:"name"`
+			StartWeek int    `yaml:"start_week"`
+			EndWeek   int    `yaml:"end_week"`
+		} `yaml:"shocks"`
+	}
+	if err := yaml.Unmarshal([]byte(resolved), &sc); err != nil {
+		return nil, err
+	}
+	var out []shock
+	for _, s := range sc.Shocks {
+		out = append(out, shock{name: s.Name, start: s.StartWeek, end: s.EndWeek})
+	}
+	return out, nil
+}
+
+// shocksOf returns the shocks of scs that fall within the longest run, in
+// order of start, each once; a shock not in every one of scs is marked.
+func shocksOf(scs []*plotted) []shock {
+	weeks := 0
+	for _, s := range scs {
+		weeks = max(weeks, len(s.data.Weekly[0]))
+	}
+	var out []shock
+	count := map[shock]int{}
+	for _, s := range scs {
+		for _, sh := range s.shocks {
+			if sh.start >= weeks || sh.end <= sh.start {
+				continue
+			}
+			if count[sh] == 0 {
+				out = append(out, sh)
+			}
+			count[sh]++
+		}
+	}
+	for i := range out {
+		out[i].some = count[out[i]] < len(scs)
+	}
+	slices.SortStableFunc(out, func(a, b shock) int { return a.start - b.start })
+	return out
 }
 
 // Columns, metrics and provider data the figures read.
@@ -170,7 +245,8 @@ var (
 		"provider_revenue_gbp", "outcome_payments_gbp", "investor_flow_gbp",
 		"mean_distress", "quits", "vacancies",
 	})
-	neededMetrics = []string{
+	neededProvider = []string{"hours_care", "hours_choice"}
+	neededMetrics  = []string{
 		"care_share_first_year", "care_share_last_year",
 		"disengaged_share_simple", "disengaged_share_complex",
 		"star_gain_simple", "star_gain_complex",
@@ -181,9 +257,11 @@ var (
 // scenario, in order; the first is the reference), in this order:
 //
 //	care-share              care share of link-worker hours over time, 13-week moving average, mean and 95% band
+//	care-share-by-provider  each provider's care share over time, 13-week moving average, mean
 //	hours-<scenario>        hours by activity, stacked, one figure per scenario, on one scale
 //	referrals               referrals per week by source (GP, outreach), 13-week moving average
 //	disengagement-by-tier   share of engaged clients who disengaged, simple and complex tier, 95% error bars
+//	equity-gap              complex- minus simple-tier share disengaged, per replication, mean and 95% error bar
 //	star-gain-by-tier       true Well-being Star gain, simple and complex tier, 95% error bars
 //	money                   cumulative provider revenue, outcome payments and investor net position
 //	distress                mean link-worker distress, mean and 95% band
@@ -193,17 +271,19 @@ var (
 // The runs must have the same columns and metrics, and at least one
 // replication and one week each; they may differ in length and number of
 // replications. Scenario names label the runs; a name used twice gets a
-// suffix (" (2)").
+// suffix (" (2)"). Every figure over time shades and labels the weeks of
+// the scenarios' shocks (the manifest's scenario_yaml).
 func Figures(runs []*results.RunData) ([]Figure, error) {
 	scs, err := prepare(runs)
 	if err != nil {
 		return nil, err
 	}
-	figs := []Figure{careShareFigure(scs)}
+	figs := []Figure{careShareFigure(scs), careShareByProviderFigure(scs)}
 	figs = append(figs, hoursFigures(scs)...)
 	figs = append(figs,
 		referralsFigure(scs),
 		disengagementFigure(scs),
+		equityGapFigure(scs),
 		starGainFigure(scs),
 		moneyFigure(scs),
 		distressFigure(scs),
@@ -236,6 +316,11 @@ func prepare(runs []*results.RunData) ([]*plotted, error) {
 	for _, name := range neededWeekly {
 		if !slices.Contains(ref.WeeklyColumns, name) {
 			return nil, fmt.Errorf("plots: %s: %s has no column %q", describe(0), results.WeeklyFile, name)
+		}
+	}
+	for _, name := range neededProvider {
+		if !slices.Contains(ref.ProviderColumns, name) {
+			return nil, fmt.Errorf("plots: %s: %s has no column %q", describe(0), results.ProviderFile, name)
 		}
 	}
 	for _, name := range neededMetrics {
@@ -279,9 +364,38 @@ func prepare(runs []*results.RunData) ([]*plotted, error) {
 			stem = fmt.Sprintf("%s-%d", fileStem(name), n)
 		}
 		stems[stem] = true
-		scs = append(scs, &plotted{data: d, index: i, name: name, stem: stem, colour: Colour(i)})
+		shocks, err := readShocks(d.Manifest.ScenarioYAML)
+		if err != nil {
+			return nil, fmt.Errorf("plots: %s: scenario_yaml of %s: %w", describe(i), results.ManifestFile, err)
+		}
+		scs = append(scs, &plotted{data: d, index: i, name: name, stem: stem, colour: Colour(i), shocks: shocks})
+	}
+	// Legends wrap long names over two lines; if one is longer still, every
+	// scenario's entry begins with its key (A, B, ...), by which the
+	// report's table of scenarios gives the full names.
+	keyed := false
+	for _, s := range scs {
+		if _, cut := wrapText(legendTextStyle(), s.name, legendTextWidth, legendLines); cut {
+			keyed = true
+		}
+	}
+	for _, s := range scs {
+		s.legend = s.name
+		if keyed {
+			s.legend = Key(s.index) + ": " + s.name
+		}
 	}
 	return scs, nil
+}
+
+// Key returns the short name of scenario i (from 0) in legends and
+// reports: A, B, ..., Z, AA, AB, ...
+func Key(i int) string {
+	s := ""
+	for i++; i > 0; i = (i - 1) / 26 {
+		s = string(rune('A'+(i-1)%26)) + s
+	}
+	return s
 }
 
 // differ describes the first difference between two column lists, or
@@ -330,6 +444,29 @@ func (s *plotted) weekly(name string) series {
 	col, ok := s.data.WeeklyColumn(name)
 	if !ok {
 		panic("plots: missing weekly column " + name) // checked by prepare
+	}
+	return col
+}
+
+// providerSeries is a provider column of a run: [replication][provider][week].
+type providerSeries [][][]float64
+
+// of returns provider p's series.
+func (ps providerSeries) of(p int) series {
+	out := make(series, len(ps))
+	for r := range ps {
+		if p < len(ps[r]) {
+			out[r] = ps[r][p]
+		}
+	}
+	return out
+}
+
+// provider returns the provider column name of s's run.
+func (s *plotted) provider(name string) providerSeries {
+	col, ok := s.data.ProviderColumn(name)
+	if !ok {
+		panic("plots: missing provider column " + name) // checked by prepare
 	}
 	return col
 }

@@ -8,13 +8,18 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gopkg.in/yaml.v3"
 
 	"github.com/sibsim/sibsim/scenarios"
 	"github.com/sibsim/sibsim/sim"
@@ -104,8 +109,8 @@ func TestGolden(t *testing.T) {
 		t.Fatalf("Figures: %v", err)
 	}
 	want := []string{
-		"care-share", "hours-ways-to-wellness", "hours-block-grant", "referrals",
-		"disengagement-by-tier", "star-gain-by-tier", "money", "distress", "quits", "vacancies",
+		"care-share", "care-share-by-provider", "hours-ways-to-wellness", "hours-block-grant", "referrals",
+		"disengagement-by-tier", "equity-gap", "star-gain-by-tier", "money", "distress", "quits", "vacancies",
 	}
 	if got := figureNames(figs); !slices.Equal(got, want) {
 		t.Fatalf("Figures names = %q; want %q", got, want)
@@ -164,8 +169,8 @@ func TestFiguresOneRun(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Figures(one run): %v", err)
 	}
-	want := []string{"care-share", "hours-ways-to-wellness", "referrals", "disengagement-by-tier",
-		"star-gain-by-tier", "money", "distress", "quits", "vacancies"}
+	want := []string{"care-share", "care-share-by-provider", "hours-ways-to-wellness", "referrals", "disengagement-by-tier",
+		"equity-gap", "star-gain-by-tier", "money", "distress", "quits", "vacancies"}
 	if got := figureNames(figs); !slices.Equal(got, want) {
 		t.Fatalf("Figures(one run) names = %q; want %q", got, want)
 	}
@@ -272,6 +277,12 @@ func TestFiguresErrors(t *testing.T) {
 		{"extra metric", []*results.RunData{runs[0], with(func(d *results.RunData) {
 			d.Metrics = append(slices.Clone(d.Metrics), "new_metric")
 		})}, `the columns of replications.csv differ: it has 41 columns, not 40 (extra "new_metric")`},
+		{"missing provider column", []*results.RunData{with(func(d *results.RunData) {
+			d.ProviderColumns = slices.DeleteFunc(slices.Clone(d.ProviderColumns), func(s string) bool { return s == "hours_care" })
+		})}, `weekly_by_provider.csv has no column "hours_care"`},
+		{"bad scenario_yaml", []*results.RunData{runs[0], with(func(d *results.RunData) {
+			d.Manifest.ScenarioYAML = "shocks: {"
+		})}, "scenario_yaml of manifest.json"},
 		{"fewer provider columns", []*results.RunData{runs[0], with(func(d *results.RunData) {
 			d.ProviderColumns = d.ProviderColumns[:3]
 		})}, `the columns of weekly_by_provider.csv differ: it has 3 columns, not 16 (no "hours_outreach")`},
@@ -330,11 +341,34 @@ func TestRender(t *testing.T) {
 			}
 		})
 	}
-	t.Run("svg fonts", func(t *testing.T) {
+	t.Run("svg text as glyphs", func(t *testing.T) {
 		svg, _ := Render(f, "svg")
-		if !bytes.Contains(svg, []byte("font-family:Liberation Sans,Arial,Helvetica,sans-serif;")) ||
-			bytes.Contains(svg, []byte("font-family:Liberation Sans;")) || bytes.Contains(svg, []byte("Serif")) {
-			t.Errorf("Render(svg) does not name Liberation Sans with fallbacks everywhere")
+		for _, bad := range []string{"<text", "font-family", "@font-face"} {
+			if bytes.Contains(svg, []byte(bad)) {
+				t.Errorf("Render(svg) holds %q; want text drawn as glyph outlines", bad)
+			}
+		}
+		if want := "<title>" + f.Title + "</title>"; !bytes.Contains(svg, []byte(want)) {
+			t.Errorf("Render(svg) lacks %s", want)
+		}
+		// Every glyph placed is defined, once, with an id of this figure.
+		defined := map[string]int{}
+		for _, m := range regexp.MustCompile(`<path id="([^"]+)"`).FindAllSubmatch(svg, -1) {
+			defined[string(m[1])]++
+		}
+		uses := regexp.MustCompile(`<use xlink:href="#([^"]+)"`).FindAllSubmatch(svg, -1)
+		if len(uses) < 50 || len(defined) < 10 {
+			t.Fatalf("Render(svg) places %d glyphs of %d defined; want a figure's worth", len(uses), len(defined))
+		}
+		for _, m := range uses {
+			id := string(m[1])
+			if defined[id] != 1 || !strings.HasPrefix(id, "g-care-share-") {
+				t.Errorf("glyph %s is defined %d times; want once, with the figure's prefix", id, defined[id])
+			}
+		}
+		// The strings drawn are kept, escaped, for search and screen readers.
+		if !bytes.Contains(svg, []byte("<desc>"+f.Title+"</desc>")) {
+			t.Errorf("Render(svg) lacks the title as a <desc> of its glyphs")
 		}
 	})
 	t.Run("pdf date", func(t *testing.T) {
@@ -493,5 +527,243 @@ func TestReadingPhrases(t *testing.T) {
 	}
 	if got := num("%.2f", -0.001); got != "0.00" {
 		t.Errorf(`num("%%.2f", -0.001) = %q; want "0.00"`, got)
+	}
+}
+
+// withShock returns a copy of d whose scenario has one more shock, named
+// name, in force in weeks start+1 to end.
+func withShock(t *testing.T, d *results.RunData, name string, start, end int) *results.RunData {
+	t.Helper()
+	c := *d
+	m := *d.Manifest
+	var sc map[string]any
+	if err := yaml.Unmarshal([]byte(m.ScenarioYAML), &sc); err != nil {
+		t.Fatal(err)
+	}
+	shocks, _ := sc["shocks"].([]any)
+	sc["shocks"] = append(shocks, map[string]any{"name": name, "start_week": start, "end_week": end})
+	out, err := yaml.Marshal(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.ScenarioYAML = string(out)
+	c.Manifest = &m
+	return &c
+}
+
+// TestShocksShaded checks that every figure over time, and only those,
+// shades the weeks of a shock within the run, and that shocks outside the
+// run are left out.
+func TestShocksShaded(t *testing.T) {
+	runs := testRuns(t)
+	a := withShock(t, runs[0], "lockdown", 20, 40)
+	b := withShock(t, runs[1], "lockdown", 20, 40)
+	b = withShock(t, b, "cuts", 90, 200)
+	if got := shocksOf([]*plotted{{data: a, shocks: mustShocks(t, a)}, {data: b, shocks: mustShocks(t, b)}}); len(got) != 2 ||
+		got[0] != (shock{name: "lockdown", start: 20, end: 40}) || got[1] != (shock{name: "cuts", start: 90, end: 200, some: true}) {
+		t.Errorf("shocksOf = %+v; want lockdown (both) and cuts (some scenarios)", got)
+	}
+	late := withShock(t, runs[0], "later", 104, 120)
+	if got := shocksOf([]*plotted{{data: late, shocks: mustShocks(t, late)}}); len(got) != 0 {
+		t.Errorf("shocksOf(a shock after the run) = %+v; want none", got)
+	}
+	figs, err := Figures([]*results.RunData{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bars := []string{"disengagement-by-tier", "equity-gap", "star-gain-by-tier"}
+	for _, f := range figs {
+		svg, err := Render(f, "svg")
+		if err != nil {
+			t.Fatal(err)
+		}
+		shaded := bytes.Contains(svg, []byte("fill:#7F7F7F;fill-opacity:0.18"))
+		if want := !slices.Contains(bars, f.Name); shaded != want {
+			t.Errorf("%s: shock shaded = %v; want %v", f.Name, shaded, want)
+		}
+	}
+}
+
+func mustShocks(t *testing.T, d *results.RunData) []shock {
+	t.Helper()
+	sh, err := readShocks(d.Manifest.ScenarioYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sh
+}
+
+// renamed returns a copy of d whose scenario is called name.
+func renamed(d *results.RunData, name string) *results.RunData {
+	c := *d
+	m := *d.Manifest
+	m.Scenario = name
+	c.Manifest = &m
+	return &c
+}
+
+// TestLongNames draws figures of four scenarios, one with a 160-character
+// name: every data area keeps at least half the figure's width, legends
+// give each scenario its key, titles wrap within the figure, and readings
+// keep the full names.
+func TestLongNames(t *testing.T) {
+	runs := testRuns(t)
+	long := strings.Repeat("a-very-long-scenario-name ", 7)[:160]
+	in := []*results.RunData{runs[0], renamed(runs[1], long), renamed(runs[0], "third"), renamed(runs[1], "fourth")}
+	figs, err := Figures(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range figs {
+		c := draw.New(vgimg.New(f.Width, f.Height))
+		if w := f.Plot.DataCanvas(c).Size().X; w < f.Width/2 {
+			t.Errorf("%s: data area %.0f pt wide in a figure of %.0f pt; want at least half", f.Name, w.Points(), f.Width.Points())
+		}
+		title := titleStyle()
+		for _, line := range strings.Split(f.Plot.Title.Text, "\n") {
+			if w := title.Width(line); w > titleWidth {
+				t.Errorf("%s: title line %q is %.0f pt wide; want at most %.0f", f.Name, line, w.Points(), titleWidth.Points())
+			}
+		}
+		if n := strings.Count(f.Plot.Title.Text, "\n"); n >= titleLines {
+			t.Errorf("%s: title has %d lines; want at most %d", f.Name, n+1, titleLines)
+		}
+		if !strings.HasPrefix(f.Name, "hours-") && !strings.Contains(f.Reading, long) {
+			t.Errorf("%s: Reading lacks the full long name", f.Name)
+		}
+	}
+	scs, err := prepare(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range scs {
+		if want := Key(i) + ": "; !strings.HasPrefix(s.legend, want) {
+			t.Errorf("legend label %q; want it to begin with the key %q", s.legend, want)
+		}
+	}
+	lines, cut := wrapText(legendTextStyle(), scs[1].legend, legendTextWidth, legendLines)
+	if !cut || len(lines) != legendLines || !strings.HasSuffix(lines[legendLines-1], "…") {
+		t.Errorf("wrapText(long name) = %q, cut %v; want %d lines ending in an ellipsis", lines, cut, legendLines)
+	}
+	// Short names are left alone.
+	scs, _ = prepare(runs)
+	if scs[0].legend != "ways-to-wellness" {
+		t.Errorf("legend label of a short name = %q; want the name alone", scs[0].legend)
+	}
+}
+
+func TestWrapText(t *testing.T) {
+	sty := legendTextStyle()
+	for _, tt := range []struct {
+		in   string
+		want []string
+		cut  bool
+	}{
+		{"short", []string{"short"}, false},
+		{"ways-to-wellness with a much longer tail of words here", []string{"ways-to-wellness with a much", "longer tail of words here"}, false},
+		{strings.Repeat("x", 60), []string{strings.Repeat("x", 31), strings.Repeat("x", 29)}, false},
+		{strings.Repeat("x", 90), []string{strings.Repeat("x", 31), strings.Repeat("x", 29) + "…"}, true},
+	} {
+		got, cut := wrapText(sty, tt.in, legendTextWidth, legendLines)
+		for _, line := range got {
+			if sty.Width(line) > legendTextWidth {
+				t.Errorf("wrapText(%q): line %q wider than %v", tt.in, line, legendTextWidth)
+			}
+		}
+		if !slices.Equal(got, tt.want) || cut != tt.cut {
+			t.Errorf("wrapText(%q) = %q, %v; want %q, %v", tt.in, got, cut, tt.want, tt.cut)
+		}
+	}
+}
+
+// TestDegenerateRuns draws runs of one replication, too short for a
+// first and last year or for the moving windows: every figure draws its
+// data (no empty axes) and the titles and readings say what the run
+// cannot show.
+func TestDegenerateRuns(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name  string
+		weeks int
+		want  map[string]string // figure name: text its title or reading must hold
+	}{
+		{"one week", 1, map[string]string{
+			"care-share":        "The run is shorter than two years, so it has no separate first and last year; over the whole run (shorter than a year)",
+			"care-share-title":  "week by week for runs shorter than 13 weeks",
+			"quits-title":       "week by week for runs shorter than 52 weeks",
+			"hours-block-grant": "Over the whole run (shorter than a year) under block-grant",
+			"distress":          "Over the whole run (shorter than a year), the mean distress",
+			"equity-gap":        "(one replication: no interval)",
+		}},
+		{"sixty weeks", 60, map[string]string{
+			"care-share":             "The run is shorter than two years, so it has no separate first and last year; in the last year",
+			"care-share-by-provider": "The run is shorter than two years, so it has no separate first and last year",
+			"quits-title":            "(rolling 52-week total)",
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := simulate(filepath.Join(dir, tt.name), "block-grant", 1, tt.weeks)
+			if err != nil {
+				t.Fatal(err)
+			}
+			figs, err := Figures([]*results.RunData{d})
+			if err != nil {
+				t.Fatal(err)
+			}
+			byName := map[string]Figure{}
+			for _, f := range figs {
+				byName[f.Name] = f
+				byName[f.Name+"-title"] = f
+				svg, err := Render(f, "svg")
+				if err != nil {
+					t.Fatalf("Render(%s): %v", f.Name, err)
+				}
+				// The scenario's colour or the activities' colours, filled or
+				// stroked: the data are drawn.
+				drawn := bytes.Contains(svg, []byte("#0071B1")) || bytes.Contains(svg, []byte("#0072B2")) ||
+					bytes.Contains(svg, []byte("#1B5E20"))
+				if !drawn {
+					t.Errorf("%s: nothing drawn in the scenario's colour (empty axes)", f.Name)
+				}
+				if strings.Contains(f.Reading, "NaN") {
+					t.Errorf("%s: Reading = %q", f.Name, f.Reading)
+				}
+			}
+			for name, want := range tt.want {
+				f, ok := byName[name]
+				if !ok {
+					t.Fatalf("no figure %s", name)
+				}
+				got := f.Reading
+				if strings.HasSuffix(name, "-title") {
+					got = f.Title
+				}
+				if !strings.Contains(got, want) {
+					t.Errorf("%s = %q; want it to contain %q", name, got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestLinesAndRibbonsOfLoneWeeks(t *testing.T) {
+	nan := math.NaN()
+	sty := lineStyle(Colour(0), solid)
+	ls := lines([]float64{nan, 1, nan, 2, 3}, sty)
+	if len(ls) != 2 {
+		t.Fatalf("lines = %d plotters; want a dot and a line", len(ls))
+	}
+	if dot, ok := ls[0].(*plotter.Scatter); !ok || len(dot.XYs) != 1 || dot.XYs[0] != (plotter.XY{X: year(1), Y: 1}) {
+		t.Errorf("lines: lone week drawn as %#v; want a dot at week 2", ls[0])
+	}
+	if l, ok := ls[1].(*plotter.Line); !ok || len(l.XYs) != 2 {
+		t.Errorf("lines: weeks 4-5 drawn as %#v; want a line of two points", ls[1])
+	}
+	rs := ribbon([]float64{1}, []float64{2}, Colour(0))
+	if len(rs) != 1 {
+		t.Fatalf("ribbon of one week = %d plotters; want 1", len(rs))
+	}
+	if poly := rs[0].(*plotter.Polygon); len(poly.XYs[0]) != 4 || poly.XYs[0][0].X != 0 || poly.XYs[0][1].X != year(0) {
+		t.Errorf("ribbon of one week = %v; want the week's span, 0 to %v", poly.XYs, year(0))
 	}
 }

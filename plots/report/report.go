@@ -1,7 +1,14 @@
 // Package report writes a comparison of sibsim runs as one self-contained
-// HTML file: what was compared and how, the key metrics with their 95%
-// intervals and paired differences, every figure of package plots with the
-// sentence that says how to read it, and notes on the model's assumptions.
+// HTML file that opens with the answer: headline sentences generated from
+// the results (care share, who is lost, wellbeing gain by tier, the
+// commissioner's cost, staff turnover), each with its 95% interval and
+// claiming only what the interval supports; then the key metrics with their
+// intervals and paired differences, in a table whose width does not grow
+// with the number of scenarios; every figure of package plots with the
+// sentence that says how to read it; what was compared and how, with the
+// parameter differences collapsed; all metrics; and notes on the model's
+// assumptions. Printed (print to PDF), it gives every table and figure
+// whole.
 //
 // The file needs nothing else: no network, no external style sheets,
 // scripts or fonts. Figures are inline SVG. Every name and description
@@ -43,7 +50,16 @@ type Input struct {
 //go:embed report.html.tmpl
 var pageTemplate string
 
-var pageTmpl = template.Must(template.New("report").Parse(pageTemplate))
+var pageTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
+	"inc": func(i int) int { return i + 1 },
+	// breakable escapes a metric or parameter name and lets lines break
+	// after its underscores and dots, not inside its words.
+	"breakable": func(s string) template.HTML {
+		e := template.HTMLEscapeString(s)
+		e = strings.ReplaceAll(e, "_", "_<wbr>")
+		return template.HTML(strings.ReplaceAll(e, ".", ".<wbr>")) // #nosec G203: escaped above
+	},
+}).Parse(pageTemplate))
 
 // Write writes the report for in to w as one HTML document.
 func Write(w io.Writer, in Input) error {
@@ -69,6 +85,8 @@ type view struct {
 	Weeks        string
 	Versions     string
 	Params       []paramView
+	Headlines    []headline
+	OneRep       bool // a single replication: no intervals
 	Key          metricTable
 	All          metricTable
 	Figures      []figureView
@@ -86,21 +104,25 @@ type scenarioView struct {
 type paramView struct {
 	Scenario string
 	Changes  []compare.Change
-	Open     bool
 }
 
 type metricTable struct {
 	ID        string
-	Scenarios []string // column heads: scenario names
 	Reference string
-	Diffs     []string // names of the non-reference scenarios
+	Multi     bool // more than one scenario: a difference column
 	Rows      []metricRow
 }
 
+// metricRow is one metric: a row per scenario, the reference first.
 type metricRow struct {
 	Metric, Unit, Doc string
-	Cells             []cell // one per scenario
-	Diffs             []cell // one per non-reference scenario
+	Scenarios         []scenarioCell
+}
+
+type scenarioCell struct {
+	Label, Name string
+	Reference   bool
+	Value, Diff cell
 }
 
 type cell struct {
@@ -163,7 +185,7 @@ func build(in Input) (*view, error) {
 			if err != nil {
 				return nil, fmt.Errorf("report: scenario %s: %w", m.Scenario, err)
 			}
-			v.Params = append(v.Params, paramView{Scenario: m.Scenario, Changes: changes, Open: len(changes) <= 40})
+			v.Params = append(v.Params, paramView{Scenario: m.Scenario, Changes: changes})
 		}
 	}
 	v.Weeks = strings.Join(weeks, ", ")
@@ -178,6 +200,8 @@ func build(in Input) (*view, error) {
 			key = append(key, m)
 		}
 	}
+	v.Headlines = headlines(c, in.Runs)
+	v.OneRep = c.Replications < 2
 	v.Key = table("key-metrics", c, key, units)
 	v.All = table("all-metrics-table", c, c.Metrics, units)
 
@@ -195,14 +219,9 @@ func build(in Input) (*view, error) {
 	return v, nil
 }
 
-// label is the short name of scenario i in tables: A, B, ..., Z, AA, AB, ...
-func label(i int) string {
-	s := ""
-	for i++; i > 0; i = (i - 1) / 26 {
-		s = string(rune('A'+(i-1)%26)) + s
-	}
-	return s
-}
+// label is the short name of scenario i in tables, as in the figures'
+// legends: A, B, ..., Z, AA, AB, ...
+func label(i int) string { return plots.Key(i) }
 
 func title(names []string) string {
 	switch len(names) {
@@ -225,18 +244,24 @@ func description(resolved string) string {
 	return strings.Join(strings.Fields(s.Description), " ")
 }
 
+// table lays out metrics in long form: a group of rows per metric, one row
+// per scenario, with its mean and, after the reference, its paired
+// difference from the reference. The width does not grow with the number of
+// scenarios.
 func table(id string, c *compare.Comparison, metrics []string, units map[string]results.Column) metricTable {
-	t := metricTable{ID: id, Scenarios: c.Scenarios, Reference: c.Scenarios[0], Diffs: c.Scenarios[1:]}
+	t := metricTable{ID: id, Reference: c.Scenarios[0], Multi: len(c.Scenarios) > 1}
 	for _, name := range metrics {
 		col := units[name]
 		row := metricRow{Metric: name, Unit: col.Unit, Doc: col.Doc}
-		for s := range c.Scenarios {
+		for s, sc := range c.Scenarios {
 			st, _ := c.Stat(s, name)
-			row.Cells = append(row.Cells, cell{Value: results.Human(st.Mean), Interval: interval(st.Lo95, st.Hi95), N: st.N})
+			sc := scenarioCell{Label: label(s), Name: sc, Reference: s == 0,
+				Value: cell{Value: results.Human(st.Mean), Interval: interval(st.Lo95, st.Hi95), N: st.N}}
 			if s > 0 {
-				row.Diffs = append(row.Diffs, cell{Value: signed(st.Diff), Interval: interval(st.DiffLo95, st.DiffHi95),
-					Marked: st.ExcludesZero(), N: st.NPaired})
+				sc.Diff = cell{Value: signed(st.Diff), Interval: interval(st.DiffLo95, st.DiffHi95),
+					Marked: st.ExcludesZero(), N: st.NPaired}
 			}
+			row.Scenarios = append(row.Scenarios, sc)
 		}
 		t.Rows = append(t.Rows, row)
 	}

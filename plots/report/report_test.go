@@ -24,7 +24,11 @@ const evilName = "<script>alert(1)</script>"
 var files = fstest.MapFS{
 	"evil.yaml": {Data: []byte("extends: block-grant\nname: \"" + evilName + "\"\n" +
 		"description: \"A <b>bold</b> & <img src=x onerror=alert(2)> description\"\n")},
+	"long.yaml": {Data: []byte("extends: capitation\nname: " + longName + "\n")},
 }
+
+// longName is a scenario name of 160 characters.
+var longName = strings.TrimSuffix(strings.Repeat("capitation-with-a-long-name-", 6), "-")[:160]
 
 // runDir simulates scenario ref (a shipped name or a file of files) and
 // writes and reads back its results, as "sibsim compare --out" does.
@@ -123,15 +127,16 @@ func TestWriteSelfContained(t *testing.T) {
 		`<title>sibsim: ways-to-wellness and block-grant compared</title>`,
 		`id="key-metrics"`, `id="all-metrics-table"`, `href="docs/ODD.md"`,
 		"2 replications each, seed 3", "sibsim v0.0.0-test",
-		"contract.investor.capital_gbp", // a parameter that differs
-		"block-grant − ways-to-wellness",
+		"contract.<wbr>investor.<wbr>capital_<wbr>gbp", // a parameter that differs
+		"difference from ways-to-wellness",
 	} {
 		if !strings.Contains(html, want) {
 			t.Errorf("report lacks %q", want)
 		}
 	}
+	text := strings.ReplaceAll(html, "<wbr>", "") // line-break hints in names
 	for _, m := range compare.KeyMetrics() {
-		if !strings.Contains(html, "<code>"+m+"</code>") {
+		if !strings.Contains(text, "<code>"+m+"</code>") {
 			t.Errorf("report lacks key metric %s", m)
 		}
 	}
@@ -164,12 +169,14 @@ func TestWriteDeterministic(t *testing.T) {
 
 func TestWriteOneRun(t *testing.T) {
 	html := write(t, input(t, runDir(t, "block-grant", 1, 5)))
-	for _, want := range []string{"<title>sibsim: block-grant</title>", "Only one scenario", "1 replication each"} {
+	for _, want := range []string{"<title>sibsim: block-grant</title>", "Only one scenario", "1 replication each",
+		"Each scenario ran a single replication, so no interval can be computed",
+		"Under block-grant, link workers spend"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("one-run report lacks %q", want)
 		}
 	}
-	if strings.Contains(html, " − ") {
+	if strings.Contains(html, "difference from") {
 		t.Errorf("one-run report has a difference column")
 	}
 }
@@ -222,6 +229,34 @@ func TestLabel(t *testing.T) {
 	for i, want := range map[int]string{0: "A", 1: "B", 25: "Z", 26: "AA", 27: "AB", 701: "ZZ", 702: "AAA"} {
 		if got := label(i); got != want {
 			t.Errorf("label(%d) = %q; want %q", i, got, want)
+		}
+	}
+}
+
+// TestWriteOpensWithTheAnswer checks the order of the report: the headline
+// results first, then the key metrics, the figures, and only then what was
+// compared, with the parameter differences collapsed.
+func TestWriteOpensWithTheAnswer(t *testing.T) {
+	html := write(t, input(t, runDir(t, "ways-to-wellness", 2, 10), runDir(t, "block-grant", 2, 10)))
+	last := -1
+	for _, marker := range []string{`<section id="headline">`, "<dt>Care share</dt>", "Under block-grant, link workers spend",
+		`<section id="metrics">`, `<section id="figures">`, `<section id="compared">`, `id="parameters"`,
+		`<details class="params">`, "contract.<wbr>investor.<wbr>capital_<wbr>gbp", `<section id="all-metrics">`} {
+		i := strings.Index(html, marker)
+		if i < 0 {
+			t.Fatalf("report lacks %q", marker)
+		}
+		if i < last {
+			t.Errorf("%q comes before the marker preceding it in the list", marker)
+		}
+		last = i
+	}
+	if strings.Contains(html, "<details class=\"params\" open") || strings.Contains(html, "<details open") {
+		t.Errorf("report opens a <details>; the parameter differences and all metrics start collapsed")
+	}
+	for _, h := range []string{"Who is lost", "Wellbeing gain by tier", "The commissioner&#39;s cost", "Staff turnover"} {
+		if !strings.Contains(html, "<dt>"+h+"</dt>") {
+			t.Errorf("headline lacks %q", h)
 		}
 	}
 }
