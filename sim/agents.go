@@ -188,6 +188,8 @@ type worker struct {
 	coachPer     float64 // coaching hours per engaged client
 	signpostProb float64 // chance a linkable client is signposted this week
 	creamK       float64 // creaming steepness this week
+	readings     float64 // readings done per week, smoothed over enacted_smoothing_weeks
+	targetGap    float64 // this week: share of the provider's reading target not met, 0..1
 	// Pass-1 aggregates over the caseload.
 	nAwaiting, nDue, nEngaged, nLinkable int
 	careNeed, careNeedW                  float64
@@ -240,7 +242,8 @@ type provider struct {
 	revenue, cost float64
 	assessments   int
 	quits         int
-	target        float64
+	target        float64 // break-even readings per worker per month (0 if no reading tariff)
+	targetWeek    float64 // break-even readings per worker per week; +Inf if costs but no reading tariff
 	// Cross-cover allocation: the provider's posts, a round-robin cursor,
 	// and whether it has no room left this week.
 	postIdx []int32

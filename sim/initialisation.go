@@ -224,6 +224,7 @@ func (m *Model) hire(w *worker, week int) {
 	w.distress = 0
 	w.enacted = w.orientation
 	w.preferred = w.orientation
+	w.readings = 0
 	w.hiredWeek = week
 	w.leftWeek = -1
 }

@@ -53,14 +53,24 @@ func (m *Model) manage() {
 			peer := &m.providers[best]
 			p.culture = clamp(p.culture+mg.CultureDriftToPeerPerWeek*rel*(peer.culture-p.culture), 0, 1)
 		}
-		// Break-even readings per worker per month at the current mean tariff.
-		p.target = 0
+		// Reading target: the readings per worker that would cover the
+		// provider's smoothed cost at the current mean tariff of the first
+		// three readings. With costs but no reading tariff no number of
+		// readings covers them: the weekly target is unbounded (+Inf) and
+		// the reported monthly target is 0. Pressure sets how much the
+		// target weighs in the time rule (ODD 7.4.2).
+		p.target, p.targetWeek = 0, 0
 		var price float64
 		for _, x := range p.prices.Assessment[:3] {
 			price += x / 3
 		}
-		if price > 0 && p.posts > 0 {
-			p.target = math.Max(0, p.costSmooth) * 52 / 12 / price / float64(p.posts)
+		if p.posts > 0 && p.costSmooth > 0 {
+			if price > 0 {
+				p.targetWeek = p.costSmooth / price / float64(p.posts)
+				p.target = p.targetWeek * 52 / 12
+			} else {
+				p.targetWeek = math.Inf(1)
+			}
 		}
 	}
 }

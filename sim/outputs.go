@@ -142,7 +142,7 @@ var providerColumns = [numProviderCols]Column{
 	pcReserves:         {"reserves_gbp", "GBP", "reserves (end of week)"},
 	pcPressure:         {"pressure", "0-1", "managerial pressure"},
 	pcCulture:          {"culture", "0-1", "organisational orientation (1 = care)"},
-	pcAssessmentTarget: {"assessment_target_per_worker_month", "readings", "readings per worker per month needed to break even; 0 when readings earn nothing"},
+	pcAssessmentTarget: {"assessment_target_per_worker_month", "readings", "readings per worker per month needed to break even: the reading target the time rule weighs by pressure (ODD 7.4.2); 0 when readings earn nothing (the target is then unbounded)"},
 	pcMeanOrientation:  {"mean_orientation", "0-1", "mean orientation of its link workers in post"},
 	pcMeanDistress:     {"mean_distress", "0-1", "mean distress of its link workers in post"},
 	pcInPost:           {"in_post", "persons", "link workers in post"},

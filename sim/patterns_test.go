@@ -122,6 +122,12 @@ func withoutShocks(sc *scenario.Scenario) *scenario.Scenario {
 // P1: with patchy GP engagement and revenue tied to readings, link workers
 // spend a material share of hours generating referrals; the share falls
 // when GP engagement is high.
+//
+// Mechanism (ODD 7.4.1, 7.4.2, 7.6): few GP referrals leave caseloads below
+// the provider's target, which rises with pressure, so the outreach cap
+// opens; the money term of outreach (expected accepted referrals times the
+// value of a new client) and the target term pull hours into it. High GP
+// engagement fills caseloads without outreach, closing the cap.
 func TestPatternP1ReferralWork(t *testing.T) {
 	base := loadShipped(t, "ways-to-wellness")
 	high := *base
@@ -139,6 +145,16 @@ func TestPatternP1ReferralWork(t *testing.T) {
 
 // P2: after front-loaded payments end and revenue depends on readings, the
 // care share falls year on year; under a block grant it does not.
+//
+// Mechanism (ODD 7.8, 7.4.2, 7.9): while the tranches cover most of the
+// cost, pressure stays low. When they end, readings alone do not cover the
+// cost, pressure rises, and the money and target terms tilt hours toward
+// readings and outreach, so workers enact less care than they would
+// prefer. That gap drives socialisation (orientation moves toward enacted
+// practice) and culture drift toward practice, which lower the preferred
+// split itself, so the decline continues year after year. Under a block
+// grant revenue covers cost, pressure stays near zero, no gap opens and
+// nothing drifts.
 func TestPatternP2DriftToChoice(t *testing.T) {
 	sib := withoutShocks(loadShipped(t, "ways-to-wellness"))
 	blk := withoutShocks(loadShipped(t, "block-grant"))
@@ -153,18 +169,54 @@ func TestPatternP2DriftToChoice(t *testing.T) {
 	dropSIB := sub(weeklyShare(bs, 104, 156), weeklyShare(bs, 312, 364))
 	dropBlk := sub(weeklyShare(bb, 104, 156), weeklyShare(bb, 312, 364))
 	positive(t, "care-share drop year 3 to 7, SIB minus block grant", sub(dropSIB, dropBlk))
-	// ...and the block grant's own change is small: within 0.02 of zero (a
-	// practical bound, about a tenth of the SIB's drop).
-	if m := stats.Mean(dropBlk); math.Abs(m) > 0.02 {
-		t.Errorf("block grant care-share change year 3 to 7 = %.3f; want |change| <= 0.02", -m)
+	// ...and the block grant's own change is small: the whole 95% interval
+	// of its mean change lies within 0.02 of zero (a practical bound, about
+	// an eighth of the SIB's drop).
+	if s := stats.Describe(dropBlk); !(s.Lo95 >= -0.02 && s.Hi95 <= 0.02) {
+		t.Errorf("block grant care-share drop year 3 to 7 = %.3f [%.3f, %.3f]; want inside [-0.02, 0.02]", s.Mean, s.Lo95, s.Hi95)
 	}
 	// With the pandemic in, the base scenario still ends lower than year 3.
 	base := runReps(t, loadShipped(t, "ways-to-wellness"))
 	positive(t, "base scenario care share, year 3 minus last year", sub(weeklyShare(base, 104, 156), metric(t, base, "care_share_last_year")))
 }
 
+// TestPatternP2LongerProtectedPhase: the drift follows the payment change,
+// not the calendar. Extending the front-loaded phase from week 156 to week
+// 260 keeps pressure low two more years, so the care share in years 4 and 5
+// stays higher, and the steep decline starts when that phase ends.
+//
+// Mechanism: as P2; the gap between enacted and preferred practice that
+// drives socialisation and culture drift opens only when pressure makes the
+// money and target terms bite.
+func TestPatternP2LongerProtectedPhase(t *testing.T) {
+	base := withoutShocks(loadShipped(t, "ways-to-wellness"))
+	long := base.Clone()
+	long.Contract.ProviderPayments[0].UntilWeek = 260
+	long.Contract.ProviderPayments[1].FromWeek = 260
+	b0, b1 := runReps(t, base), runReps(t, long)
+	for y := 4; y <= 5; y++ {
+		from, to := (y-1)*52, y*52
+		positive(t, "care share in year "+string(rune('0'+y))+", front phase to week 260 minus to week 156",
+			sub(weeklyShare(b1, from, to), weeklyShare(b0, from, to)))
+	}
+	// Years 1 to 3 are the same run in both (common random numbers), so
+	// the comparisons above are the whole delay. The long variant falls
+	// once its own front phase ends, and faster than while it lasted.
+	year := func(b *Batch, y int) []float64 { return weeklyShare(b, (y-1)*52, y*52) }
+	positive(t, "front phase to week 260: care share, year 5 minus year 6", sub(year(b1, 5), year(b1, 6)))
+	positive(t, "front phase to week 260: drop year 5 to 6 minus drop year 3 to 4",
+		sub(sub(year(b1, 5), year(b1, 6)), sub(year(b1, 3), year(b1, 4))))
+}
+
 // P3: two providers with different cultures converge toward choice under
 // per-assessment payment and stay apart under a block grant.
+//
+// Mechanism (ODD 7.8, 7.9): under pressure both providers' workers are
+// pulled to readings and outreach; the community provider's care-oriented
+// workers are pulled furthest from what they prefer, so their
+// socialisation and their provider's culture drift to practice move most,
+// and the less-paid provider drifts toward the culture of the better-paid
+// one. Under a block grant there is no pressure, no gap and no pull.
 func TestPatternP3Convergence(t *testing.T) {
 	sib := loadShipped(t, "ways-to-wellness")
 	blk := loadShipped(t, "block-grant")
@@ -177,15 +229,25 @@ func TestPatternP3Convergence(t *testing.T) {
 	positive(t, "provider gap in the last year, block grant minus SIB", sub(gap(bb, 312, 364), gap(bs, 312, 364)))
 	positive(t, "SIB community provider care share, year 2 minus last year", sub(providerShare(bs, 0, 52, 104), providerShare(bs, 0, 312, 364)))
 	positive(t, "SIB coaching provider care share, year 2 minus last year", sub(providerShare(bs, 1, 52, 104), providerShare(bs, 1, 312, 364)))
-	// Under the block grant the gap keeps at least 80% of its year-2 size.
-	g2, gEnd := stats.Mean(gap(bb, 52, 104)), stats.Mean(gap(bb, 312, 364))
-	if gEnd < 0.8*g2 {
-		t.Errorf("block grant provider gap fell from %.3f to %.3f; want >= 80%% kept", g2, gEnd)
+	// Under the block grant the gap keeps at least 80% of its year-2 size:
+	// the lower 95% bound of the ratio last year / year 2 is above 0.8.
+	g2, gEnd := gap(bb, 52, 104), gap(bb, 312, 364)
+	kept := make([]float64, len(g2))
+	for r := range kept {
+		kept[r] = gEnd[r] / g2[r]
+	}
+	if s := stats.Describe(kept); !(s.Lo95 > 0.8) {
+		t.Errorf("block grant provider gap kept %.3f [%.3f, %.3f] of its year-2 size; want lower bound > 0.8", s.Mean, s.Lo95, s.Hi95)
 	}
 }
 
 // P4: complex clients disengage more under choice-oriented practice; simple
 // clients about as well either way; so the gap between tiers widens.
+//
+// Mechanism (ODD 7.5.6, 7.5.10): the disengagement hazard rises with
+// complexity times the share of care need not met (misfit), and signposted
+// links are taken up less by anxious clients; simple clients need little
+// care, so fewer care hours hardly change their hazard.
 func TestPatternP4WhoIsLost(t *testing.T) {
 	bs := runReps(t, withoutShocks(loadShipped(t, "ways-to-wellness")))
 	bb := runReps(t, withoutShocks(loadShipped(t, "block-grant")))
@@ -203,6 +265,10 @@ func TestPatternP4WhoIsLost(t *testing.T) {
 
 // P5: where services are few, more link-worker hours do not buy
 // proportionally more linking ("lots of travel agents and no holiday").
+//
+// Mechanism (ODD 7.5.6): a link needs a free place within reach; with few
+// places they are all taken, so more signposting and accompanying meet
+// capacity failures instead of links.
 func TestPatternP5NoHoliday(t *testing.T) {
 	base := withoutShocks(loadShipped(t, "block-grant"))
 	variant := func(placesFactor float64, workersFactor int) *scenario.Scenario {
@@ -240,6 +306,12 @@ func TestPatternP5NoHoliday(t *testing.T) {
 
 // P6: care-oriented workers made to work in choice-oriented ways accumulate
 // distress and leave more often; a change of link worker loses clients.
+//
+// Mechanism (ODD 7.9, 7.4.2): distress grows with the care a worker would
+// give but does not (preferred minus enacted share), which opens when
+// pressure makes the money and target terms bite, most for care-oriented
+// workers; distress raises the quit hazard; a leaver's engaged clients are
+// lost with a probability rising with complexity.
 func TestPatternP6Turnover(t *testing.T) {
 	bs := runReps(t, loadShipped(t, "ways-to-wellness"))
 	bb := runReps(t, loadShipped(t, "block-grant"))
@@ -273,6 +345,9 @@ func TestPatternP6Turnover(t *testing.T) {
 
 // P7: the calibrated base scenario lands inside the brief's ranges (section
 // 6): the whole 95% interval of the mean over replications must lie inside.
+//
+// Mechanism: the calibration of ODD 6.3; each range is held by the
+// parameters listed against it there.
 func TestPatternP7Magnitudes(t *testing.T) {
 	b := runReps(t, loadShipped(t, "ways-to-wellness"))
 	for _, tc := range []struct {

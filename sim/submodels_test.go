@@ -330,3 +330,99 @@ func TestAttainable(t *testing.T) {
 		}
 	}
 }
+
+// TestPriceResponseIsSmooth checks the bounded money term (ODD 7.4.2): other
+// things equal, the hours a worker gives a priced activity rise strictly
+// with its price at every doubling, from zero to far above the default
+// tariffs, and the money term never exceeds its bound λ.
+func TestPriceResponseIsSmooth(t *testing.T) {
+	m, err := New(loadShipped(t, "ways-to-wellness"), 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &m.providers[0]
+	p.pressure = 0.5
+	p.targetWeek = 0 // no target: the price channel alone
+	base := m.workers[p.postIdx[0]]
+	base.nAwaiting = 20 // demand far above what is worked: the cap never binds
+	base.nEngaged, base.nDue, base.nLinkable = 80, 3, 10
+	base.complexitySum = 160
+	base.careNeed = 80 * 2 * m.sc.Practice.CareHoursPerComplexityWeek
+	base.careNeedW = base.careNeed
+	hours := func(price float64) float64 {
+		p.prices = Prices{}
+		p.prices.Assessment[0] = price
+		w := base
+		m.allocateHours(&w)
+		if w.hours[actInitialAssessment] >= float64(w.nAwaiting)*m.sc.Practice.InitialAssessmentHours {
+			t.Fatalf("initial assessment hours at price %g reached the cap", price)
+		}
+		return w.hours[actInitialAssessment]
+	}
+	prev := hours(0)
+	for price := 25.0; price <= 25*1024; price *= 2 {
+		h := hours(price)
+		t.Logf("baseline tariff %6.0f GBP: %.3f h", price, h)
+		if !(h > prev+1e-3) {
+			t.Errorf("initial assessment hours at tariff %g = %.4f; want more than %.4f at half the tariff", price, h, prev)
+		}
+		prev = h
+	}
+	lam := m.moneyWeight(p)
+	for _, x := range []float64{0, 0.5, 10, 1e3, 1e9, math.Inf(1)} {
+		if s := m.moneyScale(x); s < 0 || s > 1 || lam*s > lam {
+			t.Errorf("moneyScale(%g) = %g; want in [0, 1]", x, s)
+		}
+	}
+	if got, want := m.moneyScale(m.sc.Practice.MoneyHalfValue), 0.5; !near(got, want, 1e-12) {
+		t.Errorf("moneyScale(money_half_value) = %g; want %g", got, want)
+	}
+}
+
+func TestTargetGap(t *testing.T) {
+	for _, tc := range []struct{ target, readings, want float64 }{
+		{0, 3, 0},            // no costs: no target
+		{math.Inf(1), 50, 1}, // costs but no tariff: never met
+		{4, 1, 0.75},
+		{4, 5, 0},
+	} {
+		if got := targetGap(tc.target, tc.readings); !near(got, tc.want, 1e-12) {
+			t.Errorf("targetGap(%g, %g) = %g; want %g", tc.target, tc.readings, got, tc.want)
+		}
+	}
+}
+
+// TestCreamingRespondsToOutcomePrices: the creaming steepness (ODD 7.4.1)
+// is zero without an outcome price to providers, positive under a price on
+// recorded Star points or on avoided secondary-care cost, rises with the
+// price and stays below creaming_strength.
+func TestCreamingRespondsToOutcomePrices(t *testing.T) {
+	m, err := New(loadShipped(t, "ways-to-wellness"), 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &m.providers[0]
+	p.pressure = 1
+	k := func(pr Prices) float64 {
+		p.prices = pr
+		m.planTime()
+		return m.workers[p.postIdx[0]].creamK
+	}
+	var per Prices
+	per.Assessment[0], per.ClientWeek, per.Referral = 350, 10, 100
+	if got := k(per); got != 0 {
+		t.Errorf("creaming steepness under readings, capitation and referral prices = %g; want 0", got)
+	}
+	for _, tc := range []struct {
+		name   string
+		lo, hi Prices
+	}{
+		{"Star points", Prices{StarPoint: 50}, Prices{StarPoint: 100}},
+		{"secondary-care savings", Prices{SavingGBP: 2}, Prices{SavingGBP: 4}},
+	} {
+		a, b := k(tc.lo), k(tc.hi)
+		if !(a > 0 && b > a && b < m.sc.Practice.CreamingStrength) {
+			t.Errorf("creaming steepness under %s = %g, then %g at twice the price; want 0 < first < second < %g", tc.name, a, b, m.sc.Practice.CreamingStrength)
+		}
+	}
+}

@@ -9,11 +9,14 @@ import "math"
 // Pass 1 over the caseload gathers what clients need this week. Each worker
 // then splits discretionary hours across the eight activities with a
 // softmax of utilities capped by demand: utility = orientation term (care
-// activities attract care-oriented workers) + money term (marginal revenue
-// per hour under the rules in force, weighted up by managerial pressure) +
-// duty term (contractually due readings). The same split with no money term
-// and the worker's own orientation is the "preferred" split that distress
-// and socialisation compare against. Per-client rates follow from the split.
+// activities attract care-oriented workers) + money term (a bounded,
+// saturating function of marginal revenue per hour under the rules in
+// force, weighted up by managerial pressure) + target term (pressure times
+// the worker's shortfall against the provider's reading target, on the
+// counted activities) + duty term (contractually due readings). The split
+// with the worker's own orientation and neither money nor targets is the
+// "preferred" split that distress and socialisation compare against.
+// Per-client rates follow from the split.
 func (m *Model) planTime() {
 	sc := m.sc
 	for wi := range m.workers {
@@ -21,13 +24,12 @@ func (m *Model) planTime() {
 		w.nAwaiting, w.nDue, w.nEngaged, w.nLinkable = 0, 0, 0, 0
 		w.careNeed, w.careNeedW, w.duePrice, w.complexitySum = 0, 0, 0, 0
 		p := &m.providers[w.provider]
-		// Creaming: under outcome prices and pressure, care hours lean to
-		// clients with fewer needs (likely improvers) and away from hard cases.
-		// The steepness rises with the money term of a care hour's Star-point
-		// value, x = money_weight * price * lift / wage, as x/(1+x), so it
-		// stays below creaming_strength.
-		x := m.moneyWeight(p) * p.prices.StarPoint * sc.Wellbeing.SupportLiftPerCareHour / p.wageHour
-		w.creamK = sc.Practice.CreamingStrength * x / (1 + x)
+		// Creaming and parking: under outcome prices that reward picking
+		// clients (Star points, avoided secondary-care cost) and pressure,
+		// care hours lean to clients with fewer needs (likely improvers)
+		// and away from hard cases. The steepness is creaming_strength
+		// times the money scale of a care hour's outcome value.
+		w.creamK = sc.Practice.CreamingStrength * m.moneyScale(m.moneyWeight(p)*m.careOutcomeValue(p)/p.wageHour)
 	}
 	perCx := sc.Practice.CareHoursPerComplexityWeek
 	for i := range m.clients {
@@ -76,10 +78,47 @@ func creamWeight(k, cx float64) float64 {
 	return math.Exp(-k * (cx - 1))
 }
 
-// moneyWeight is the utility per unit of marginal revenue per hour (in
-// multiples of the hourly wage cost) for workers of provider p.
+// moneyWeight is λ, the bound of the money term of workers of provider p:
+// money_weight_base + money_weight_pressure × pressure (ODD 7.4.2).
 func (m *Model) moneyWeight(p *provider) float64 {
 	return m.sc.Practice.MoneyWeightBase + m.sc.Practice.MoneyWeightPressure*p.pressure
+}
+
+// moneyScale maps x >= 0, an hourly revenue in multiples of the hourly wage
+// cost, to x/(x + money_half_value) in [0, 1): zero at zero, half at the
+// half value, rising at every price and bounded (ODD 7.4.2).
+func (m *Model) moneyScale(x float64) float64 {
+	if !(x > 0) {
+		return 0
+	}
+	if math.IsInf(x, 1) {
+		return 1
+	}
+	return x / (x + m.sc.Practice.MoneyHalfValue)
+}
+
+// careOutcomeValue is the outcome revenue (GBP) of an hour of care for a
+// client who improves: the Star points it lifts at the Star-point price,
+// plus the secondary-care saving of those points (wellbeing effect) over
+// half the valuation horizon at the saving price (ODD 7.4.1).
+func (m *Model) careOutcomeValue(p *provider) float64 {
+	sc := m.sc
+	lift := sc.Wellbeing.SupportLiftPerCareHour
+	saving := sc.Health.WellbeingEffectPerPoint * m.meanCFCostPerWeek() * sc.Practice.ValueHorizonWeeks / 2
+	return p.prices.StarPoint*lift + p.prices.SavingGBP*lift*saving
+}
+
+// targetGap is the share of the provider's weekly reading target per worker
+// that the worker's smoothed readings leave unmet: 1 when the target is
+// unbounded (costs but no reading tariff), 0 when there is none.
+func targetGap(target, readings float64) float64 {
+	if !(target > 0) {
+		return 0
+	}
+	if math.IsInf(target, 1) {
+		return 1
+	}
+	return clamp(1-readings/target, 0, 1)
 }
 
 // allocateHours splits a worker's week and sets the per-client rates.
@@ -88,8 +127,10 @@ func (m *Model) allocateHours(w *worker) {
 	w.hours = [numActs]float64{}
 	w.admin = 0
 	if !w.inPost {
+		// A vacant post: credits reset (not frozen), no rates.
 		w.initCredit, w.fuCredit = 0, 0
 		w.careRate, w.informalPer, w.coachPer, w.signpostProb = 0, 0, 0, 0
+		w.targetGap = 0
 		return
 	}
 	p := &m.providers[w.provider]
@@ -119,12 +160,17 @@ func (m *Model) allocateHours(w *worker) {
 	var uAct, uPref [numActs]float64
 	omegaEff := (1-sc.OrganisationWeight)*w.orientation + sc.OrganisationWeight*p.culture
 	lam := m.moneyWeight(p)
+	w.targetGap = targetGap(p.targetWeek, w.readings)
+	target := sc.TargetWeight * p.pressure * w.targetGap
 	for k := 0; k < numActs; k++ {
-		duty := 0.0
-		if k == actInitialAssessment || k == actFollowUpAssessment {
-			duty = sc.DutyWeight
+		duty, tgt := 0.0, 0.0
+		switch k {
+		case actInitialAssessment, actFollowUpAssessment:
+			duty, tgt = sc.DutyWeight, target
+		case actOutreach:
+			tgt = target
 		}
-		uAct[k] = sc.OrientationWeight*(2*omegaEff-1)*actLogic[k] + lam*vals[k]/p.wageHour + duty
+		uAct[k] = sc.OrientationWeight*(2*omegaEff-1)*actLogic[k] + lam*m.moneyScale(vals[k]/p.wageHour) + tgt + duty
 		uPref[k] = sc.OrientationWeight*(2*w.orientation-1)*actLogic[k] + duty
 	}
 	var pref [numActs]float64
@@ -139,10 +185,14 @@ func (m *Model) allocateHours(w *worker) {
 	for _, h := range w.hours {
 		used += h
 	}
-	w.admin += H - used // idle hours (all demand met) count as admin
+	// Idle: H minus admin share, travel and every activity hour; counted as admin.
+	w.admin += H - used
 
 	w.initCredit = math.Min(w.initCredit, 1) + w.hours[actInitialAssessment]/sc.InitialAssessmentHours
 	w.fuCredit = math.Min(w.fuCredit, 1) + w.hours[actFollowUpAssessment]/sc.FollowUpAssessmentHours
+	// Readings worked this week, smoothed: what the target is read against.
+	done := w.hours[actInitialAssessment]/sc.InitialAssessmentHours + w.hours[actFollowUpAssessment]/sc.FollowUpAssessmentHours
+	w.readings += (done - w.readings) / m.sc.Workforce.EnactedSmoothingWeeks
 	w.careRate, w.informalPer, w.coachPer, w.signpostProb = 0, 0, 0, 0
 	if w.careNeedW > 0 {
 		w.careRate = acc / w.careNeedW

@@ -197,11 +197,21 @@ type Practice struct {
 	// MoneyWeightBase and MoneyWeightPressure: utility per unit of marginal
 	// revenue per hour (as a multiple of the hourly wage cost), at zero and
 	// full managerial pressure.
+	// The money term of an activity is λ × x/(x + MoneyHalfValue), x its
+	// marginal revenue per hour as a multiple of the hourly wage cost, so it
+	// is bounded by λ and still rises with price at any tariff.
 	MoneyWeightBase     float64 `yaml:"money_weight_base" check:"min=0,max=20"`
 	MoneyWeightPressure float64 `yaml:"money_weight_pressure" check:"min=0,max=20"`
+	// MoneyHalfValue is the hourly revenue, in multiples of the hourly wage
+	// cost, at which an activity's money term is half its bound λ.
+	MoneyHalfValue float64 `yaml:"money_half_value" check:"min=0.1,max=1000"`
 	// DutyWeight is the utility of contractually required tasks (due
 	// assessments) independent of payment.
 	DutyWeight float64 `yaml:"duty_weight" check:"min=0,max=20"`
+	// TargetWeight is the utility, at full managerial pressure and a worker
+	// wholly short of the provider's reading target, that targets add to
+	// the counted activities (outreach, initial and follow-up readings).
+	TargetWeight float64 `yaml:"target_weight" check:"min=0,max=20"`
 	// CreamingStrength: under outcome prices, how strongly care hours are
 	// steered to clients likely to improve (0 = purely need-led).
 	CreamingStrength float64 `yaml:"creaming_strength" check:"min=0,max=10"`

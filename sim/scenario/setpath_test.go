@@ -241,14 +241,23 @@ func TestPathWildcards(t *testing.T) {
 
 	// rules[*].per_assessment skips the rules of other types.
 	p = "contract.provider_payments[*].rules[*].per_assessment.tariffs_gbp[*]"
+	tariffs, _ := GetPath(s, p)
+	if len(tariffs) != 6 {
+		t.Fatalf("GetPath(%q) = %v; want the 6 tariffs of the default's two phases", p, tariffs)
+	}
+	tranche := s.Contract.ProviderPayments[0].Rules[0].Tranche.AmountGBP
 	if err := ScalePath(s, p, 0.5); err != nil {
 		t.Fatalf("ScalePath(%q) = %v", p, err)
 	}
 	got, _ := GetPath(s, p)
-	if want := []float64{100, 75, 50, 175, 125, 75}; !slices.Equal(got, want) {
+	want := make([]float64, len(tariffs))
+	for i, x := range tariffs {
+		want[i] = x * 0.5
+	}
+	if !slices.Equal(got, want) {
 		t.Errorf("after ScalePath(%q, 0.5): %v; want %v", p, got, want)
 	}
-	if s.Contract.ProviderPayments[0].Rules[0].Tranche.AmountGBP != 100000 {
+	if s.Contract.ProviderPayments[0].Rules[0].Tranche.AmountGBP != tranche {
 		t.Error("the tranche rule changed")
 	}
 
