@@ -162,6 +162,33 @@ func checkInvariants(m *Model, l *ledger) []string {
 	if want := l.sysOutcome + m.drawn - l.sysRevenue - m.received; math.Abs(m.spvCash-want) > 1e-3 {
 		fail("spv cash %g; want %g", m.spvCash, want)
 	}
+	// At the horizon nothing owed is left open: every rule in force has
+	// settled its batches and cohorts (7.7.2, final settlement).
+	if m.week == m.weeks {
+		open := func(who string, phases []phase, ev *Evidence) {
+			for _, ph := range phases {
+				if !ph.active(m.week - 1) {
+					continue
+				}
+				for _, wr := range ph.rules {
+					switch r := wr.rule.(type) {
+					case *wellbeingOutcome:
+						if r.n > 0 {
+							fail("%s: wellbeing batch of %d left open at the horizon", who, r.n)
+						}
+					case *secondaryCareOutcome:
+						if r.settled < len(ev.Cohorts) {
+							fail("%s: %d secondary-care cohorts left unsettled at the horizon", who, len(ev.Cohorts)-r.settled)
+						}
+					}
+				}
+			}
+		}
+		open("outcome payments", m.outcomePhases, &m.sysEv)
+		for i := range m.providers {
+			open("provider "+m.providers[i].name, m.providers[i].phases, &m.providers[i].ev)
+		}
+	}
 	if m.drawn > m.sc.Contract.Investor.CapitalGBP+eps {
 		fail("drawn %g over committed capital %g", m.drawn, m.sc.Contract.Investor.CapitalGBP)
 	}

@@ -27,6 +27,8 @@ type Model struct {
 	outcomePhases []phase
 	sysEv         Evidence
 	payerPaid     []float64
+	settledAtEnd  float64 // outcome payments made at the horizon's final settlement
+	overCap       float64 // outcome amounts due that payers' caps held back
 	spvCash       float64
 	drawn         float64 // investor capital drawn
 	outstanding   float64 // principal outstanding

@@ -8,6 +8,8 @@ import "math"
 // SPV within payer caps, and moves the investor's working capital.
 func (m *Model) money() {
 	inv := &m.sc.Contract.Investor
+	last := m.week == m.weeks-1
+	end := m.week + 1
 	paid := 0.0
 	for i := range m.providers {
 		p := &m.providers[i]
@@ -18,6 +20,9 @@ func (m *Model) money() {
 			}
 			for _, wr := range p.phases[ph].rules {
 				rev += wr.w * wr.rule.Pay(m.week, &p.ev)
+				if last {
+					rev += wr.w * settle(wr.rule, end, &p.ev)
+				}
 			}
 		}
 		inPost := 0
@@ -37,6 +42,8 @@ func (m *Model) money() {
 
 	// Outcome payments: each rule's amount is split over payers by the
 	// phase's shares; a payer pays no more than its remaining cap.
+	// In the last week of the horizon, rules in force then settle their open
+	// evidence after paying (final settlement), through the same shares and caps.
 	outcome := 0.0
 	for ph := range m.outcomePhases {
 		phs := &m.outcomePhases[ph]
@@ -44,15 +51,11 @@ func (m *Model) money() {
 			continue
 		}
 		for _, wr := range phs.rules {
-			due := wr.w * wr.rule.Pay(m.week, &m.sysEv)
-			if due <= 0 {
-				continue
-			}
-			for k, share := range phs.payerShares {
-				capLeft := m.sc.Contract.Payers[k].CapGBP - m.payerPaid[k]
-				x := math.Min(due*share, math.Max(0, capLeft))
-				m.payerPaid[k] += x
+			outcome += m.payOutcome(phs, wr.w*wr.rule.Pay(m.week, &m.sysEv))
+			if last {
+				x := m.payOutcome(phs, wr.w*settle(wr.rule, end, &m.sysEv))
 				outcome += x
+				m.settledAtEnd += x
 			}
 		}
 	}
@@ -81,7 +84,6 @@ func (m *Model) money() {
 		flow += x
 	}
 	capLeft := inv.MaxMultiple*m.drawn - m.received
-	last := m.week == m.weeks-1
 	if m.outstanding <= 0 && m.drawn > 0 && capLeft > 0 {
 		x := 0.0
 		if last {
@@ -97,4 +99,22 @@ func (m *Model) money() {
 	m.investorFlows = append(m.investorFlows, flow)
 	m.row[wcInvestorFlow] = flow
 	m.row[wcSPVCash] = m.spvCash
+}
+
+// payOutcome splits an amount due over the phase's payers by their shares;
+// each pays no more than its remaining cap. It returns what the payers paid
+// and adds what the caps held back to the over-cap total.
+func (m *Model) payOutcome(phs *phase, due float64) float64 {
+	if due <= 0 {
+		return 0
+	}
+	paid := 0.0
+	for k, share := range phs.payerShares {
+		capLeft := m.sc.Contract.Payers[k].CapGBP - m.payerPaid[k]
+		x := math.Min(due*share, math.Max(0, capLeft))
+		m.payerPaid[k] += x
+		m.overCap += due*share - x
+		paid += x
+	}
+	return paid
 }

@@ -325,6 +325,8 @@ func (m *Model) Result() *Result {
 	met[mProviderRevenue] = a.revenue
 	met[mProviderCost] = a.cost
 	met[mOutcomePayments] = a.outcome
+	met[mOutcomeSettledAtEnd] = m.settledAtEnd
+	met[mOutcomeOverCap] = m.overCap
 	met[mInvestorDrawn] = m.drawn
 	met[mInvestorReceived] = m.received
 	met[mInvestorIRR] = math.NaN()

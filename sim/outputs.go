@@ -179,6 +179,8 @@ const (
 	mProviderRevenue
 	mProviderCost
 	mOutcomePayments
+	mOutcomeSettledAtEnd
+	mOutcomeOverCap
 	mInvestorDrawn
 	mInvestorReceived
 	mInvestorIRR
@@ -223,6 +225,8 @@ var metricColumns = [numMetrics]Column{
 	mProviderRevenue:                     {"provider_revenue_gbp", "GBP", "total payments to providers"},
 	mProviderCost:                        {"provider_cost_gbp", "GBP", "total provider costs"},
 	mOutcomePayments:                     {"outcome_payments_gbp", "GBP", "total outcome payments by all payers"},
+	mOutcomeSettledAtEnd:                 {"outcome_payments_settled_at_end_gbp", "GBP", "outcome payments made at the horizon for evidence still open (final settlement; included in outcome_payments_gbp)"},
+	mOutcomeOverCap:                      {"outcome_payments_over_cap_gbp", "GBP", "outcome amounts due but not paid because a payer had reached its cap"},
 	mInvestorDrawn:                       {"investor_drawn_gbp", "GBP", "working capital drawn from the investor"},
 	mInvestorReceived:                    {"investor_received_gbp", "GBP", "repayments and returns to the investor"},
 	mInvestorIRR:                         {"investor_irr", "per year", "investor internal rate of return, annual; NaN when undefined"},

@@ -330,3 +330,42 @@ func TestAttainable(t *testing.T) {
 		}
 	}
 }
+
+func TestFinalSettlement(t *testing.T) {
+	t.Run("wellbeing pays the open batch", func(t *testing.T) {
+		r := &wellbeingOutcome{spec: scenario.WellbeingOutcome{PerClientGBP: 100, FloorPoints: 0.5, FullPoints: 1.4, PeriodWeeks: 13}, curve: 1, lastMean: math.NaN()}
+		if got := r.Pay(0, &Evidence{FollowUpGains: []float64{0.5, 1.4, 0.95}}); got != 0 {
+			t.Fatalf("mid-period Pay = %g; want 0", got)
+		}
+		if got := settle(r, 1, &Evidence{}); !near(got, 100*3*0.5, 1e-9) {
+			t.Errorf("Settle(open batch of 3 at mean 0.95) = %g; want 150", got)
+		}
+		if got := settle(r, 2, &Evidence{}); got != 0 {
+			t.Errorf("Settle after settling = %g; want 0", got)
+		}
+	})
+	t.Run("secondary care evidences open cohorts pro rata", func(t *testing.T) {
+		r := &secondaryCareOutcome{spec: scenario.SecondaryCareOutcome{PerClientGBP: 1000, TargetReduction: 0.2, EvidenceWeeks: 104}, quarters: 2}
+		ev := &Evidence{Cohorts: []Cohort{
+			{Clients: 10, ActualGBP: []float64{40, 40}, CounterfactualGBP: []float64{50, 50}}, // 20%: full rate
+			{Clients: 4, ActualGBP: []float64{45, 0}, CounterfactualGBP: []float64{50, 0}},    // 10%: half rate
+			{Clients: 0, ActualGBP: []float64{0, 0}, CounterfactualGBP: []float64{0, 0}},
+		}}
+		// At end = 26 weeks: cohort 0 observed (26 - 6.5)/26 = 0.75 of its
+		// window, cohort 1 (26 - 13 - 6.5)/26 = 0.25.
+		want := 10*1000*0.75 + 4*1000*0.5*0.25
+		if got := settle(r, 26, ev); !near(got, want, 1e-9) {
+			t.Errorf("Settle(26) = %g; want %g", got, want)
+		}
+		if got := r.Pay(1000, ev); got != 0 {
+			t.Errorf("Pay after the final settlement = %g; want 0 (each cohort paid once)", got)
+		}
+	})
+	t.Run("pay-as-you-go rules owe nothing", func(t *testing.T) {
+		for _, r := range []Rule{&blockGrant{perWeek: 1}, &capitation{perWeek: 1}, &perReferral{amount: 1}, &tranche{amount: 1, every: 1}, &perAssessment{}} {
+			if got := settle(r, 10, &Evidence{PostShare: 1, ActiveClients: 5}); got != 0 {
+				t.Errorf("settle(%T) = %g; want 0", r, got)
+			}
+		}
+	})
+}
