@@ -230,6 +230,8 @@ type provider struct {
 	overheadWeek  float64 // GBP per post per week
 	wageHour      float64 // GBP per contracted hour, at least minWageUnit: the unit of the money term
 	reserves      float64
+	owed          float64 // this week: what the SPV owes it, arrears included
+	arrears       float64 // owed by the SPV and deferred (end of week)
 	revSmooth     float64
 	costSmooth    float64
 	pressure      float64

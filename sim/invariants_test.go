@@ -162,6 +162,21 @@ func checkInvariants(m *Model, l *ledger) []string {
 	if want := l.sysOutcome + m.drawn - l.sysRevenue - m.received; math.Abs(m.spvCash-want) > 1e-3 {
 		fail("spv cash %g; want %g", m.spvCash, want)
 	}
+	// The SPV never pays out more than it holds; deferred payments are
+	// never negative, and at the horizon what is still deferred is reported.
+	if m.spvCash < -eps {
+		fail("spv cash %g < 0", m.spvCash)
+	}
+	arrears := 0.0
+	for i := range m.providers {
+		if m.providers[i].arrears < -eps {
+			fail("provider %s arrears %g < 0", m.providers[i].name, m.providers[i].arrears)
+		}
+		arrears += m.providers[i].arrears
+	}
+	if m.week == m.weeks && math.Abs(m.unsettled-arrears) > 1e-3 {
+		fail("unsettled %g; want provider arrears at the horizon %g", m.unsettled, arrears)
+	}
 	// At the horizon nothing owed is left open: every rule in force has
 	// settled its batches and cohorts (7.7.2, final settlement).
 	if m.week == m.weeks {
@@ -214,9 +229,13 @@ func TestInvariants(t *testing.T) {
 		sc    *scenario.Scenario
 		weeks int
 	}
+	// Generous tariffs: the SPV cannot pay what providers earn.
+	generous := *base
+	generous.Contract.ProviderPayments = scaledTariffs(base.Contract.ProviderPayments, 10)
 	cases := []tcase{
 		{"tight-caseloads-high-turnover", &tight, 0},
 		{"gaming", &gaming, 0},
+		{"generous-tariffs", &generous, 0},
 	}
 	// Every shipped scenario (the national one for 20 weeks: it is large).
 	names, err := fs.Glob(scenarios.FS, "*.yaml")
@@ -260,4 +279,25 @@ func TestInvariants(t *testing.T) {
 			}
 		})
 	}
+}
+
+// scaledTariffs copies provider phases with every per-assessment tariff times k.
+func scaledTariffs(phases []scenario.Phase, k float64) []scenario.Phase {
+	out := make([]scenario.Phase, len(phases))
+	for i, ph := range phases {
+		out[i] = ph
+		out[i].Rules = make([]scenario.Rule, len(ph.Rules))
+		for j, r := range ph.Rules {
+			if r.PerAssessment != nil {
+				pa := *r.PerAssessment
+				pa.TariffsGBP = append([]float64(nil), pa.TariffsGBP...)
+				for t := range pa.TariffsGBP {
+					pa.TariffsGBP[t] *= k
+				}
+				r.PerAssessment = &pa
+			}
+			out[i].Rules[j] = r
+		}
+	}
+	return out
 }

@@ -29,6 +29,9 @@ type Model struct {
 	payerPaid     []float64
 	settledAtEnd  float64 // outcome payments made at the horizon's final settlement
 	overCap       float64 // outcome amounts due that payers' caps held back
+	arrearsWeeks  int     // weeks ending with provider payments deferred
+	arrearsPeak   float64 // largest end-of-week provider arrears
+	unsettled     float64 // provider arrears left unpaid at the horizon
 	spvCash       float64
 	drawn         float64 // investor capital drawn
 	outstanding   float64 // principal outstanding
