@@ -111,6 +111,7 @@ type client struct {
 	state       uint8
 	tier        uint8
 	needs       uint8 // unmet needs (bits)
+	needs0      uint8 // needs at referral (bits), for the counterfactual rate
 	conditions  uint8 // number of long-term conditions
 	age         uint8 // years, at referral
 	depression  bool
@@ -193,6 +194,7 @@ type worker struct {
 	careNeed, careNeedW                  float64
 	duePrice                             float64
 	complexitySum                        float64
+	needSum                              float64 // unmet needs over engaged clients
 }
 
 // practice is a GP practice.

@@ -421,15 +421,20 @@ func (m *Model) release(c *client) {
 // secondaryCare draws this week's secondary-care use with and without the
 // intervention from one uniform number (common random numbers), so the
 // saving reflects the intervention, not noise.
+//
+// Unmet psychosocial needs raise the rate in both worlds: the actual world
+// counts the client's unmet needs now; the counterfactual counts the needs
+// at referral, each still unmet with the chance it has not resolved
+// naturally, (1 - need_resolve_natural_per_week)^(weeks since referral).
 func (m *Model) secondaryCare(c *client, rh *stream) {
 	h := &m.sc.Health
-	cf := float64(c.baseRate)
-	act := cf * (1 - h.SelfManagementEffect*float64(c.sm-c.sm0)) * (1 - h.WellbeingEffectPerPoint*float64(c.total()-c.star0))
-	if act < 0 {
-		act = 0
-	} else if act > 1 {
-		act = 1
-	}
+	base := float64(c.baseRate)
+	surv := math.Pow(1-m.sc.Wellbeing.NeedResolveNaturalPerWeek, float64(m.week-int(c.referred)))
+	cf := base * m.needRateFactor(c.needs0, surv)
+	act := base * m.needRateFactor(c.needs, 1) *
+		(1 - h.SelfManagementEffect*float64(c.sm-c.sm0)) * (1 - h.WellbeingEffectPerPoint*float64(c.total()-c.star0))
+	cf = clamp(cf, 0, 1)
+	act = clamp(act, 0, 1)
 	u := rh.float()
 	top := cf
 	if act > top {
@@ -464,6 +469,20 @@ func (m *Model) secondaryCare(c *client, rh *stream) {
 		co.ActualGBP[q] += a
 		co.CounterfactualGBP[q] += f
 	}
+}
+
+// needRateFactor is the secondary-care rate multiplier of unmet needs:
+// 1 + unmet_need_rate_effect x (unmet needs other than anxiety) +
+// anxiety_rate_effect x [anxiety/low confidence unmet], each need counted
+// with weight w (the chance it is still unmet).
+func (m *Model) needRateFactor(needs uint8, w float64) float64 {
+	h := &m.sc.Health
+	anx := needs & (1 << needAnxiety)
+	f := 1 + w*h.UnmetNeedRateEffect*float64(popcount(needs&^anx))
+	if anx != 0 {
+		f += w * h.AnxietyRateEffect
+	}
+	return f
 }
 
 // leave records a client's departure and frees their place and worker slot.

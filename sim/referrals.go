@@ -83,6 +83,7 @@ func (m *Model) newClient(pi int) {
 	c.age = uint8(pop.AgeMin + int(r.float()*float64(pop.AgeMax-pop.AgeMin+1)))
 	c.transport = r.bernoulli(sc.Clients.TransportBarrierShare)
 	c.digital = r.bernoulli(sc.Clients.DigitalAccessShare)
+	c.needs0 = c.needs
 	m.setPenalties(&c) // sets the complexity score
 	switch x := c.complexity(); {
 	case x >= sc.Clients.ComplexThreshold:

@@ -369,3 +369,60 @@ func TestFinalSettlement(t *testing.T) {
 		}
 	})
 }
+
+func TestNeedRateFactor(t *testing.T) {
+	sc := scenario.Scenario{}
+	sc.Health.UnmetNeedRateEffect, sc.Health.AnxietyRateEffect = 0.05, 0.15
+	m := &Model{sc: &sc}
+	needs := uint8(1<<needIncomeDebt | 1<<needIsolation | 1<<needAnxiety)
+	for _, tc := range []struct {
+		needs uint8
+		w     float64
+		want  float64
+	}{
+		{0, 1, 1},
+		{needs, 1, 1 + 2*0.05 + 0.15},
+		{needs, 0.5, 1 + 0.5*(2*0.05+0.15)},
+		{1 << needAnxiety, 1, 1.15},
+	} {
+		if got := m.needRateFactor(tc.needs, tc.w); !near(got, tc.want, 1e-12) {
+			t.Errorf("needRateFactor(%06b, %g) = %g; want %g", tc.needs, tc.w, got, tc.want)
+		}
+	}
+}
+
+// TestSavingsValueCare: under a price per GBP saved, accompanied support
+// earns the saving of the needs it resolves, informal contact does not, and
+// both earn the saving of the Star points they lift; with the channels
+// weighted 0, care earns no saving at all.
+func TestSavingsValueCare(t *testing.T) {
+	base := loadShipped(t, "ways-to-wellness")
+	values := func(needEffect, pointEffect float64) [numActs]float64 {
+		sc := *base
+		sc.Health.UnmetNeedRateEffect, sc.Health.AnxietyRateEffect = needEffect, 3*needEffect
+		sc.Health.WellbeingEffectPerPoint = pointEffect
+		m, err := New(&sc, 1, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := &m.providers[0]
+		p.prices = Prices{SavingGBP: 2}
+		w := &m.workers[0]
+		w.nEngaged, w.needSum, w.complexitySum = 10, 15, 25
+		return m.hourValues(w, p)
+	}
+	v := values(0.05, 0.015)
+	if !(v[actAccompanied] > v[actInformal] && v[actInformal] > 0) {
+		t.Errorf("hour values accompanied %g, informal %g; want accompanied > informal > 0", v[actAccompanied], v[actInformal])
+	}
+	if !(v[actSignposting] > 0) {
+		t.Errorf("signposting hour value %g; want > 0 (a link resolves a need)", v[actSignposting])
+	}
+	v0 := values(0, 0)
+	if v0[actAccompanied] != 0 || v0[actInformal] != 0 || v0[actSignposting] != 0 {
+		t.Errorf("with the need and wellbeing channels off: accompanied %g, informal %g, signposting %g; want 0", v0[actAccompanied], v0[actInformal], v0[actSignposting])
+	}
+	if !(v0[actCoaching] > 0) {
+		t.Errorf("coaching hour value %g; want > 0 (self-management channel)", v0[actCoaching])
+	}
+}
