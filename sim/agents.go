@@ -103,11 +103,11 @@ type client struct {
 	practice    int32
 	worker      int32 // post index; -1 while waiting
 	cohort      int32
-	referred    int32 // week referred
-	engaged     int32 // week engaged (-1 before)
-	nextDue     int32 // week the next follow-up is due
-	changed     int32 // week of the last change of link worker (-1 none)
-	linkUntil   int32 // week the current community link ends
+	referred    int32              // week referred
+	engaged     int32              // week engaged (-1 before)
+	nextDue     int32              // week the next follow-up is due
+	changed     int32              // week of the last change of link worker (-1 none)
+	linkUntil   [numServices]int32 // week each held place ends
 	state       uint8
 	tier        uint8
 	needs       uint8 // unmet needs (bits)
@@ -117,7 +117,7 @@ type client struct {
 	depression  bool
 	transport   bool  // transport or mobility barrier
 	digital     bool  // phone / digital access
-	linkSvc     int8  // service currently linked to, svcNone if none
+	links       uint8 // services at which the client holds a place (bits by service)
 	lifestyle   uint8 // lifestyle services ever linked (bits by service)
 	nAssess     uint8
 	cx          uint8             // complexity score: unmet needs + 1 for depression or anxiety

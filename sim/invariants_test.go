@@ -77,8 +77,26 @@ func checkInvariants(m *Model, l *ledger) []string {
 				caseload[c.worker]++
 			}
 		}
-		if c.linkSvc != svcNone {
-			used[m.practices[c.practice].neighbourhood][c.linkSvc]++
+		for s := 0; s < numServices; s++ {
+			if c.links&(1<<s) != 0 {
+				used[m.practices[c.practice].neighbourhood][s]++
+			}
+		}
+		if n := popcount(c.links); n > m.sc.Linking.MaxLinks {
+			fail("client %d holds %d places; want at most max_links %d", c.id, n, m.sc.Linking.MaxLinks)
+		}
+		// A need service's place is held only while a need it serves is unmet.
+		for _, s := range [...]int{svcWelfareRights, svcHousing, svcSocialGroups, svcMentalHealth} {
+			if c.links&(1<<s) == 0 {
+				continue
+			}
+			serves := false
+			for k := 0; k < numNeeds; k++ {
+				serves = serves || (needService[k] == s && c.needs&(1<<k) != 0)
+			}
+			if !serves {
+				fail("client %d holds a place at service %d whose needs are resolved", c.id, s)
+			}
 		}
 		for a, v := range c.star {
 			if v < 1 || v > 10 || math.IsNaN(float64(v)) {

@@ -61,7 +61,6 @@ func (m *Model) newClient(pi int) {
 		engaged:  -1,
 		changed:  -1,
 		state:    stWaiting,
-		linkSvc:  svcNone,
 	}
 	m.nextClientID++
 	for k := 0; k < numNeeds; k++ {

@@ -426,3 +426,50 @@ func TestSavingsValueCare(t *testing.T) {
 		t.Errorf("coaching hour value %g; want > 0 (self-management channel)", v0[actCoaching])
 	}
 }
+
+// TestConcurrentLinks: a client may hold places at several services, up to
+// max_links, and a need service's place is released when the needs it
+// serves are resolved.
+func TestConcurrentLinks(t *testing.T) {
+	sc := *loadShipped(t, "ways-to-wellness")
+	sc.Linking.MaxLinks = 2
+	m, err := New(&sc, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb := &m.neighbourhoods[m.practices[0].neighbourhood]
+	c := &client{needs: 1<<needIncomeDebt | 1<<needHousing | 1<<needAnxiety}
+	take := func(s int) {
+		nb.used[s]++
+		c.links |= 1 << s
+		c.linkUntil[s] = 26
+	}
+	if s := m.linkService(c); s != svcWelfareRights {
+		t.Fatalf("linkService(no places) = %d; want welfare rights %d", s, svcWelfareRights)
+	}
+	take(svcWelfareRights)
+	if s := m.linkService(c); s != svcHousing {
+		t.Fatalf("linkService(holding welfare rights) = %d; want housing %d", s, svcHousing)
+	}
+	take(svcHousing)
+	if s := m.linkService(c); s != svcNone {
+		t.Errorf("linkService(holding max_links places) = %d; want none", s)
+	}
+	// Debt resolved: its place goes; housing is still needed and kept.
+	used := nb.used
+	c.needs &^= 1 << needIncomeDebt
+	m.releaseResolved(c)
+	if c.links != 1<<svcHousing || nb.used[svcWelfareRights] != used[svcWelfareRights]-1 || nb.used[svcHousing] != used[svcHousing] {
+		t.Errorf("after debt resolved: links %06b, used %v (before %v); want only housing held and one welfare place freed", c.links, nb.used, used)
+	}
+	if s := m.linkService(c); s != svcMentalHealth {
+		t.Errorf("linkService(a place free, anxiety unmet) = %d; want mental health %d", s, svcMentalHealth)
+	}
+	// A mental-health place serves bereavement and anxiety: kept while either is unmet.
+	take(svcMentalHealth)
+	c.needs = 1 << needBereavement
+	m.releaseResolved(c)
+	if c.links != 1<<svcMentalHealth {
+		t.Errorf("links %06b; want only the mental-health place kept for bereavement", c.links)
+	}
+}

@@ -259,8 +259,12 @@ type Linking struct {
 	// GroupPlacesSmoothingWeeks: group places follow group-building hours
 	// with this time constant (groups take time to form and to fade).
 	GroupPlacesSmoothingWeeks float64 `yaml:"group_places_smoothing_weeks" check:"min=1,max=520"`
-	// LinkWeeks is how long a linked client holds a place.
+	// LinkWeeks is the longest a linked client holds a place; a place for a
+	// need is released earlier when the need is resolved.
 	LinkWeeks int `yaml:"link_weeks" check:"min=1,max=520"`
+	// MaxLinks is how many places (at different services) a client may hold
+	// at once.
+	MaxLinks int `yaml:"max_links" check:"min=1,max=6"`
 }
 
 // Wellbeing sets the eight Well-being Star areas (scored 1 to 10).
