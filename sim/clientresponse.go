@@ -456,8 +456,15 @@ func (m *Model) release(c *client, s int) {
 func (m *Model) secondaryCare(c *client, rh *stream) {
 	h := &m.sc.Health
 	base := float64(c.baseRate)
-	surv := math.Pow(1-m.sc.Wellbeing.NeedResolveNaturalPerWeek, float64(m.week-int(c.referred)))
-	cf := base * m.needRateFactor(c.needs0, surv)
+	if m.needSurv == nil {
+		// The chance a need is still unmet after k weeks of natural resolution,
+		// for k within the tracking window.
+		m.needSurv = make([]float64, h.TrackWeeks)
+		for k := range m.needSurv {
+			m.needSurv[k] = math.Pow(1-m.sc.Wellbeing.NeedResolveNaturalPerWeek, float64(k))
+		}
+	}
+	cf := base * m.needRateFactor(c.needs0, m.needSurv[m.week-int(c.referred)])
 	act := base * m.needRateFactor(c.needs, 1) *
 		(1 - h.SelfManagementEffect*float64(c.sm-c.sm0)) * (1 - h.WellbeingEffectPerPoint*float64(c.total()-c.star0))
 	cf = clamp(cf, 0, 1)
