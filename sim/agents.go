@@ -103,20 +103,21 @@ type client struct {
 	practice    int32
 	worker      int32 // post index; -1 while waiting
 	cohort      int32
-	referred    int32 // week referred
-	engaged     int32 // week engaged (-1 before)
-	nextDue     int32 // week the next follow-up is due
-	changed     int32 // week of the last change of link worker (-1 none)
-	linkUntil   int32 // week the current community link ends
+	referred    int32              // week referred
+	engaged     int32              // week engaged (-1 before)
+	nextDue     int32              // week the next follow-up is due
+	changed     int32              // week of the last change of link worker (-1 none)
+	linkUntil   [numServices]int32 // week each held place ends
 	state       uint8
 	tier        uint8
 	needs       uint8 // unmet needs (bits)
+	needs0      uint8 // needs at referral (bits), for the counterfactual rate
 	conditions  uint8 // number of long-term conditions
 	age         uint8 // years, at referral
 	depression  bool
 	transport   bool  // transport or mobility barrier
 	digital     bool  // phone / digital access
-	linkSvc     int8  // service currently linked to, svcNone if none
+	links       uint8 // services at which the client holds a place (bits by service)
 	lifestyle   uint8 // lifestyle services ever linked (bits by service)
 	nAssess     uint8
 	cx          uint8             // complexity score: unmet needs + 1 for depression or anxiety
@@ -195,6 +196,7 @@ type worker struct {
 	careNeed, careNeedW                  float64
 	duePrice                             float64
 	complexitySum                        float64
+	needSum                              float64 // unmet needs over engaged clients
 }
 
 // practice is a GP practice.
@@ -232,6 +234,8 @@ type provider struct {
 	overheadWeek  float64 // GBP per post per week
 	wageHour      float64 // GBP per contracted hour, at least minWageUnit: the unit of the money term
 	reserves      float64
+	owed          float64 // this week: what the SPV owes it, arrears included
+	arrears       float64 // owed by the SPV and deferred (end of week)
 	revSmooth     float64
 	costSmooth    float64
 	pressure      float64

@@ -5,16 +5,17 @@ package sim
 import "math"
 
 // linkService returns the service a client could be linked to now: the
-// service for the first unmet need that has one, else (for long-term
-// condition self-management) exercise, then healthy eating, each once; or
-// svcNone. A client already holding a place is not linkable.
+// service for the first unmet need that has one and where the client holds
+// no place, else (for long-term condition self-management) exercise, then
+// healthy eating, each once; or svcNone. A client holding max_links places
+// is not linkable.
 func (m *Model) linkService(c *client) int {
-	if c.linkSvc != svcNone {
+	if popcount(c.links) >= m.sc.Linking.MaxLinks {
 		return svcNone
 	}
 	for k := 0; k < numNeeds; k++ {
-		if c.needs&(1<<k) != 0 && needService[k] != svcNone {
-			return needService[k]
+		if s := needService[k]; c.needs&(1<<k) != 0 && s != svcNone && c.links&(1<<s) == 0 {
+			return s
 		}
 	}
 	for _, s := range [...]int{svcExercise, svcHealthyEating} {
@@ -23,6 +24,26 @@ func (m *Model) linkService(c *client) int {
 		}
 	}
 	return svcNone
+}
+
+// releaseResolved releases the places a client holds for needs that are
+// all resolved: a need service's place is kept while any unmet need it
+// serves remains (a mental-health place serves bereavement and anxiety).
+func (m *Model) releaseResolved(c *client) {
+	var serving uint8
+	for k := 0; k < numNeeds; k++ {
+		if c.needs&(1<<k) != 0 && needService[k] != svcNone {
+			serving |= 1 << needService[k]
+		}
+	}
+	for s := 0; s < numServices; s++ {
+		if s == svcExercise || s == svcHealthyEating || c.links&(1<<s) == 0 {
+			continue
+		}
+		if serving&(1<<s) == 0 {
+			m.release(c, s)
+		}
+	}
 }
 
 // setPenalties recomputes a client's attainable-score penalties from unmet needs.
@@ -96,8 +117,8 @@ func (m *Model) adjustStar(c *client, lift float64) {
 func (m *Model) respond() {
 	sc := m.sc
 	eng, rl, rw, rh := m.rs.engagement, m.rs.linking, m.rs.wellbeing, m.rs.health
-	// A place whose link ends this week is released as its holder comes up
-	// in ID order.
+	// Places whose link ends this week are released as their holder comes
+	// up in ID order.
 	m.cnt.waiting, m.cnt.active, m.cnt.engaged, m.cnt.star = 0, 0, 0, 0
 	m.sysEv.ActiveClients = 0
 	for p := range m.providers {
@@ -106,8 +127,10 @@ func (m *Model) respond() {
 	n := 0 // clients kept so far; client i moves to n when others have left
 	for i := range m.clients {
 		c := &m.clients[i]
-		if c.linkSvc != svcNone && m.week >= int(c.linkUntil) {
-			m.release(c)
+		for s := 0; c.links != 0 && s < numServices; s++ {
+			if c.links&(1<<s) != 0 && m.week >= int(c.linkUntil[s]) {
+				m.release(c, s)
+			}
 		}
 		var w *worker
 		if c.worker >= 0 {
@@ -284,7 +307,7 @@ func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool 
 				continue
 			}
 			h := wb.NeedResolveNaturalPerWeek + wb.NeedResolvePerCareHour*acc
-			if c.linkSvc != svcNone && int(c.linkSvc) == needService[k] {
+			if s := needService[k]; s != svcNone && c.links&(1<<s) != 0 {
 				h += wb.NeedResolveLinkedPerWeek
 			}
 			haz[k] = h
@@ -301,6 +324,7 @@ func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool 
 				if x < haz[k] || k == numNeeds-1 {
 					c.needs &^= 1 << k
 					m.setPenalties(c)
+					m.releaseResolved(c)
 					break
 				}
 				x -= haz[k]
@@ -311,8 +335,10 @@ func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool 
 	// Self-management and wellbeing.
 	wb := &sc.Wellbeing
 	dsm := wb.SelfManagementPerCoachingHour * coach / (1 + cx)
-	if c.linkSvc == svcExercise || c.linkSvc == svcHealthyEating {
-		dsm += wb.SelfManagementLinkedPerWeek
+	for _, s := range [...]int{svcExercise, svcHealthyEating} {
+		if c.links&(1<<s) != 0 {
+			dsm += wb.SelfManagementLinkedPerWeek
+		}
 	}
 	c.sm = float32(min(1, float64(c.sm)+dsm))
 	lift := min(2, wb.SupportLiftPerCareHour*(acc+informal)+wb.SupportLiftPerCoachingHour*coach/(1+cx))
@@ -394,8 +420,8 @@ func (m *Model) tryLink(c *client, s int, accompanied bool, rl *stream) {
 		return
 	}
 	nb.used[s]++
-	c.linkSvc = int8(s)
-	c.linkUntil = int32(m.week + l.LinkWeeks)
+	c.links |= 1 << s
+	c.linkUntil[s] = int32(m.week + l.LinkWeeks)
 	if s == svcExercise || s == svcHealthyEating {
 		c.lifestyle |= 1 << s
 	}
@@ -412,24 +438,37 @@ func (m *Model) placesNow(nb *neighbourhood, s int) float64 {
 	return x
 }
 
-func (m *Model) release(c *client) {
+// release frees the client's place at service s.
+func (m *Model) release(c *client, s int) {
 	nb := &m.neighbourhoods[m.practices[c.practice].neighbourhood]
-	nb.used[c.linkSvc]--
-	c.linkSvc = svcNone
+	nb.used[s]--
+	c.links &^= 1 << s
 }
 
 // secondaryCare draws this week's secondary-care use with and without the
 // intervention from one uniform number (common random numbers), so the
 // saving reflects the intervention, not noise.
+//
+// Unmet psychosocial needs raise the rate in both worlds: the actual world
+// counts the client's unmet needs now; the counterfactual counts the needs
+// at referral, each still unmet with the chance it has not resolved
+// naturally, (1 - need_resolve_natural_per_week)^(weeks since referral).
 func (m *Model) secondaryCare(c *client, rh *stream) {
 	h := &m.sc.Health
-	cf := float64(c.baseRate)
-	act := cf * (1 - h.SelfManagementEffect*float64(c.sm-c.sm0)) * (1 - h.WellbeingEffectPerPoint*float64(c.total()-c.star0))
-	if act < 0 {
-		act = 0
-	} else if act > 1 {
-		act = 1
+	base := float64(c.baseRate)
+	if m.needSurv == nil {
+		// The chance a need is still unmet after k weeks of natural resolution,
+		// for k within the tracking window.
+		m.needSurv = make([]float64, h.TrackWeeks)
+		for k := range m.needSurv {
+			m.needSurv[k] = math.Pow(1-m.sc.Wellbeing.NeedResolveNaturalPerWeek, float64(k))
+		}
 	}
+	cf := base * m.needRateFactor(c.needs0, m.needSurv[m.week-int(c.referred)])
+	act := base * m.needRateFactor(c.needs, 1) *
+		(1 - h.SelfManagementEffect*float64(c.sm-c.sm0)) * (1 - h.WellbeingEffectPerPoint*float64(c.total()-c.star0))
+	cf = clamp(cf, 0, 1)
+	act = clamp(act, 0, 1)
 	u := rh.float()
 	top := cf
 	if act > top {
@@ -466,10 +505,26 @@ func (m *Model) secondaryCare(c *client, rh *stream) {
 	}
 }
 
+// needRateFactor is the secondary-care rate multiplier of unmet needs:
+// 1 + unmet_need_rate_effect x (unmet needs other than anxiety) +
+// anxiety_rate_effect x [anxiety/low confidence unmet], each need counted
+// with weight w (the chance it is still unmet).
+func (m *Model) needRateFactor(needs uint8, w float64) float64 {
+	h := &m.sc.Health
+	anx := needs & (1 << needAnxiety)
+	f := 1 + w*h.UnmetNeedRateEffect*float64(popcount(needs&^anx))
+	if anx != 0 {
+		f += w * h.AnxietyRateEffect
+	}
+	return f
+}
+
 // leave records a client's departure and frees their place and worker slot.
 func (m *Model) leave(c *client, st uint8) {
-	if c.linkSvc != svcNone {
-		m.release(c)
+	for s := 0; c.links != 0 && s < numServices; s++ {
+		if c.links&(1<<s) != 0 {
+			m.release(c, s)
+		}
 	}
 	if c.worker >= 0 && c.state != stWaiting {
 		m.workers[c.worker].caseload--

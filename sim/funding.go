@@ -95,6 +95,24 @@ type Rule interface {
 	Price(week int, ev *Evidence, p *Prices)
 }
 
+// Settler is a rule that holds evidence open across weeks (a batch or a
+// cohort not yet evidenced). At the horizon the model asks it once, after
+// Pay, to settle what that open evidence has earned (ODD 7.7.2, final
+// settlement); end is the number of weeks simulated (the last week is end-1).
+// Rules that pay as they go do not implement it.
+type Settler interface {
+	Settle(end int, ev *Evidence) float64
+}
+
+// settle returns what a rule owes at the horizon for open evidence (0 for a
+// rule that pays as it goes).
+func settle(r Rule, end int, ev *Evidence) float64 {
+	if s, ok := r.(Settler); ok {
+		return s.Settle(end, ev)
+	}
+	return 0
+}
+
 // weighted scales a rule's payments and prices for blends.
 type weighted struct {
 	w    float64
@@ -280,6 +298,18 @@ func (r *wellbeingOutcome) Pay(_ int, ev *Evidence) float64 {
 	return pay
 }
 
+// Settle pays the open batch at the horizon as if its period had ended:
+// PerClientGBP times the batch size times the scale's fraction at its mean.
+func (r *wellbeingOutcome) Settle(_ int, _ *Evidence) float64 {
+	if r.n == 0 {
+		return 0
+	}
+	mean := r.sum / float64(r.n)
+	pay := r.spec.PerClientGBP * float64(r.n) * slidingFraction(mean, r.spec.FloorPoints, r.spec.FullPoints, r.curve)
+	r.lastMean, r.n, r.sum = mean, 0, 0
+	return pay
+}
+
 // Price: a second reading adds a client to the batch, worth PerClientGBP
 // times the scale's fraction at the batch mean; one more recorded point for
 // one client moves the mean by 1/n, worth PerClientGBP times the slope of
@@ -323,6 +353,28 @@ func (r *secondaryCareOutcome) Pay(week int, ev *Evidence) float64 {
 		red := 1 - actual/cf
 		pay += r.spec.PerClientGBP * float64(c.Clients) * clamp(red/r.spec.TargetReduction, 0, 1)
 		r.cfPerClient = cf / float64(c.Clients)
+	}
+	return pay
+}
+
+// Settle evidences, at the horizon, every cohort not yet settled with what
+// it has: its reduction over the quarters recorded so far, and a share of
+// the full amount pro rata to the part of the measurement window its
+// clients have been observed, counted from the middle of the cohort's
+// quarter: f = clamp((end - 13q - 6.5) / (13 quarters), 0, 1).
+func (r *secondaryCareOutcome) Settle(end int, ev *Evidence) float64 {
+	pay := 0.0
+	window := float64(r.quarters * cohortWeeks)
+	for ; r.settled < len(ev.Cohorts); r.settled++ {
+		q := r.settled
+		c := &ev.Cohorts[q]
+		actual, cf := c.costs(r.quarters)
+		if c.Clients == 0 || cf <= 0 {
+			continue
+		}
+		f := clamp((float64(end)-float64(q*cohortWeeks)-cohortWeeks/2.0)/window, 0, 1)
+		red := 1 - actual/cf
+		pay += r.spec.PerClientGBP * float64(c.Clients) * clamp(red/r.spec.TargetReduction, 0, 1) * f
 	}
 	return pay
 }

@@ -77,8 +77,26 @@ func checkInvariants(m *Model, l *ledger) []string {
 				caseload[c.worker]++
 			}
 		}
-		if c.linkSvc != svcNone {
-			used[m.practices[c.practice].neighbourhood][c.linkSvc]++
+		for s := 0; s < numServices; s++ {
+			if c.links&(1<<s) != 0 {
+				used[m.practices[c.practice].neighbourhood][s]++
+			}
+		}
+		if n := popcount(c.links); n > m.sc.Linking.MaxLinks {
+			fail("client %d holds %d places; want at most max_links %d", c.id, n, m.sc.Linking.MaxLinks)
+		}
+		// A need service's place is held only while a need it serves is unmet.
+		for _, s := range [...]int{svcWelfareRights, svcHousing, svcSocialGroups, svcMentalHealth} {
+			if c.links&(1<<s) == 0 {
+				continue
+			}
+			serves := false
+			for k := 0; k < numNeeds; k++ {
+				serves = serves || (needService[k] == s && c.needs&(1<<k) != 0)
+			}
+			if !serves {
+				fail("client %d holds a place at service %d whose needs are resolved", c.id, s)
+			}
 		}
 		for a, v := range c.star {
 			if v < 1 || v > 10 || math.IsNaN(float64(v)) {
@@ -162,6 +180,48 @@ func checkInvariants(m *Model, l *ledger) []string {
 	if want := l.sysOutcome + m.drawn - l.sysRevenue - m.received; !moneyNear(m.spvCash, want, l.sysOutcome, m.drawn, l.sysRevenue, m.received) {
 		fail("spv cash %g; want %g", m.spvCash, want)
 	}
+	// The SPV never pays out more than it holds; deferred payments are
+	// never negative, and at the horizon what is still deferred is reported.
+	if m.spvCash < -eps {
+		fail("spv cash %g < 0", m.spvCash)
+	}
+	arrears := 0.0
+	for i := range m.providers {
+		if m.providers[i].arrears < -eps {
+			fail("provider %s arrears %g < 0", m.providers[i].name, m.providers[i].arrears)
+		}
+		arrears += m.providers[i].arrears
+	}
+	if m.week == m.weeks && math.Abs(m.unsettled-arrears) > 1e-3 {
+		fail("unsettled %g; want provider arrears at the horizon %g", m.unsettled, arrears)
+	}
+	// At the horizon nothing owed is left open: every rule in force has
+	// settled its batches and cohorts (7.7.2, final settlement).
+	if m.week == m.weeks {
+		open := func(who string, phases []phase, ev *Evidence) {
+			for _, ph := range phases {
+				if !ph.active(m.week - 1) {
+					continue
+				}
+				for _, wr := range ph.rules {
+					switch r := wr.rule.(type) {
+					case *wellbeingOutcome:
+						if r.n > 0 {
+							fail("%s: wellbeing batch of %d left open at the horizon", who, r.n)
+						}
+					case *secondaryCareOutcome:
+						if r.settled < len(ev.Cohorts) {
+							fail("%s: %d secondary-care cohorts left unsettled at the horizon", who, len(ev.Cohorts)-r.settled)
+						}
+					}
+				}
+			}
+		}
+		open("outcome payments", m.outcomePhases, &m.sysEv)
+		for i := range m.providers {
+			open("provider "+m.providers[i].name, m.providers[i].phases, &m.providers[i].ev)
+		}
+	}
 	if m.drawn > m.sc.Contract.Investor.CapitalGBP+eps {
 		fail("drawn %g over committed capital %g", m.drawn, m.sc.Contract.Investor.CapitalGBP)
 	}
@@ -187,9 +247,13 @@ func TestInvariants(t *testing.T) {
 		sc    *scenario.Scenario
 		weeks int
 	}
+	// Generous tariffs: the SPV cannot pay what providers earn.
+	generous := *base
+	generous.Contract.ProviderPayments = scaledTariffs(base.Contract.ProviderPayments, 10)
 	cases := []tcase{
 		{"tight-caseloads-high-turnover", &tight, 0},
 		{"gaming", &gaming, 0},
+		{"generous-tariffs", &generous, 0},
 	}
 	// Every shipped scenario (the national one for 20 weeks: it is large).
 	names, err := fs.Glob(scenarios.FS, "*.yaml")
@@ -244,4 +308,25 @@ func moneyNear(got, want float64, amounts ...float64) bool {
 		scale = math.Max(scale, math.Abs(a))
 	}
 	return math.Abs(got-want) <= math.Max(1e-3, 1e-12*scale)
+}
+
+// scaledTariffs copies provider phases with every per-assessment tariff times k.
+func scaledTariffs(phases []scenario.Phase, k float64) []scenario.Phase {
+	out := make([]scenario.Phase, len(phases))
+	for i, ph := range phases {
+		out[i] = ph
+		out[i].Rules = make([]scenario.Rule, len(ph.Rules))
+		for j, r := range ph.Rules {
+			if r.PerAssessment != nil {
+				pa := *r.PerAssessment
+				pa.TariffsGBP = append([]float64(nil), pa.TariffsGBP...)
+				for t := range pa.TariffsGBP {
+					pa.TariffsGBP[t] *= k
+				}
+				r.PerAssessment = &pa
+			}
+			out[i].Rules[j] = r
+		}
+	}
+	return out
 }

@@ -27,6 +27,11 @@ type Model struct {
 	outcomePhases []phase
 	sysEv         Evidence
 	payerPaid     []float64
+	settledAtEnd  float64 // outcome payments made at the horizon's final settlement
+	overCap       float64 // outcome amounts due that payers' caps held back
+	arrearsWeeks  int     // weeks ending with provider payments deferred
+	arrearsPeak   float64 // largest end-of-week provider arrears
+	unsettled     float64 // provider arrears left unpaid at the horizon
 	spvCash       float64
 	drawn         float64 // investor capital drawn
 	outstanding   float64 // principal outstanding
@@ -39,6 +44,7 @@ type Model struct {
 	gpFactor   float64
 	poolInflow float64      // per week, share of pool0
 	ageRate    [256]float64 // secondary-care rate multiplier by age
+	needSurv   []float64    // chance a need is unmet after k weeks without the programme
 	cnt        struct {     // end-of-week client counts, kept by respond and workforce
 		waiting, active, engaged int
 		star                     float64

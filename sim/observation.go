@@ -325,11 +325,19 @@ func (m *Model) Result() *Result {
 	met[mProviderRevenue] = a.revenue
 	met[mProviderCost] = a.cost
 	met[mOutcomePayments] = a.outcome
+	met[mOutcomeSettledAtEnd] = m.settledAtEnd
+	met[mOutcomeOverCap] = m.overCap
+	met[mProviderArrearsWeeks] = float64(m.arrearsWeeks)
+	met[mProviderArrearsPeak] = m.arrearsPeak
+	met[mUnsettled] = m.unsettled
+	met[mSPVCashEnd] = m.spvCash
 	met[mInvestorDrawn] = m.drawn
 	met[mInvestorReceived] = m.received
 	met[mInvestorIRR] = math.NaN()
 	if irr, ok := stats.IRR(m.investorFlows, 52); ok {
 		met[mInvestorIRR] = irr
+	} else if m.drawn > 0 && m.received == 0 {
+		met[mInvestorIRR] = -1 // total loss: the limit of the IRR as receipts fall to 0
 	}
 	met[mInvestorMultiple] = nanDiv(m.received, m.drawn)
 	totalGain := 0.0

@@ -46,6 +46,7 @@ const (
 	wcSecondaryCareCost
 	wcSecondaryCareCostCF
 	wcProviderRevenue
+	wcProviderArrears
 	wcProviderCost
 	wcOutcomePayments
 	wcInvestorFlow
@@ -93,11 +94,12 @@ var weeklyColumns = [numWeeklyCols]Column{
 	wcStarRecordedMean:        {"star_recorded_mean", "points", "mean recorded total of readings taken this week; NaN if none"},
 	wcSecondaryCareCost:       {"secondary_care_cost_gbp", "GBP", "secondary-care cost of tracked clients"},
 	wcSecondaryCareCostCF:     {"secondary_care_cost_cf_gbp", "GBP", "same clients' counterfactual cost without the intervention"},
-	wcProviderRevenue:         {"provider_revenue_gbp", "GBP", "payments from the SPV to providers"},
+	wcProviderRevenue:         {"provider_revenue_gbp", "GBP", "payments from the SPV to providers (cash paid, deferred payments when made)"},
+	wcProviderArrears:         {"provider_arrears_gbp", "GBP", "provider payments owed by the SPV and deferred for want of cash (end of week)"},
 	wcProviderCost:            {"provider_cost_gbp", "GBP", "providers' staff and overhead costs"},
 	wcOutcomePayments:         {"outcome_payments_gbp", "GBP", "outcome payments from payers to the SPV"},
 	wcInvestorFlow:            {"investor_flow_gbp", "GBP", "investor cash flow: repayments and returns minus drawdowns"},
-	wcSPVCash:                 {"spv_cash_gbp", "GBP", "SPV cash balance (end of week)"},
+	wcSPVCash:                 {"spv_cash_gbp", "GBP", "SPV cash balance (end of week); never negative"},
 	wcMeanPressure:            {"mean_pressure", "0-1", "mean managerial pressure across providers"},
 	wcMeanDistress:            {"mean_distress", "0-1", "mean distress of link workers in post"},
 	wcMeanOrientation:         {"mean_orientation", "0-1", "mean care orientation of link workers in post (1 = care)"},
@@ -179,6 +181,12 @@ const (
 	mProviderRevenue
 	mProviderCost
 	mOutcomePayments
+	mOutcomeSettledAtEnd
+	mOutcomeOverCap
+	mProviderArrearsWeeks
+	mProviderArrearsPeak
+	mUnsettled
+	mSPVCashEnd
 	mInvestorDrawn
 	mInvestorReceived
 	mInvestorIRR
@@ -223,9 +231,15 @@ var metricColumns = [numMetrics]Column{
 	mProviderRevenue:                     {"provider_revenue_gbp", "GBP", "total payments to providers"},
 	mProviderCost:                        {"provider_cost_gbp", "GBP", "total provider costs"},
 	mOutcomePayments:                     {"outcome_payments_gbp", "GBP", "total outcome payments by all payers"},
+	mOutcomeSettledAtEnd:                 {"outcome_payments_settled_at_end_gbp", "GBP", "outcome payments made at the horizon for evidence still open (final settlement; included in outcome_payments_gbp)"},
+	mOutcomeOverCap:                      {"outcome_payments_over_cap_gbp", "GBP", "outcome amounts due but not paid because a payer had reached its cap"},
+	mProviderArrearsWeeks:                {"provider_arrears_weeks", "weeks", "weeks ending with provider payments deferred for want of SPV cash"},
+	mProviderArrearsPeak:                 {"provider_arrears_peak_gbp", "GBP", "largest end-of-week provider payments deferred"},
+	mUnsettled:                           {"unsettled_gbp", "GBP", "owed at the horizon and not paid: provider payments the SPV deferred and could not pay by the end"},
+	mSPVCashEnd:                          {"spv_cash_end_gbp", "GBP", "SPV cash left at the end, after the investor's final repayment and return"},
 	mInvestorDrawn:                       {"investor_drawn_gbp", "GBP", "working capital drawn from the investor"},
 	mInvestorReceived:                    {"investor_received_gbp", "GBP", "repayments and returns to the investor"},
-	mInvestorIRR:                         {"investor_irr", "per year", "investor internal rate of return, annual; NaN when undefined"},
+	mInvestorIRR:                         {"investor_irr", "per year", "investor internal rate of return, annual; -1 when capital was drawn and nothing received; NaN when undefined"},
 	mInvestorMultiple:                    {"investor_multiple", "ratio", "received / drawn; NaN when nothing drawn"},
 	mCommissionerCostPerEngaged:          {"commissioner_cost_per_engaged_gbp", "GBP", "outcome payments / engaged clients"},
 	mCommissionerCostPerStarPoint:        {"commissioner_cost_per_star_point_gbp", "GBP", "outcome payments / total true Star points gained"},

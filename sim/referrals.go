@@ -61,7 +61,6 @@ func (m *Model) newClient(pi int) {
 		engaged:  -1,
 		changed:  -1,
 		state:    stWaiting,
-		linkSvc:  svcNone,
 	}
 	m.nextClientID++
 	for k := 0; k < numNeeds; k++ {
@@ -83,6 +82,7 @@ func (m *Model) newClient(pi int) {
 	c.age = uint8(pop.AgeMin + int(r.float()*float64(pop.AgeMax-pop.AgeMin+1)))
 	c.transport = r.bernoulli(sc.Clients.TransportBarrierShare)
 	c.digital = r.bernoulli(sc.Clients.DigitalAccessShare)
+	c.needs0 = c.needs
 	m.setPenalties(&c) // sets the complexity score
 	switch x := c.complexity(); {
 	case x >= sc.Clients.ComplexThreshold:

@@ -426,3 +426,146 @@ func TestCreamingRespondsToOutcomePrices(t *testing.T) {
 		}
 	}
 }
+
+func TestFinalSettlement(t *testing.T) {
+	t.Run("wellbeing pays the open batch", func(t *testing.T) {
+		r := &wellbeingOutcome{spec: scenario.WellbeingOutcome{PerClientGBP: 100, FloorPoints: 0.5, FullPoints: 1.4, PeriodWeeks: 13}, curve: 1, lastMean: math.NaN()}
+		if got := r.Pay(0, &Evidence{FollowUpGains: []float64{0.5, 1.4, 0.95}}); got != 0 {
+			t.Fatalf("mid-period Pay = %g; want 0", got)
+		}
+		if got := settle(r, 1, &Evidence{}); !near(got, 100*3*0.5, 1e-9) {
+			t.Errorf("Settle(open batch of 3 at mean 0.95) = %g; want 150", got)
+		}
+		if got := settle(r, 2, &Evidence{}); got != 0 {
+			t.Errorf("Settle after settling = %g; want 0", got)
+		}
+	})
+	t.Run("secondary care evidences open cohorts pro rata", func(t *testing.T) {
+		r := &secondaryCareOutcome{spec: scenario.SecondaryCareOutcome{PerClientGBP: 1000, TargetReduction: 0.2, EvidenceWeeks: 104}, quarters: 2}
+		ev := &Evidence{Cohorts: []Cohort{
+			{Clients: 10, ActualGBP: []float64{40, 40}, CounterfactualGBP: []float64{50, 50}}, // 20%: full rate
+			{Clients: 4, ActualGBP: []float64{45, 0}, CounterfactualGBP: []float64{50, 0}},    // 10%: half rate
+			{Clients: 0, ActualGBP: []float64{0, 0}, CounterfactualGBP: []float64{0, 0}},
+		}}
+		// At end = 26 weeks: cohort 0 observed (26 - 6.5)/26 = 0.75 of its
+		// window, cohort 1 (26 - 13 - 6.5)/26 = 0.25.
+		want := 10*1000*0.75 + 4*1000*0.5*0.25
+		if got := settle(r, 26, ev); !near(got, want, 1e-9) {
+			t.Errorf("Settle(26) = %g; want %g", got, want)
+		}
+		if got := r.Pay(1000, ev); got != 0 {
+			t.Errorf("Pay after the final settlement = %g; want 0 (each cohort paid once)", got)
+		}
+	})
+	t.Run("pay-as-you-go rules owe nothing", func(t *testing.T) {
+		for _, r := range []Rule{&blockGrant{perWeek: 1}, &capitation{perWeek: 1}, &perReferral{amount: 1}, &tranche{amount: 1, every: 1}, &perAssessment{}} {
+			if got := settle(r, 10, &Evidence{PostShare: 1, ActiveClients: 5}); got != 0 {
+				t.Errorf("settle(%T) = %g; want 0", r, got)
+			}
+		}
+	})
+}
+
+func TestNeedRateFactor(t *testing.T) {
+	sc := scenario.Scenario{}
+	sc.Health.UnmetNeedRateEffect, sc.Health.AnxietyRateEffect = 0.05, 0.15
+	m := &Model{sc: &sc}
+	needs := uint8(1<<needIncomeDebt | 1<<needIsolation | 1<<needAnxiety)
+	for _, tc := range []struct {
+		needs uint8
+		w     float64
+		want  float64
+	}{
+		{0, 1, 1},
+		{needs, 1, 1 + 2*0.05 + 0.15},
+		{needs, 0.5, 1 + 0.5*(2*0.05+0.15)},
+		{1 << needAnxiety, 1, 1.15},
+	} {
+		if got := m.needRateFactor(tc.needs, tc.w); !near(got, tc.want, 1e-12) {
+			t.Errorf("needRateFactor(%06b, %g) = %g; want %g", tc.needs, tc.w, got, tc.want)
+		}
+	}
+}
+
+// TestSavingsValueCare: under a price per GBP saved, accompanied support
+// earns the saving of the needs it resolves, informal contact does not, and
+// both earn the saving of the Star points they lift; with the channels
+// weighted 0, care earns no saving at all.
+func TestSavingsValueCare(t *testing.T) {
+	base := loadShipped(t, "ways-to-wellness")
+	values := func(needEffect, pointEffect float64) [numActs]float64 {
+		sc := *base
+		sc.Health.UnmetNeedRateEffect, sc.Health.AnxietyRateEffect = needEffect, 3*needEffect
+		sc.Health.WellbeingEffectPerPoint = pointEffect
+		m, err := New(&sc, 1, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := &m.providers[0]
+		p.prices = Prices{SavingGBP: 2}
+		w := &m.workers[0]
+		w.nEngaged, w.needSum, w.complexitySum = 10, 15, 25
+		return m.hourValues(w, p)
+	}
+	v := values(0.05, 0.015)
+	if !(v[actAccompanied] > v[actInformal] && v[actInformal] > 0) {
+		t.Errorf("hour values accompanied %g, informal %g; want accompanied > informal > 0", v[actAccompanied], v[actInformal])
+	}
+	if !(v[actSignposting] > 0) {
+		t.Errorf("signposting hour value %g; want > 0 (a link resolves a need)", v[actSignposting])
+	}
+	v0 := values(0, 0)
+	if v0[actAccompanied] != 0 || v0[actInformal] != 0 || v0[actSignposting] != 0 {
+		t.Errorf("with the need and wellbeing channels off: accompanied %g, informal %g, signposting %g; want 0", v0[actAccompanied], v0[actInformal], v0[actSignposting])
+	}
+	if !(v0[actCoaching] > 0) {
+		t.Errorf("coaching hour value %g; want > 0 (self-management channel)", v0[actCoaching])
+	}
+}
+
+// TestConcurrentLinks: a client may hold places at several services, up to
+// max_links, and a need service's place is released when the needs it
+// serves are resolved.
+func TestConcurrentLinks(t *testing.T) {
+	sc := *loadShipped(t, "ways-to-wellness")
+	sc.Linking.MaxLinks = 2
+	m, err := New(&sc, 1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb := &m.neighbourhoods[m.practices[0].neighbourhood]
+	c := &client{needs: 1<<needIncomeDebt | 1<<needHousing | 1<<needAnxiety}
+	take := func(s int) {
+		nb.used[s]++
+		c.links |= 1 << s
+		c.linkUntil[s] = 26
+	}
+	if s := m.linkService(c); s != svcWelfareRights {
+		t.Fatalf("linkService(no places) = %d; want welfare rights %d", s, svcWelfareRights)
+	}
+	take(svcWelfareRights)
+	if s := m.linkService(c); s != svcHousing {
+		t.Fatalf("linkService(holding welfare rights) = %d; want housing %d", s, svcHousing)
+	}
+	take(svcHousing)
+	if s := m.linkService(c); s != svcNone {
+		t.Errorf("linkService(holding max_links places) = %d; want none", s)
+	}
+	// Debt resolved: its place goes; housing is still needed and kept.
+	used := nb.used
+	c.needs &^= 1 << needIncomeDebt
+	m.releaseResolved(c)
+	if c.links != 1<<svcHousing || nb.used[svcWelfareRights] != used[svcWelfareRights]-1 || nb.used[svcHousing] != used[svcHousing] {
+		t.Errorf("after debt resolved: links %06b, used %v (before %v); want only housing held and one welfare place freed", c.links, nb.used, used)
+	}
+	if s := m.linkService(c); s != svcMentalHealth {
+		t.Errorf("linkService(a place free, anxiety unmet) = %d; want mental health %d", s, svcMentalHealth)
+	}
+	// A mental-health place serves bereavement and anxiety: kept while either is unmet.
+	take(svcMentalHealth)
+	c.needs = 1 << needBereavement
+	m.releaseResolved(c)
+	if c.links != 1<<svcMentalHealth {
+		t.Errorf("links %06b; want only the mental-health place kept for bereavement", c.links)
+	}
+}

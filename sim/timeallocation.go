@@ -22,7 +22,7 @@ func (m *Model) planTime() {
 	for wi := range m.workers {
 		w := &m.workers[wi]
 		w.nAwaiting, w.nDue, w.nEngaged, w.nLinkable = 0, 0, 0, 0
-		w.careNeed, w.careNeedW, w.duePrice, w.complexitySum = 0, 0, 0, 0
+		w.careNeed, w.careNeedW, w.duePrice, w.complexitySum, w.needSum = 0, 0, 0, 0, 0
 		p := &m.providers[w.provider]
 		// Creaming and parking: under outcome prices that reward picking
 		// clients (Star points, avoided secondary-care cost) and pressure,
@@ -45,6 +45,7 @@ func (m *Model) planTime() {
 			w.nEngaged++
 			cx := float64(c.complexity())
 			w.complexitySum += cx
+			w.needSum += float64(popcount(c.needs))
 			if m.week >= int(c.nextDue) {
 				w.nDue++
 				w.duePrice += m.providers[w.provider].prices.Assessment[seqIndex(int(c.nAssess)+1)]
@@ -306,8 +307,16 @@ func (m *Model) hourValues(w *worker, p *provider) [numActs]float64 {
 	}
 	wb := &sc.Wellbeing
 	horizon := sc.Practice.ValueHorizonWeeks
-	savingPerSM := sc.Health.SelfManagementEffect * m.meanCFCostPerWeek() * horizon / 2
-	v[actCoaching] = pr.StarPoint*wb.SupportLiftPerCoachingHour/(1+avgCx) + pr.SavingGBP*wb.SelfManagementPerCoachingHour/(1+avgCx)*savingPerSM
+	// Savings channels (ODD 7.4.3): self-management, Star points (the
+	// wellbeing effect) and resolved needs each lower a typical client's
+	// secondary-care cost over half the horizon.
+	cfWeek := m.meanCFCostPerWeek()
+	savingPerSM := sc.Health.SelfManagementEffect * cfWeek * horizon / 2
+	savingPerPoint := sc.Health.WellbeingEffectPerPoint * cfWeek * horizon / 2
+	savingPerNeed := m.meanNeedRateEffect() * cfWeek * horizon / 2
+	// A Star point is worth its price plus the saving it brings.
+	point := pr.StarPoint + pr.SavingGBP*savingPerPoint
+	v[actCoaching] = point*wb.SupportLiftPerCoachingHour/(1+avgCx) + pr.SavingGBP*wb.SelfManagementPerCoachingHour/(1+avgCx)*savingPerSM
 	// Care keeps clients engaged: a weekly care hour cuts the disengagement
 	// hazard of a client with unmet care need by base*misfit/care_hours_per_complexity,
 	// which keeps them about that times min(horizon, 1/base) weeks longer.
@@ -316,12 +325,18 @@ func (m *Model) hourValues(w *worker, p *provider) [numActs]float64 {
 	if sc.Practice.CareHoursPerComplexityWeek > 0 && r.DisengageBasePerWeek > 0 {
 		retained = r.DisengageBasePerWeek * r.MisfitHazardPerComplexity / sc.Practice.CareHoursPerComplexityWeek * min(horizon, 1/r.DisengageBasePerWeek)
 	}
-	v[actAccompanied] = pr.StarPoint*wb.SupportLiftPerCareHour + pr.ClientWeek*retained
-	v[actInformal] = v[actAccompanied]
+	v[actInformal] = point*wb.SupportLiftPerCareHour + pr.ClientWeek*retained
+	// A weekly hour of accompanied support also raises the resolution hazard
+	// of each of a client's unmet needs.
+	avgNeeds := 0.0
+	if w.nEngaged > 0 {
+		avgNeeds = w.needSum / float64(w.nEngaged)
+	}
+	v[actAccompanied] = v[actInformal] + pr.SavingGBP*wb.NeedResolvePerCareHour*avgNeeds*savingPerNeed
 	// A link resolves a need with probability 1-(1-r)^weeks; a resolved need
-	// lifts about need_penalty points.
+	// lifts about need_penalty points and saves as above.
 	pLinkResolves := 1 - math.Pow(1-wb.NeedResolveLinkedPerWeek, float64(sc.Linking.LinkWeeks))
-	v[actSignposting] = pr.StarPoint * wb.NeedPenalty * pLinkResolves / sc.Linking.HoursPerSignpost
+	v[actSignposting] = (point*wb.NeedPenalty + pr.SavingGBP*savingPerNeed) * pLinkResolves / sc.Linking.HoursPerSignpost
 	return v
 }
 
@@ -331,6 +346,14 @@ func (m *Model) meanCFCostPerWeek() float64 {
 	h := &m.sc.Health
 	perEvent := h.AdmissionShare*h.AdmissionCostGBP + h.AEShare*h.AECostGBP + h.OutpatientShare*h.OutpatientCostGBP
 	return h.BaseEventsPerYear / 52 * perEvent
+}
+
+// meanNeedRateEffect is the relative secondary-care rate change of one
+// unmet need, averaged over the six needs (five carry unmet_need_rate_effect,
+// anxiety/low confidence anxiety_rate_effect).
+func (m *Model) meanNeedRateEffect() float64 {
+	h := &m.sc.Health
+	return (float64(numNeeds-1)*h.UnmetNeedRateEffect + h.AnxietyRateEffect) / numNeeds
 }
 
 // softmaxFill splits D hours over activities in proportion to

@@ -269,8 +269,12 @@ type Linking struct {
 	// GroupPlacesSmoothingWeeks: group places follow group-building hours
 	// with this time constant (groups take time to form and to fade).
 	GroupPlacesSmoothingWeeks float64 `yaml:"group_places_smoothing_weeks" check:"min=1,max=520"`
-	// LinkWeeks is how long a linked client holds a place.
+	// LinkWeeks is the longest a linked client holds a place; a place for a
+	// need is released earlier when the need is resolved.
 	LinkWeeks int `yaml:"link_weeks" check:"min=1,max=520"`
+	// MaxLinks is how many places (at different services) a client may hold
+	// at once.
+	MaxLinks int `yaml:"max_links" check:"min=1,max=6"`
 }
 
 // Wellbeing sets the eight Well-being Star areas (scored 1 to 10).
@@ -332,6 +336,13 @@ type Health struct {
 	SelfManagementEffect float64 `yaml:"self_management_effect" check:"prob"`
 	// WellbeingEffectPerPoint: relative rate change per Star point above baseline.
 	WellbeingEffectPerPoint float64 `yaml:"wellbeing_effect_per_point" check:"min=0,max=0.2"`
+	// UnmetNeedRateEffect: relative rate increase per unmet psychosocial need
+	// other than anxiety/low confidence (income/debt, housing, isolation,
+	// bereavement, literacy); the rate carries 1 + this x the count.
+	UnmetNeedRateEffect float64 `yaml:"unmet_need_rate_effect" check:"min=0,max=2"`
+	// AnxietyRateEffect: relative rate increase while anxiety/low confidence
+	// is unmet.
+	AnxietyRateEffect float64 `yaml:"anxiety_rate_effect" check:"min=0,max=2"`
 	// Event mix (shares sum to 1) and unit costs in GBP.
 	AdmissionShare    float64 `yaml:"admission_share" check:"prob"`
 	AEShare           float64 `yaml:"ae_share" check:"prob"`
