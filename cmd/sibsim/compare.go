@@ -35,6 +35,7 @@ type compareOptions struct {
 	// (compare.AllRules or one of compare.PaymentRules) and implies it.
 	equalCost     bool
 	equalCostRule string
+	output        outputFlags
 
 	// From deps.
 	loadScenario func(ref string) (*scenario.Resolved, error)
@@ -112,6 +113,7 @@ without simulating.`,
 	f.StringVar(&opts.out, "out", "", "write results, comparison.csv, figures and report.html into this directory")
 	f.StringVar(&opts.format, "format", "svg", "figure format with --out: svg, png or pdf")
 	f.BoolVar(&opts.equalCost, "equal-cost", false, "rescale the payments of every scenario after the first to the first's commissioner spend (within 1%)")
+	addOutputFlags(f, &opts.output)
 	f.StringVar(&opts.equalCostRule, "equal-cost-rule", "", "with --equal-cost, scale only this rule's amounts (a rule type such as block_grant, or provider_payments.TYPE or outcome_payments.TYPE); implies --equal-cost")
 	return cmd
 }
@@ -315,6 +317,12 @@ func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
 		}
 	}
 
+	if opts.output.json {
+		return writeJSON(s.out, compareJSON(scs, opts, cmp))
+	}
+	if !opts.output.text() {
+		return nil
+	}
 	writeComparisonTable(s.out, scs, opts, cmp)
 	if opts.out != "" {
 		fmt.Fprintf(s.out, "\nResults, comparison.csv, figures and report.html written to %s\n", opts.out)

@@ -28,6 +28,7 @@ type runOptions struct {
 	workers      int
 	weeks        int
 	out          string
+	output       outputFlags
 
 	// From deps.
 	loadScenario func(ref string) (*scenario.Resolved, error)
@@ -87,6 +88,7 @@ cleanly, writes nothing and exits with code 130.`,
 	f.IntVar(&opts.workers, "workers", 0, "parallel workers; 0 means all cores (never changes results)")
 	f.IntVar(&opts.weeks, "weeks", 0, fmt.Sprintf("weeks to simulate (1 to %d); 0 means the scenario's horizon", maxWeeks))
 	f.StringVar(&opts.out, "out", "", "write result files into this directory")
+	addOutputFlags(f, &opts.output)
 	return cmd
 }
 
@@ -174,6 +176,12 @@ func runRun(ctx context.Context, opts *runOptions, s streams) error {
 		}
 	}
 
+	if opts.output.json {
+		return writeJSON(s.out, runJSON(opts, res, weeks, results.Summarize(batch)))
+	}
+	if !opts.output.text() {
+		return nil
+	}
 	name := sc.Name
 	if opts.scenario != sc.Name {
 		name += " (" + opts.scenario + ")"
