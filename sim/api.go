@@ -37,6 +37,12 @@ type Options struct {
 	// Progress, if set, is called after each replication completes with the
 	// number done and the total. Calls are serialised.
 	Progress func(done, total int)
+	// WeekProgress, if set, is called as replications run with the weeks
+	// simulated so far, summed over replications, and the total
+	// (replications × weeks): at least every 16 weeks of each replication,
+	// and when it ends. Calls are serialised with each other and with
+	// Progress. It never changes results.
+	WeekProgress func(weeksDone, weeksTotal int)
 }
 
 // Batch is the outcome of RunBatch: one Result per replication, in
@@ -86,13 +92,27 @@ func RunBatch(ctx context.Context, sc *scenario.Scenario, opts Options) (*Batch,
 	var mu sync.Mutex
 	var firstErr error
 	done := 0
+	weeksDone, weeksTotal := 0, opts.Weeks
+	if weeksTotal <= 0 {
+		weeksTotal = sc.Weeks
+	}
+	weeksTotal *= opts.Replications
+	var tick func(int)
+	if opts.WeekProgress != nil {
+		tick = func(n int) {
+			mu.Lock()
+			weeksDone += n
+			opts.WeekProgress(weeksDone, weeksTotal)
+			mu.Unlock()
+		}
+	}
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for r := range jobs {
-				res, err := RunOne(ctx, sc, opts.Seed, r, opts.Weeks, !opts.NoWeekly)
+				res, err := runOne(ctx, sc, opts.Seed, r, opts.Weeks, !opts.NoWeekly, tick)
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = err
@@ -128,6 +148,12 @@ feed:
 // RunOne runs replication rep of sc with master seed seed for weeks weeks
 // (0 = the scenario's horizon). It is a pure function of its arguments.
 func RunOne(ctx context.Context, sc *scenario.Scenario, seed uint64, rep, weeks int, weekly bool) (*Result, error) {
+	return runOne(ctx, sc, seed, rep, weeks, weekly, nil)
+}
+
+// runOne is RunOne, calling tick (if not nil) with the weeks stepped since
+// its last call every 16 weeks and at the end.
+func runOne(ctx context.Context, sc *scenario.Scenario, seed uint64, rep, weeks int, weekly bool, tick func(int)) (*Result, error) {
 	m, err := New(sc, seed, rep)
 	if err != nil {
 		return nil, err
@@ -142,8 +168,14 @@ func RunOne(ctx context.Context, sc *scenario.Scenario, seed uint64, rep, weeks 
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
+			if tick != nil && w > 0 {
+				tick(16)
+			}
 		}
 		m.Step()
+	}
+	if tick != nil && weeks > 0 {
+		tick((weeks-1)%16 + 1)
 	}
 	res := m.Result()
 	res.Replication = rep

@@ -231,15 +231,10 @@ func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
 				return err
 			}
 		}
-		if s.errTTY {
-			simOpts.Progress = func(done, total int) {
-				fmt.Fprintf(s.err, "\rsibsim: %s (%d/%d): replication %d/%d", c.res.Scenario.Name, i+1, len(scs), done, total)
-			}
-		}
+		prog := newWeekProgress(s, fmt.Sprintf("%s (%d/%d)", c.res.Scenario.Name, i+1, len(scs)))
+		prog.attach(&simOpts)
 		batch, err := sim.RunBatch(ctx, c.res.Scenario, simOpts)
-		if s.errTTY {
-			fmt.Fprint(s.err, "\r\033[K")
-		}
+		prog.clear()
 		if err != nil {
 			if ctx.Err() != nil {
 				return errInterrupted
@@ -336,23 +331,22 @@ func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
 // The scaled scenario keeps its name; its description says how it was
 // scaled, so that its manifest records it.
 func rescale(ctx context.Context, c, ref *compared, target float64, opts *compareOptions, simOpts sim.Options, s streams) error {
-	spend, err := compare.MeanSpend(compare.CommissionerSpendMetric, simOpts)
-	if err != nil {
-		return err
-	}
 	name := c.res.Scenario.Name
-	if s.errTTY {
-		inner, run := spend, 0
-		spend = func(ctx context.Context, sc *scenario.Scenario) (float64, error) {
-			run++
-			fmt.Fprintf(s.err, "\r\033[Ksibsim: %s: equal cost, search run %d", name, run)
-			return inner(ctx, sc)
+	run := 0
+	spend := func(ctx context.Context, sc *scenario.Scenario) (float64, error) {
+		run++
+		o := simOpts
+		o.NoWeekly = true
+		prog := newWeekProgress(s, fmt.Sprintf("%s: equal-cost search run %d", name, run))
+		prog.attach(&o)
+		b, err := sim.RunBatch(ctx, sc, o)
+		prog.clear()
+		if err != nil {
+			return 0, err
 		}
+		return compare.BatchMean(b, compare.CommissionerSpendMetric)
 	}
 	sc, res, err := compare.EqualCost(ctx, c.res.Scenario, target, spend, compare.EqualCostOptions{Rule: opts.equalCostRule})
-	if s.errTTY {
-		fmt.Fprint(s.err, "\r\033[K")
-	}
 	switch {
 	case ctx.Err() != nil:
 		return errInterrupted

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -38,6 +39,8 @@ type streams struct {
 	out, err io.Writer
 	// errTTY reports whether err is a terminal; progress is shown only then.
 	errTTY bool
+	// now is the clock of progress lines (time.Now when nil); tests set it.
+	now func() time.Time
 }
 
 func systemStreams() streams {

@@ -143,16 +143,10 @@ func runRun(ctx context.Context, opts *runOptions, s streams) error {
 		Weeks:        opts.weeks,
 		NoWeekly:     opts.out == "",
 	}
-	progress := s.errTTY
-	if progress {
-		simOpts.Progress = func(done, total int) {
-			fmt.Fprintf(s.err, "\rsibsim: %s: replication %d/%d", sc.Name, done, total)
-		}
-	}
+	prog := newWeekProgress(s, sc.Name)
+	prog.attach(&simOpts)
 	batch, err := sim.RunBatch(ctx, sc, simOpts)
-	if progress {
-		fmt.Fprint(s.err, "\r\033[K") // clear the progress line
-	}
+	prog.clear()
 	if err != nil {
 		if ctx.Err() != nil {
 			return errInterrupted
