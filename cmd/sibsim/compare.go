@@ -91,6 +91,7 @@ without simulating.`,
 
   # The block grant at the social impact bond's cost to the commissioner
   sibsim compare ways-to-wellness block-grant --equal-cost`,
+		ValidArgsFunction: d.completeScenarios,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) < 2 {
 				return usageErrorf("compare needs at least two scenarios (got %d)", len(args))

@@ -455,8 +455,31 @@ func TestScenariosShow(t *testing.T) {
 
 func TestVersionCommand(t *testing.T) {
 	code, stdout, _ := cli(t, context.Background(), "version")
-	if code != exitOK || !strings.HasPrefix(stdout, "sibsim v0.0.0-test (go") {
-		t.Errorf("sibsim version = exit %d, %q", code, stdout)
+	if code != exitOK || !strings.HasPrefix(stdout, "sibsim v0.0.0-test (go") || strings.Count(stdout, "\n") != 1 {
+		t.Errorf("sibsim version = exit %d, %q; want one line", code, stdout)
+	}
+	var out bytes.Buffer
+	d := &deps{streams: streams{out: &out, err: &out}, loader: defaultLoader(), args: []string{"version"}, version: "v1.0.0", revision: "abc (modified)"}
+	if code := d.execute(context.Background()); code != exitOK || !strings.HasSuffix(out.String(), ")\nrevision abc (modified)\n") {
+		t.Errorf("sibsim version with a revision = exit %d, %q; want a second line with it", code, out.String())
+	}
+}
+
+// TestCompletion: completion is listed in help, and scenario arguments
+// complete shipped names.
+func TestCompletion(t *testing.T) {
+	_, help, _ := cli(t, context.Background(), "--help")
+	if !strings.Contains(help, "\n  completion ") {
+		t.Errorf("help does not list completion:\n%s", help)
+	}
+	for _, args := range [][]string{{"compare", "ways-to-wellness", "out"}, {"run", "out"}, {"scenarios", "show", "out"}, {"validate", "out"}} {
+		code, stdout, _ := cli(t, context.Background(), append([]string{"__complete"}, args...)...)
+		if want := "outcomes-secondary-care\noutcomes-wellbeing\n:0\n"; code != exitOK || !strings.HasPrefix(stdout, want) {
+			t.Errorf("sibsim __complete %q = exit %d, %q; want %q first", args, code, stdout, want)
+		}
+	}
+	if code, stdout, _ := cli(t, context.Background(), "completion", "bash"); code != exitOK || !strings.Contains(stdout, "bash completion") {
+		t.Errorf("sibsim completion bash = exit %d, %d bytes", code, len(stdout))
 	}
 }
 

@@ -71,6 +71,12 @@ cleanly, writes nothing and exits with code 130.`,
   # A scenario file over a two-year horizon on two cores
   sibsim run my-variant.yaml --weeks 104 --workers 2`,
 		Args: cobra.MaximumNArgs(1),
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return d.completeScenarios(cmd, args, toComplete)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.scenario = scenario.DefaultName
 			if len(args) == 1 {

@@ -30,7 +30,8 @@ Exits with code 3 if any file is invalid or missing, 0 if all are valid. A
 shipped scenario name is accepted in place of a file.`,
 		Example: `  sibsim validate my-scenario.yaml
   sibsim validate scenarios/*.yaml`,
-		Args: cobra.MinimumNArgs(1),
+		Args:              cobra.MinimumNArgs(1),
+		ValidArgsFunction: d.completeScenarios,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.files = args
 			opts.loadScenario = d.loadScenario
