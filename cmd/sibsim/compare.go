@@ -486,9 +486,13 @@ func writeComparisonTable(w io.Writer, scs []*compared, opts *compareOptions, c 
 	ref := c.Scenarios[0]
 	for _, sc := range scs {
 		if r := sc.rescaled; r != nil {
+			gap := 100 * r.Gap
+			if math.Abs(gap) < 0.005 {
+				gap = 0 // no "-0.00%"
+			}
 			fmt.Fprintf(w, "Equal cost: %s: %s payment amounts (%d) scaled by %s\n  commissioner spend (%s) %s against %s, %+.2f%% (%d search runs)\n",
 				sc.res.Scenario.Name, scaledWhat(r.Rule), len(r.Paths), strconv.FormatFloat(r.Factor, 'g', 6, 64), r.Metric,
-				money(r.Achieved), money(r.Target), 100*r.Gap, r.Runs)
+				money(r.Achieved), money(r.Target), gap, r.Runs)
 		}
 	}
 	fmt.Fprintln(w)
