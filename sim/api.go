@@ -38,6 +38,12 @@ type Options struct {
 	// Progress, if set, is called after each replication completes with the
 	// number done and the total. Calls are serialised.
 	Progress func(done, total int)
+	// WeekProgress, if set, is called as replications run with the weeks
+	// simulated so far, summed over replications, and the total
+	// (replications × weeks): at least every 16 weeks of each replication,
+	// and when it ends. Calls are serialised with each other and with
+	// Progress. It never changes results.
+	WeekProgress func(weeksDone, weeksTotal int)
 }
 
 // Batch is the outcome of RunBatch: one Result per replication, in
@@ -113,13 +119,27 @@ func RunBatch(ctx context.Context, sc *scenario.Scenario, opts Options) (*Batch,
 	var mu sync.Mutex
 	var firstErr error
 	done := 0
+	weeksDone, weeksTotal := 0, opts.Weeks
+	if weeksTotal <= 0 {
+		weeksTotal = sc.Weeks
+	}
+	weeksTotal *= opts.Replications
+	var tick func(int)
+	if opts.WeekProgress != nil {
+		tick = func(n int) {
+			mu.Lock()
+			weeksDone += n
+			opts.WeekProgress(weeksDone, weeksTotal)
+			mu.Unlock()
+		}
+	}
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for r := range jobs {
-				res, err := RunOne(ctx, sc, opts.Seed, r, opts.Weeks, !opts.NoWeekly)
+				res, err := runOne(ctx, sc, opts.Seed, r, opts.Weeks, !opts.NoWeekly, tick)
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = err
@@ -157,7 +177,13 @@ feed:
 // function of its arguments. sc must be valid (Validate returns nil);
 // RunOne does not check it again, as a sweep runs one scenario many times.
 // A panic inside the model is returned as an *InternalError.
-func RunOne(ctx context.Context, sc *scenario.Scenario, seed uint64, rep, weeks int, weekly bool) (res *Result, err error) {
+func RunOne(ctx context.Context, sc *scenario.Scenario, seed uint64, rep, weeks int, weekly bool) (*Result, error) {
+	return runOne(ctx, sc, seed, rep, weeks, weekly, nil)
+}
+
+// runOne is RunOne, calling tick (if not nil) with the weeks stepped since
+// its last call every 16 weeks and at the end.
+func runOne(ctx context.Context, sc *scenario.Scenario, seed uint64, rep, weeks int, weekly bool, tick func(int)) (res *Result, err error) {
 	if weeks < 0 || weeks > scenario.MaxWeeks {
 		return nil, fmt.Errorf("%w: weeks must be between 0 and %d (got %d)", ErrBadOptions, scenario.MaxWeeks, weeks)
 	}
@@ -181,8 +207,14 @@ func RunOne(ctx context.Context, sc *scenario.Scenario, seed uint64, rep, weeks 
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
+			if tick != nil && week > 0 {
+				tick(16)
+			}
 		}
 		m.Step()
+	}
+	if tick != nil && weeks > 0 {
+		tick((weeks-1)%16 + 1)
 	}
 	res = m.Result()
 	res.Replication = rep

@@ -24,6 +24,7 @@ type analyzeOptions struct {
 	out       string
 	bootstrap int
 	format    string
+	output    outputFlags
 }
 
 func newAnalyzeCommand(d *deps) *cobra.Command {
@@ -77,6 +78,7 @@ from the sweep's seed.`,
 	f.StringVar(&opts.out, "out", "", "write the analysis into this directory (default DIR/"+sweep.AnalysisDir+")")
 	f.IntVar(&opts.bootstrap, "bootstrap", 1000, fmt.Sprintf("bootstrap resamples for Sobol intervals (0 to %d; 0 for none)", maxBootstrap))
 	f.StringVar(&opts.format, "format", "svg", "figure format: "+strings.Join(plots.Formats(), ", "))
+	addOutputFlags(f, &opts.output)
 	return cmd
 }
 
@@ -132,6 +134,12 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, s streams) error {
 	}
 	if err := stage.Commit(); err != nil {
 		return outDirError(err)
+	}
+	if opts.output.json {
+		return writeJSON(s.out, analyzeJSON(a, out))
+	}
+	if !opts.output.text() {
+		return nil
 	}
 	writeAnalysisTables(s.out, a)
 	fmt.Fprintf(s.out, "\nAnalysis written to %s\n", out)

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -28,6 +30,12 @@ type compareOptions struct {
 	weeks        int
 	out          string
 	format       string
+	// equalCost rescales the payments of every scenario after the first to
+	// the reference's commissioner spend; equalCostRule selects the amounts
+	// (compare.AllRules or one of compare.PaymentRules) and implies it.
+	equalCost     bool
+	equalCostRule string
+	output        outputFlags
 
 	// From deps.
 	loadScenario func(ref string) (*scenario.Resolved, error)
@@ -54,10 +62,20 @@ SCENARIO is a scenario file or a shipped scenario name, as for "sibsim run".
 Every scenario is loaded and checked before anything runs; all problems are
 reported and the exit code is 3. Scenario names must be unique.
 
+With --equal-cost, every scenario after the first has its payment amounts
+multiplied by one factor, found by simulating with the same seed and
+replications, so that its commissioner spend (outcome_payments_gbp: all
+that payers pay over the horizon) is within 1% of the first's; the table
+and comparison.csv say what was scaled and by how much. --equal-cost-rule
+scales only one rule type's amounts (block_grant, per_assessment, ...), or
+one side's (provider_payments.TYPE, outcome_payments.TYPE). The search is
+described in docs/cli.md; it fails (exit 1) if it cannot get within 1%.
+
 With --out DIR, also writes into DIR:
   NAME/           each scenario's results, as "sibsim run --out" writes them
-  comparison.csv  scenario,metric,mean,lo95,hi95,diff,diff_lo95,diff_hi95
-                  for every metric (the reference's diff columns are NA)
+  comparison.csv  scenario,metric,mean,lo95,hi95,diff,diff_lo95,diff_hi95,
+                  payments_scaled,payment_scale for every metric (the
+                  reference's diff columns are NA)
   figures/        every figure, as NAME.FORMAT (--format)
   report.html     one self-contained HTML report
 DIR must be new, empty, or a previous compare output, which is replaced.
@@ -69,7 +87,11 @@ without simulating.`,
   sibsim compare ways-to-wellness block-grant --replications 20
 
   # Save the results, figures (PNG) and an HTML report
-  sibsim compare ways-to-wellness block-grant my-variant.yaml --out results/cmp --format png`,
+  sibsim compare ways-to-wellness block-grant my-variant.yaml --out results/cmp --format png
+
+  # The block grant at the social impact bond's cost to the commissioner
+  sibsim compare ways-to-wellness block-grant --equal-cost`,
+		ValidArgsFunction: d.completeScenarios,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) < 2 {
 				return usageErrorf("compare needs at least two scenarios (got %d)", len(args))
@@ -91,6 +113,9 @@ without simulating.`,
 	f.IntVar(&opts.weeks, "weeks", 0, fmt.Sprintf("weeks to simulate, at most %d (0 = each scenario's horizon)", maxWeeks))
 	f.StringVar(&opts.out, "out", "", "write results, comparison.csv, figures and report.html into this directory")
 	f.StringVar(&opts.format, "format", "svg", "figure format with --out: svg, png or pdf")
+	f.BoolVar(&opts.equalCost, "equal-cost", false, "rescale the payments of every scenario after the first to the first's commissioner spend (within 1%)")
+	addOutputFlags(f, &opts.output)
+	f.StringVar(&opts.equalCostRule, "equal-cost-rule", "", "with --equal-cost, scale only this rule's amounts (a rule type such as block_grant, or provider_payments.TYPE or outcome_payments.TYPE); implies --equal-cost")
 	return cmd
 }
 
@@ -107,6 +132,12 @@ func (o *compareOptions) check() error {
 	}
 	if err := checkFormat(o.format); err != nil {
 		return err
+	}
+	if o.equalCostRule != "" {
+		o.equalCost = true
+		if o.equalCostRule != compare.AllRules && !slices.Contains(compare.PaymentRules(), o.equalCostRule) {
+			return usageErrorf("--equal-cost-rule must be %s or one of %s (got %q)", compare.AllRules, strings.Join(compare.PaymentRules(), ", "), o.equalCostRule)
+		}
 	}
 	if o.out != "" {
 		if _, err := compare.CheckOutDir(o.out); err != nil {
@@ -138,6 +169,9 @@ type compared struct {
 	res   *scenario.Resolved
 	dir   string // directory name in a compare output
 	weeks int    // simulated
+	// rescaled says how the payments were rescaled for equal cost; nil if
+	// they were not.
+	rescaled *compare.Rescaling
 }
 
 func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
@@ -147,6 +181,14 @@ func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
 	scs, err := loadCompared(opts.scenarios, opts.loadScenario)
 	if err != nil {
 		return err
+	}
+	if opts.equalCost {
+		// Every scenario to rescale must have amounts the rule selects.
+		for _, c := range scs[1:] {
+			if _, err := compare.PaymentPaths(c.res.Scenario, opts.equalCostRule); err != nil {
+				return &exitError{code: exitInvalid, err: fmt.Errorf("--equal-cost: %s: %w", c.ref, err)}
+			}
+		}
 	}
 	if opts.out != "" {
 		var need float64
@@ -176,6 +218,7 @@ func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
 	// --out, each batch is written as soon as it is done (and dropped);
 	// otherwise only the metrics are kept.
 	var inputs []compare.Input
+	var target float64 // the reference's commissioner spend, with --equal-cost
 	for i, c := range scs {
 		simOpts := sim.Options{
 			Replications: opts.replications,
@@ -184,15 +227,15 @@ func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
 			Weeks:        opts.weeks,
 			NoWeekly:     opts.out == "",
 		}
-		if s.errTTY {
-			simOpts.Progress = func(done, total int) {
-				fmt.Fprintf(s.err, "\rsibsim: %s (%d/%d): replication %d/%d", c.res.Scenario.Name, i+1, len(scs), done, total)
+		if opts.equalCost && i > 0 {
+			if err := rescale(ctx, c, scs[0], target, opts, simOpts, s); err != nil {
+				return err
 			}
 		}
+		prog := newWeekProgress(s, fmt.Sprintf("%s (%d/%d)", c.res.Scenario.Name, i+1, len(scs)))
+		prog.attach(&simOpts)
 		batch, err := sim.RunBatch(ctx, c.res.Scenario, simOpts)
-		if s.errTTY {
-			fmt.Fprint(s.err, "\r\033[K")
-		}
+		prog.clear()
 		if err != nil {
 			if ctx.Err() != nil {
 				return errInterrupted
@@ -200,6 +243,11 @@ func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
 			return fmt.Errorf("run %s: %w", c.res.Scenario.Name, err)
 		}
 		c.weeks = batch.Results[0].Weeks
+		if opts.equalCost && i == 0 {
+			if target, err = compare.BatchMean(batch, compare.CommissionerSpendMetric); err != nil {
+				return fmt.Errorf("--equal-cost: %s: %w", c.res.Scenario.Name, err)
+			}
+		}
 		if stage == nil {
 			inputs = append(inputs, compare.FromBatch(c.res.Scenario.Name, batch))
 			continue
@@ -213,11 +261,22 @@ func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
 		}
 	}
 
+	var scales []compare.Scale
+	if opts.equalCost {
+		scales = make([]compare.Scale, len(scs))
+		for i, c := range scs {
+			scales[i] = compare.Scale{Factor: 1}
+			if c.rescaled != nil {
+				scales[i] = c.rescaled.Scale
+			}
+		}
+	}
 	var cmp *compare.Comparison
 	if stage == nil {
 		if cmp, err = compare.Compare(inputs); err != nil {
 			return err
 		}
+		cmp.Scales = scales
 	} else {
 		// Read the results back, so that the comparison, figures and report
 		// are drawn exactly as "sibsim plot" and "sibsim report" draw them.
@@ -229,7 +288,7 @@ func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
 		if err != nil {
 			return err
 		}
-		a, err := analyse(runs)
+		a, err := analyse(runs, scales)
 		if err != nil {
 			return err
 		}
@@ -254,11 +313,67 @@ func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
 		}
 	}
 
+	if opts.output.json {
+		return writeJSON(s.out, compareJSON(scs, opts, cmp))
+	}
+	if !opts.output.text() {
+		return nil
+	}
 	writeComparisonTable(s.out, scs, opts, cmp)
 	if opts.out != "" {
 		fmt.Fprintf(s.out, "\nResults, comparison.csv, figures and report.html written to %s\n", opts.out)
 	}
 	return nil
+}
+
+// rescale replaces c's scenario with one whose payment amounts are scaled
+// so that its mean commissioner spend, over the replications and seed of
+// simOpts, is within 1% of target, the reference's (compare.EqualCost).
+// The scaled scenario keeps its name; its description says how it was
+// scaled, so that its manifest records it.
+func rescale(ctx context.Context, c, ref *compared, target float64, opts *compareOptions, simOpts sim.Options, s streams) error {
+	name := c.res.Scenario.Name
+	run := 0
+	spend := func(ctx context.Context, sc *scenario.Scenario) (float64, error) {
+		run++
+		o := simOpts
+		o.NoWeekly = true
+		prog := newWeekProgress(s, fmt.Sprintf("%s: equal-cost search run %d", name, run))
+		prog.attach(&o)
+		b, err := sim.RunBatch(ctx, sc, o)
+		prog.clear()
+		if err != nil {
+			return 0, err
+		}
+		return compare.BatchMean(b, compare.CommissionerSpendMetric)
+	}
+	sc, res, err := compare.EqualCost(ctx, c.res.Scenario, target, spend, compare.EqualCostOptions{Rule: opts.equalCostRule})
+	switch {
+	case ctx.Err() != nil:
+		return errInterrupted
+	case err != nil:
+		return fmt.Errorf("--equal-cost: %w", err)
+	}
+	sc.Description = strings.TrimSpace(sc.Description + fmt.Sprintf(
+		" Equal cost: %s payment amounts scaled by %s so that its commissioner spend (%s) is within 1%% of %s's.",
+		scaledWhat(res.Rule), results.FormatFloat(res.Factor), res.Metric, ref.res.Scenario.Name))
+	if err := sc.Validate(); err != nil {
+		return fmt.Errorf("--equal-cost: %s: %w", name, err)
+	}
+	r, err := c.res.WithScenario(sc)
+	if err != nil {
+		return err
+	}
+	c.res, c.rescaled = r, res
+	return nil
+}
+
+// scaledWhat names what a rescaling rule scales, for people.
+func scaledWhat(rule string) string {
+	if rule == compare.AllRules {
+		return "all"
+	}
+	return rule
 }
 
 // loadCompared loads every scenario reference and checks that their names
@@ -313,8 +428,10 @@ type analysis struct {
 }
 
 // analyse compares runs (the first is the reference) and draws their
-// figures. Runs that cannot be paired are invalid input (exit 3).
-func analyse(runs []*results.RunData) (*analysis, error) {
+// figures; scales (nil, or one per run) say how each run's payments were
+// rescaled for an equal-cost comparison. Runs that cannot be paired are
+// invalid input (exit 3).
+func analyse(runs []*results.RunData, scales []compare.Scale) (*analysis, error) {
 	cmp, err := compare.CompareRuns(runs)
 	var de *compare.DuplicateError
 	if errors.As(err, &de) || errors.Is(err, compare.ErrUnpaired) {
@@ -323,6 +440,7 @@ func analyse(runs []*results.RunData) (*analysis, error) {
 	if err != nil {
 		return nil, err
 	}
+	cmp.Scales = scales
 	figs, err := plots.Figures(runs)
 	if err != nil {
 		return nil, fmt.Errorf("draw figures: %w", err)
@@ -334,8 +452,18 @@ func (a *analysis) writeReport(w io.Writer) error {
 	return htmlreport.Write(w, htmlreport.Input{Runs: a.runs, Comparison: a.comparison, Figures: a.figures})
 }
 
+// tableNameWidth is the widest scenario name the compare table shows in
+// full; longer names are cut (the header lines give them whole). With it,
+// the table fits 100 columns.
+const tableNameWidth = 28
+
 // writeComparisonTable prints the key metrics of every scenario, with the
-// paired differences from the reference, and a legend.
+// paired differences from the reference, and a legend. The layout is long:
+// a line per metric with its unit, then a line per scenario with its mean
+// and 95% interval (as mean ± half-width: Student-t intervals are
+// symmetric) and, after the reference, the paired difference and its
+// interval. Amounts of money are written with thousands separators and
+// their currency.
 func writeComparisonTable(w io.Writer, scs []*compared, opts *compareOptions, c *compare.Comparison) {
 	reps := "replications"
 	if opts.replications == 1 {
@@ -355,23 +483,44 @@ func writeComparisonTable(w io.Writer, scs []*compared, opts *compareOptions, c 
 		head = append(head, []string{"  " + name, role, fmt.Sprintf("%d weeks", sc.weeks), "sha256 " + shortHash(sc.res.Hash)})
 	}
 	writeAligned(w, head, 2)
+	ref := c.Scenarios[0]
+	for _, sc := range scs {
+		if r := sc.rescaled; r != nil {
+			gap := 100 * r.Gap
+			if math.Abs(gap) < 0.005 {
+				gap = 0 // no "-0.00%"
+			}
+			fmt.Fprintf(w, "Equal cost: %s: %s payment amounts (%d) scaled by %s\n  commissioner spend (%s) %s against %s, %+.2f%% (%d search runs)\n",
+				sc.res.Scenario.Name, scaledWhat(r.Rule), len(r.Paths), strconv.FormatFloat(r.Factor, 'g', 6, 64), r.Metric,
+				money(r.Achieved), money(r.Target), gap, r.Runs)
+		}
+	}
 	fmt.Fprintln(w)
 
-	ref := c.Scenarios[0]
-	cells := [][]string{{"metric", "scenario", "mean", "95% interval", "diff from " + ref, "95% interval"}}
+	units := map[string]string{}
+	for _, m := range sim.Metrics() {
+		units[m.Name] = m.Unit
+	}
+	header := []string{"metric / scenario", "mean", "± 95%", "diff", "± 95%"}
+	type block struct {
+		metric, unit string
+		rows         [][]string
+	}
+	var blocks []block
 	for _, m := range compare.KeyMetrics() {
+		if _, ok := c.Stat(0, m); !ok {
+			continue
+		}
+		b := block{metric: m, unit: units[m]}
+		num := results.Human
+		if b.unit == "GBP" {
+			num = money
+		}
 		for s, name := range c.Scenarios {
-			st, ok := c.Stat(s, m)
-			if !ok {
-				continue
-			}
-			metric := ""
-			if s == 0 {
-				metric = m
-			}
-			row := []string{metric, name, results.Human(st.Mean), intervalText(st.Lo95, st.Hi95), "", ""}
+			st, _ := c.Stat(s, m)
+			row := []string{"  " + cut(name, tableNameWidth), num(st.Mean), halfWidth(num, st.Mean, st.Lo95, st.Hi95), "", ""}
 			if s > 0 {
-				d := results.Human(st.Diff)
+				d := num(st.Diff)
 				if st.Diff > 0 && d != "0" {
 					d = "+" + d
 				}
@@ -380,12 +529,77 @@ func writeComparisonTable(w io.Writer, scs []*compared, opts *compareOptions, c 
 				} else {
 					d += "  "
 				}
-				row[4], row[5] = d, intervalText(st.DiffLo95, st.DiffHi95)
+				row[3], row[4] = d, halfWidth(num, st.Diff, st.DiffLo95, st.DiffHi95)
 			}
-			cells = append(cells, row)
+			b.rows = append(b.rows, row)
+		}
+		blocks = append(blocks, b)
+	}
+	// Column widths over the header and the scenario rows; a metric's line
+	// spans the number columns and ends with its unit in the last column.
+	widths := make([]int, len(header))
+	measure := func(row []string) {
+		for i, c := range row {
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
 		}
 	}
-	writeAligned(w, cells, 2)
-	fmt.Fprintf(w, "\nmean: over replications, with its 95%% interval. diff: mean over replications of (scenario - %s),\n"+
-		"paired by replication, with its 95%% interval; * the interval excludes 0. NA: undefined.\n", ref)
+	measure(header)
+	for _, b := range blocks {
+		for _, r := range b.rows {
+			measure(r)
+		}
+	}
+	numbers := 0 // width up to the end of the last number column
+	for _, wd := range widths {
+		numbers += wd + 2
+	}
+	numbers -= 2
+	line := func(row []string, unit string) {
+		var sb strings.Builder
+		for i, c := range row {
+			pad := strings.Repeat(" ", widths[i]-utf8.RuneCountInString(c))
+			switch i {
+			case 0:
+				sb.WriteString(c + pad)
+			default:
+				sb.WriteString("  " + pad + c)
+			}
+		}
+		if unit != "" {
+			sb.WriteString("  " + unit)
+		}
+		fmt.Fprintln(w, strings.TrimRight(sb.String(), " "))
+	}
+	line(header, "unit")
+	for _, b := range blocks {
+		name := b.metric
+		if b.unit != "" {
+			name += strings.Repeat(" ", max(1, numbers-utf8.RuneCountInString(name)))
+			name += "  " + b.unit
+		}
+		fmt.Fprintln(w, name)
+		for _, r := range b.rows {
+			line(r, "")
+		}
+	}
+	fmt.Fprintf(w, "\nmean: over replications. diff: mean over replications of (scenario - %s), paired by\n"+
+		"replication. ± 95%%: half-width of the 95%% interval; * the interval excludes 0. NA: undefined.\n", ref)
+}
+
+// halfWidth is "± h" for a symmetric interval [lo, hi] around mean,
+// formatted by num, or NA.
+func halfWidth(num func(float64) string, mean, lo, hi float64) string {
+	if math.IsNaN(lo) || math.IsNaN(hi) || math.IsNaN(mean) {
+		return results.NA
+	}
+	return "± " + num((hi-lo)/2)
+}
+
+// cut shortens s to at most n characters, ending it with "~" when cut.
+func cut(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "~"
 }

@@ -5,11 +5,14 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/sibsim/sibsim/sim"
 	"github.com/sibsim/sibsim/sim/compare"
@@ -92,7 +95,7 @@ func TestCompareWritesFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(string(csv), "\n"), "\n")
-	if lines[0] != "scenario,metric,mean,lo95,hi95,diff,diff_lo95,diff_hi95" {
+	if lines[0] != "scenario,metric,mean,lo95,hi95,diff,diff_lo95,diff_hi95,payments_scaled,payment_scale" {
 		t.Errorf("comparison.csv header = %q", lines[0])
 	}
 	if got, want := len(lines)-1, 2*len(sim.Metrics()); got != want {
@@ -100,10 +103,13 @@ func TestCompareWritesFiles(t *testing.T) {
 	}
 	careShare := false
 	for _, l := range lines[1:] {
-		if strings.HasPrefix(l, "ways-to-wellness,") && !strings.HasSuffix(l, ",NA,NA,NA") {
-			t.Errorf("reference row %q: want NA diff columns", l)
+		if strings.HasPrefix(l, "ways-to-wellness,") && !strings.HasSuffix(l, ",NA,NA,NA,none,1") {
+			t.Errorf("reference row %q: want NA diff columns, not rescaled", l)
 		}
-		if f := strings.Split(l, ","); len(f) == 8 && f[0] == "block-grant" && f[1] == "care_share" {
+		if !strings.HasSuffix(l, ",none,1") {
+			t.Errorf("row %q: want payments not rescaled (none,1)", l)
+		}
+		if f := strings.Split(l, ","); len(f) == 10 && f[0] == "block-grant" && f[1] == "care_share" {
 			careShare = f[5] != "NA" && f[6] != "NA" && f[7] != "NA"
 		}
 	}
@@ -136,7 +142,7 @@ func TestCompareWritesFiles(t *testing.T) {
 			t.Errorf("stdout has no row for key metric %s", m)
 		}
 	}
-	for _, want := range []string{"diff from ways-to-wellness", " *", "* the interval excludes 0", "written to " + out} {
+	for _, want := range []string{"(scenario - ways-to-wellness)", " *", "* the interval excludes 0", "written to " + out} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q\n%s", want, stdout)
 		}
@@ -470,5 +476,127 @@ func TestCompareCancelled(t *testing.T) {
 				t.Errorf("interrupted compare left %q", got)
 			}
 		})
+	}
+}
+
+// TestCompareEqualCost rescales the block grant to the social impact bond's
+// commissioner spend over 60 weeks and checks what the outputs say.
+func TestCompareEqualCost(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "cmp")
+	args := []string{"compare", "ways-to-wellness", "block-grant", "--replications", "2", "--weeks", "60", "--seed", "4", "--equal-cost", "--out", out}
+	code, stdout, stderr := cli(t, context.Background(), args...)
+	if code != exitOK {
+		t.Fatalf("sibsim %q = exit %d\n%s", args, code, stderr)
+	}
+	if !strings.Contains(stdout, "\nEqual cost: block-grant: all payment amounts (2) scaled by 0.") {
+		t.Errorf("stdout does not say how block-grant was rescaled:\n%s", stdout)
+	}
+	csv, err := os.ReadFile(filepath.Join(out, compare.File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref, scaled float64
+	factor := ""
+	for _, l := range strings.Split(strings.TrimSpace(string(csv)), "\n")[1:] {
+		f := strings.Split(l, ",")
+		switch {
+		case f[0] == "ways-to-wellness" && (f[8] != "none" || f[9] != "1"):
+			t.Errorf("reference row %q: want none,1", l)
+		case f[0] == "block-grant" && f[8] != "all":
+			t.Errorf("block-grant row %q: want payments_scaled all", l)
+		case f[0] == "block-grant":
+			if factor == "" {
+				factor = f[9]
+			} else if f[9] != factor {
+				t.Errorf("block-grant rows give factors %s and %s", factor, f[9])
+			}
+		}
+		if f[1] == compare.CommissionerSpendMetric {
+			v, _ := results.ParseFloat(f[2])
+			if f[0] == "ways-to-wellness" {
+				ref = v
+			} else {
+				scaled = v
+			}
+		}
+	}
+	if !(ref > 0) || math.Abs(scaled/ref-1) > 0.01 {
+		t.Errorf("comparison.csv: mean %s %g (block-grant, rescaled) against %g; want within 1%%", compare.CommissionerSpendMetric, scaled, ref)
+	}
+	// The rescaled scenario's manifest holds the scaled grant.
+	m, err := results.ReadManifest(filepath.Join(out, "block-grant"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(m.ScenarioYAML, "Equal cost: all payment amounts scaled by "+factor) {
+		t.Errorf("manifest description does not record the rescaling by %s:\n%s", factor, firstN(m.ScenarioYAML, 400))
+	}
+	// sibsim report and plot read the rescaling back: the same report.
+	html := filepath.Join(t.TempDir(), "r.html")
+	if code, _, stderr := cli(t, context.Background(), "report", out, "--out", html); code != exitOK {
+		t.Fatalf("sibsim report: exit %d\n%s", code, stderr)
+	}
+	a, _ := os.ReadFile(html)
+	b, _ := os.ReadFile(filepath.Join(out, compare.ReportFile))
+	if !bytes.Equal(a, b) {
+		t.Errorf("sibsim report of an equal-cost output differs from its report.html")
+	}
+}
+
+func TestCompareEqualCostErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--equal-cost-rule", "bonus"}, exitUsage, "--equal-cost-rule must be all or one of block_grant"},
+		{[]string{"--equal-cost-rule", "per_assessment"}, exitInvalid, "block-grant has no per_assessment payment rule"},
+		// A reference whose payers are capped at nothing spends nothing:
+		// there is no cost to match.
+		{[]string{"--equal-cost"}, exitRuntime, "the reference's mean outcome_payments_gbp is 0"},
+	}
+	unpaid := writeFile(t, "unpaid.yaml", "extends: ways-to-wellness\nname: unpaid\ncontract:\n  payers:\n"+
+		"    - {name: ccg, cap_gbp: 0}\n    - {name: cbo, cap_gbp: 0}\n    - {name: cabinet_office, cap_gbp: 0}\n")
+	for i, tt := range tests {
+		args := append(slices.Clone(compareArgs), tt.args...)
+		if i == len(tests)-1 {
+			args[1] = unpaid
+		}
+		code, stdout, stderr := cli(t, context.Background(), args...)
+		if code != tt.code || !strings.Contains(stderr, tt.want) || stdout != "" {
+			t.Errorf("sibsim %q = exit %d, stdout %q, stderr %q; want exit %d, nothing on stdout, stderr with %q", args, code, stdout, stderr, tt.code, tt.want)
+		}
+	}
+}
+
+// TestCompareTableWidth: the table fits 100 columns with every key metric
+// and the longest shipped name, and money has separators and currency.
+func TestCompareTableWidth(t *testing.T) {
+	args := []string{"compare", "ways-to-wellness", "front-loaded-then-assessment", "--replications", "2", "--weeks", "60"}
+	code, stdout, stderr := cli(t, context.Background(), args...)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	for _, l := range strings.Split(stdout, "\n") {
+		if n := utf8.RuneCountInString(l); n > 100 {
+			t.Errorf("line of %d characters (want <= 100): %q", n, l)
+		}
+	}
+	if !regexp.MustCompile(`\nprovider_revenue_gbp +GBP\n  ways-to-wellness +£\d{1,3}(,\d{3})+ +± £`).MatchString(stdout) {
+		t.Errorf("provider_revenue_gbp is not shown as money with its unit:\n%s", stdout)
+	}
+}
+
+func TestMoney(t *testing.T) {
+	for _, tt := range []struct {
+		x    float64
+		want string
+	}{
+		{1234567.4, "£1,234,567"}, {-950, "-£950"}, {100, "£100"}, {999.5, "£1,000"},
+		{3.5, "£3.50"}, {-0.004, "0"}, {0, "0"}, {math.NaN(), "NA"}, {12345, "£12,345"},
+	} {
+		if got := money(tt.x); got != tt.want {
+			t.Errorf("money(%g) = %q; want %q", tt.x, got, tt.want)
+		}
 	}
 }

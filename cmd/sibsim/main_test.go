@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/sibsim/sibsim/scenarios"
 	"github.com/sibsim/sibsim/sim"
@@ -454,8 +455,31 @@ func TestScenariosShow(t *testing.T) {
 
 func TestVersionCommand(t *testing.T) {
 	code, stdout, _ := cli(t, context.Background(), "version")
-	if code != exitOK || !strings.HasPrefix(stdout, "sibsim v0.0.0-test (go") {
-		t.Errorf("sibsim version = exit %d, %q", code, stdout)
+	if code != exitOK || !strings.HasPrefix(stdout, "sibsim v0.0.0-test (go") || strings.Count(stdout, "\n") != 1 {
+		t.Errorf("sibsim version = exit %d, %q; want one line", code, stdout)
+	}
+	var out bytes.Buffer
+	d := &deps{streams: streams{out: &out, err: &out}, loader: defaultLoader(), args: []string{"version"}, version: "v1.0.0", revision: "abc (modified)"}
+	if code := d.execute(context.Background()); code != exitOK || !strings.HasSuffix(out.String(), ")\nrevision abc (modified)\n") {
+		t.Errorf("sibsim version with a revision = exit %d, %q; want a second line with it", code, out.String())
+	}
+}
+
+// TestCompletion: completion is listed in help, and scenario arguments
+// complete shipped names.
+func TestCompletion(t *testing.T) {
+	_, help, _ := cli(t, context.Background(), "--help")
+	if !strings.Contains(help, "\n  completion ") {
+		t.Errorf("help does not list completion:\n%s", help)
+	}
+	for _, args := range [][]string{{"compare", "ways-to-wellness", "out"}, {"run", "out"}, {"scenarios", "show", "out"}, {"validate", "out"}} {
+		code, stdout, _ := cli(t, context.Background(), append([]string{"__complete"}, args...)...)
+		if want := "outcomes-secondary-care\noutcomes-wellbeing\n:0\n"; code != exitOK || !strings.HasPrefix(stdout, want) {
+			t.Errorf("sibsim __complete %q = exit %d, %q; want %q first", args, code, stdout, want)
+		}
+	}
+	if code, stdout, _ := cli(t, context.Background(), "completion", "bash"); code != exitOK || !strings.Contains(stdout, "bash completion") {
+		t.Errorf("sibsim completion bash = exit %d, %d bytes", code, len(stdout))
 	}
 }
 
@@ -539,5 +563,47 @@ func TestRunBrokenCorpus(t *testing.T) {
 				t.Errorf("--out exists after an invalid scenario (%v)", err)
 			}
 		})
+	}
+}
+
+// TestRunProgressWeeks: on a terminal, progress counts weeks over all
+// replications and estimates the time left, with a clock that advances a
+// second per reading; redraws are throttled; the line is cleared at the
+// end and stdout is the same as off a terminal.
+func TestRunProgressWeeks(t *testing.T) {
+	var out, errb bytes.Buffer
+	clock := time.Unix(0, 0)
+	tick := func() time.Time { clock = clock.Add(time.Second); return clock }
+	args := []string{"run", "--replications", "2", "--weeks", "40", "--workers", "1"}
+	d := &deps{streams: streams{out: &out, err: &errb, errTTY: true, now: tick}, loader: defaultLoader(), args: args, version: "test"}
+	if code := d.execute(context.Background()); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	// One worker: replication 0 ticks at weeks 16, 32, 40, then 1 the same;
+	// a second passes between readings, so every tick is drawn.
+	got := errb.String()
+	for _, want := range []string{
+		"sibsim: ways-to-wellness: replication 0/2 done, week 16 of 80 (20%), ETA 4s",
+		"replication 1/2 done, week 40 of 80 (50%), ETA 4s",
+		"replication 2/2 done, week 80 of 80 (100%)",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("stderr lacks %q:\n%q", want, got)
+		}
+	}
+	if !strings.HasSuffix(got, "\r\033[K") {
+		t.Errorf("stderr does not end by clearing the line: %q", got)
+	}
+	code, plain, stderr := cli(t, context.Background(), args...)
+	if code != exitOK || plain != out.String() || stderr != "" {
+		t.Errorf("off a terminal: exit %d, stderr %q, stdout equal %v; want 0, nothing, equal", code, stderr, plain == out.String())
+	}
+}
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", -1234567: "-1,234,567", 364000: "364,000"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q; want %q", n, got, want)
+		}
 	}
 }

@@ -57,11 +57,11 @@ func runPlot(ctx context.Context, opts *plotOptions, s streams) error {
 	if _, err := plots.CheckDir(opts.out); err != nil {
 		return outDirError(err)
 	}
-	runs, err := readRuns(opts.dirs)
+	runs, scales, err := readRuns(opts.dirs)
 	if err != nil {
 		return err
 	}
-	a, err := analyse(runs)
+	a, err := analyse(runs, scales)
 	if err != nil {
 		return err
 	}
@@ -88,14 +88,15 @@ func runPlot(ctx context.Context, opts *plotOptions, s streams) error {
 	return nil
 }
 
-// readRuns reads the runs named on the command line (compare.ReadRuns):
-// any problem is invalid input (exit 3).
-func readRuns(args []string) ([]*results.RunData, error) {
-	runs, err := compare.ReadRuns(args)
+// readRuns reads the runs named on the command line, and how each was
+// rescaled for an equal-cost comparison (compare.ReadOutput): any problem
+// is invalid input (exit 3).
+func readRuns(args []string) ([]*results.RunData, []compare.Scale, error) {
+	runs, scales, err := compare.ReadOutput(args)
 	if err != nil {
-		return nil, invalidInput(err)
+		return nil, nil, invalidInput(err)
 	}
-	return runs, nil
+	return runs, scales, nil
 }
 
 func invalidInput(err error) error { return &exitError{code: exitInvalid, err: err} }

@@ -58,11 +58,11 @@ func runReport(ctx context.Context, opts *reportOptions, s streams) error {
 	if err := htmlreport.CheckFile(opts.out); err != nil {
 		return outDirError(err)
 	}
-	runs, err := readRuns(opts.dirs)
+	runs, scales, err := readRuns(opts.dirs)
 	if err != nil {
 		return err
 	}
-	a, err := analyse(runs)
+	a, err := analyse(runs, scales)
 	if err != nil {
 		return err
 	}

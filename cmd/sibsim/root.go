@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -38,6 +39,8 @@ type streams struct {
 	out, err io.Writer
 	// errTTY reports whether err is a terminal; progress is shown only then.
 	errTTY bool
+	// now is the clock of progress lines (time.Now when nil); tests set it.
+	now func() time.Time
 }
 
 func systemStreams() streams {
@@ -58,6 +61,8 @@ type deps struct {
 	// args are the command-line arguments after the program name.
 	args    []string
 	version string
+	// revision is the VCS revision "sibsim version" reports ("" if none).
+	revision string
 }
 
 func defaultLoader() scenario.Loader {
@@ -67,7 +72,7 @@ func defaultLoader() scenario.Loader {
 // execute runs the command line args (without the program name) and
 // returns the exit code, after printing any error to s.err.
 func execute(ctx context.Context, args []string, s streams) int {
-	d := &deps{streams: s, loader: defaultLoader(), args: args, version: version()}
+	d := &deps{streams: s, loader: defaultLoader(), args: args, version: version(), revision: revision()}
 	return d.execute(ctx)
 }
 
@@ -113,7 +118,9 @@ give identical output on any number of workers.
 	}
 	root.SetOut(d.streams.out)
 	root.SetErr(d.streams.err)
-	root.CompletionOptions.HiddenDefaultCmd = true
+	// "sibsim completion bash|zsh|fish|powershell" prints a shell
+	// completion script; scenario arguments complete shipped names.
+	root.CompletionOptions.HiddenDefaultCmd = false
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return usageError(err)
 	})
@@ -129,6 +136,18 @@ give identical output on any number of workers.
 		newAnalyzeCommand(d),
 	)
 	return root
+}
+
+// completeScenarios completes a scenario argument with the names of the
+// shipped scenarios that start with what was typed, and with files.
+func (d *deps) completeScenarios(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	var out []string
+	for _, n := range scenario.YAMLNames(d.loader.Shipped) {
+		if strings.HasPrefix(n, toComplete) {
+			out = append(out, n)
+		}
+	}
+	return out, cobra.ShellCompDirectiveDefault
 }
 
 // exitError carries an exit code and the message to print. Errors that

@@ -28,6 +28,7 @@ type runOptions struct {
 	workers      int
 	weeks        int
 	out          string
+	output       outputFlags
 
 	// From deps.
 	loadScenario func(ref string) (*scenario.Resolved, error)
@@ -70,6 +71,12 @@ cleanly, writes nothing and exits with code 130.`,
   # A scenario file over a two-year horizon on two cores
   sibsim run my-variant.yaml --weeks 104 --workers 2`,
 		Args: cobra.MaximumNArgs(1),
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return d.completeScenarios(cmd, args, toComplete)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.scenario = scenario.DefaultName
 			if len(args) == 1 {
@@ -87,6 +94,7 @@ cleanly, writes nothing and exits with code 130.`,
 	f.IntVar(&opts.workers, "workers", 0, "parallel workers; 0 means all cores (never changes results)")
 	f.IntVar(&opts.weeks, "weeks", 0, fmt.Sprintf("weeks to simulate (1 to %d); 0 means the scenario's horizon", maxWeeks))
 	f.StringVar(&opts.out, "out", "", "write result files into this directory")
+	addOutputFlags(f, &opts.output)
 	return cmd
 }
 
@@ -141,16 +149,10 @@ func runRun(ctx context.Context, opts *runOptions, s streams) error {
 		Weeks:        opts.weeks,
 		NoWeekly:     opts.out == "",
 	}
-	progress := s.errTTY
-	if progress {
-		simOpts.Progress = func(done, total int) {
-			fmt.Fprintf(s.err, "\rsibsim: %s: replication %d/%d", sc.Name, done, total)
-		}
-	}
+	prog := newWeekProgress(s, sc.Name)
+	prog.attach(&simOpts)
 	batch, err := sim.RunBatch(ctx, sc, simOpts)
-	if progress {
-		fmt.Fprint(s.err, "\r\033[K") // clear the progress line
-	}
+	prog.clear()
 	if err != nil {
 		if ctx.Err() != nil {
 			return errInterrupted
@@ -174,6 +176,12 @@ func runRun(ctx context.Context, opts *runOptions, s streams) error {
 		}
 	}
 
+	if opts.output.json {
+		return writeJSON(s.out, runJSON(opts, res, weeks, results.Summarize(batch)))
+	}
+	if !opts.output.text() {
+		return nil
+	}
 	name := sc.Name
 	if opts.scenario != sc.Name {
 		name += " (" + opts.scenario + ")"

@@ -86,6 +86,12 @@ recorded in run manifests).`,
 		Example: `  sibsim scenarios show ways-to-wellness
   sibsim scenarios show my-variant.yaml > resolved.yaml`,
 		Args: cobra.ExactArgs(1),
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			if len(args) > 0 {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			return d.completeScenarios(cmd, args, toComplete)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ref = args[0]
 			opts.loadScenario = d.loadScenario

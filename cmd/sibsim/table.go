@@ -155,3 +155,38 @@ func terminalRows(rows [][]string) [][]string {
 	}
 	return safe
 }
+
+// money formats an amount in GBP for people: "£" and whole pounds with
+// thousands separators ("£1,234,567", "-£950"), pence under £100 ("£3.50"),
+// NA for NaN and 0 for anything that rounds to zero.
+func money(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return results.NA
+	case math.IsInf(x, 0):
+		return results.FormatFloat(x)
+	}
+	sign := ""
+	if x < 0 {
+		sign, x = "-", -x
+	}
+	if x < 100 {
+		s := strconv.FormatFloat(x, 'f', 2, 64)
+		if s == "0.00" {
+			return "0"
+		}
+		return sign + "£" + s
+	}
+	if x >= 1e15 {
+		return sign + "£" + strconv.FormatFloat(x, 'g', 4, 64)
+	}
+	digits := strconv.FormatFloat(math.Round(x), 'f', 0, 64)
+	var b strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(d)
+	}
+	return sign + "£" + b.String()
+}

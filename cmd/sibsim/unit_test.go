@@ -43,3 +43,23 @@ func TestVersionFrom(t *testing.T) {
 		}
 	}
 }
+
+func TestRevisionFrom(t *testing.T) {
+	tests := []struct {
+		name string
+		info debug.BuildInfo
+		want string
+	}{
+		{"none", debug.BuildInfo{Main: debug.Module{Version: "v1.2.3"}}, ""},
+		{"clean", debug.BuildInfo{Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.modified", Value: "false"},
+			{Key: "vcs.time", Value: "2025-01-02T03:04:05Z"}}}, "0123456789abcdef0123, committed 2025-01-02T03:04:05Z"},
+		{"modified", debug.BuildInfo{Settings: []debug.BuildSetting{
+			{Key: "vcs.revision", Value: "abc"}, {Key: "vcs.modified", Value: "true"}}}, "abc (modified)"},
+	}
+	for _, tt := range tests {
+		if got := revisionFrom(&tt.info); got != tt.want {
+			t.Errorf("revisionFrom(%s) = %q; want %q", tt.name, got, tt.want)
+		}
+	}
+}

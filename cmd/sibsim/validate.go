@@ -12,12 +12,13 @@ import (
 
 type validateOptions struct {
 	files        []string
+	output       outputFlags
 	loadScenario func(ref string) (*scenario.Resolved, error)
 }
 
 func newValidateCommand(d *deps) *cobra.Command {
 	opts := &validateOptions{}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "validate FILE...",
 		Short: "Check scenario files and report every problem",
 		Long: `Load each scenario file as "sibsim run" would: resolve its extends chain,
@@ -29,28 +30,48 @@ Exits with code 3 if any file is invalid or missing, 0 if all are valid. A
 shipped scenario name is accepted in place of a file.`,
 		Example: `  sibsim validate my-scenario.yaml
   sibsim validate scenarios/*.yaml`,
-		Args: cobra.MinimumNArgs(1),
+		Args:              cobra.MinimumNArgs(1),
+		ValidArgsFunction: d.completeScenarios,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.files = args
 			opts.loadScenario = d.loadScenario
 			return classify(cmd.Context(), runValidate(cmd.Context(), opts, d.streams))
 		},
 	}
+	addOutputFlags(cmd.Flags(), &opts.output)
+	return cmd
 }
 
 func runValidate(ctx context.Context, opts *validateOptions, s streams) error {
 	invalid := 0
+	j := jsonValidate{Command: "validate", Format: jsonFormat, Files: []jsonValidated{}}
 	for _, f := range opts.files {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		_, err := opts.loadScenario(f)
+		res, err := opts.loadScenario(f)
 		var ee *exitError
 		switch {
 		case err == nil:
-			fmt.Fprintf(s.out, "%s: ok\n", f)
+			j.Files = append(j.Files, jsonValidated{File: f, Valid: true, Scenario: optional(res.Scenario.Name), Problems: []jsonProblem{}})
+			if opts.output.text() {
+				fmt.Fprintf(s.out, "%s: ok\n", f)
+			}
 		case errors.As(err, &ee) && ee.code == exitInvalid:
 			invalid++
+			v := jsonValidated{File: f, Problems: []jsonProblem{}}
+			var se *scenario.Error
+			if errors.As(err, &se) {
+				for _, p := range se.Problems {
+					v.Problems = append(v.Problems, problemJSON(p))
+				}
+			} else {
+				v.Problems = append(v.Problems, jsonProblem{File: optional(f), Message: ee.Error()})
+			}
+			j.Files = append(j.Files, v)
+			if opts.output.json {
+				continue
+			}
 			if len(ee.detail) == 0 {
 				fmt.Fprintln(s.out, ee.Error())
 			}
@@ -58,6 +79,12 @@ func runValidate(ctx context.Context, opts *validateOptions, s streams) error {
 				fmt.Fprintln(s.out, line)
 			}
 		default:
+			return err
+		}
+	}
+	j.Invalid = invalid
+	if opts.output.json {
+		if err := writeJSON(s.out, j); err != nil {
 			return err
 		}
 	}

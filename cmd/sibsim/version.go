@@ -11,6 +11,9 @@ import (
 
 type versionOptions struct {
 	version string
+	// revision describes the VCS revision the binary was built from; "" if
+	// the build did not record one.
+	revision string
 }
 
 func newVersionCommand(d *deps) *cobra.Command {
@@ -18,16 +21,20 @@ func newVersionCommand(d *deps) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the sibsim version",
-		Long: `Print the sibsim version and the Go toolchain that built it.
+		Long: `Print the sibsim version and the Go toolchain that built it, and on a
+second line the VCS revision it was built from when the build recorded one.
 
-The version is the main module's version when sibsim was installed with
-"go install ...@version", otherwise "devel", followed by the VCS revision
-when the build recorded one (with "-dirty" for uncommitted changes). It is
-fixed for a given binary and is recorded in every run manifest.`,
+The version is the main module's version when the build has one (a release
+installed with "go install ...@version", or the pseudo-version the go
+command gives a build from a repository), otherwise "devel", followed by
+the VCS revision when the build recorded one (with "-dirty" for
+uncommitted changes). It is fixed for a given binary and is recorded in
+every run manifest. A binary installed from the module proxy records no
+revision: the version names the release.`,
 		Example: `  sibsim version`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			opts.version = d.version
+			opts.version, opts.revision = d.version, d.revision
 			return classify(cmd.Context(), runVersion(cmd.Context(), opts, d.streams))
 		},
 	}
@@ -35,7 +42,46 @@ fixed for a given binary and is recorded in every run manifest.`,
 
 func runVersion(_ context.Context, opts *versionOptions, s streams) error {
 	_, err := fmt.Fprintf(s.out, "sibsim %s (%s %s/%s)\n", opts.version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	if err == nil && opts.revision != "" {
+		_, err = fmt.Fprintf(s.out, "revision %s\n", opts.revision)
+	}
 	return err
+}
+
+// revision returns the VCS revision from the build information, or "".
+func revision() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	return revisionFrom(info)
+}
+
+// revisionFrom is the full VCS revision, with " (modified)" when the
+// working tree had uncommitted changes and ", committed TIME" when the
+// build recorded the commit time; "" without a revision.
+func revisionFrom(info *debug.BuildInfo) string {
+	var rev, modified, at string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		case "vcs.time":
+			at = s.Value
+		}
+	}
+	if rev == "" {
+		return ""
+	}
+	if modified == "true" {
+		rev += " (modified)"
+	}
+	if at != "" {
+		rev += ", committed " + at
+	}
+	return rev
 }
 
 // version returns the sibsim version from the build information.

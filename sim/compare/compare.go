@@ -101,6 +101,19 @@ type Comparison struct {
 	Replications int
 	// Stats[s][m] compares metric Metrics[m] of scenario Scenarios[s].
 	Stats [][]Stat
+	// Scales[s] says how the payments of scenario Scenarios[s] were
+	// rescaled for an equal-cost comparison (EqualCost). Compare leaves it
+	// nil; a missing entry means not rescaled.
+	Scales []Scale
+}
+
+// Scale returns how scenario s was rescaled: c.Scales[s], or the zero
+// Scale (not rescaled) with Factor 1.
+func (c *Comparison) Scale(s int) Scale {
+	if s >= 0 && s < len(c.Scales) && c.Scales[s].Rescaled() {
+		return c.Scales[s]
+	}
+	return Scale{Factor: 1}
 }
 
 // Stat returns the statistics of the named metric for scenario s (an index

@@ -180,9 +180,9 @@ func TestWriteCSV(t *testing.T) {
 	if err := c.WriteCSV(&b); err != nil {
 		t.Fatal(err)
 	}
-	want := "scenario,metric,mean,lo95,hi95,diff,diff_lo95,diff_hi95\n" +
-		"ref,m,2,-0.4841377118,4.484137712,NA,NA,NA\n" +
-		"\"x,y\",m,3,-9.706204736,15.70620474,1.5,-4.853102368,7.853102368\n"
+	want := "scenario,metric,mean,lo95,hi95,diff,diff_lo95,diff_hi95,payments_scaled,payment_scale\n" +
+		"ref,m,2,-0.4841377118,4.484137712,NA,NA,NA,none,1\n" +
+		"\"x,y\",m,3,-9.706204736,15.70620474,1.5,-4.853102368,7.853102368,none,1\n"
 	if b.String() != want {
 		t.Errorf("WriteCSV =\n%s\nwant\n%s", b.String(), want)
 	}
@@ -190,16 +190,39 @@ func TestWriteCSV(t *testing.T) {
 	if err != nil || !slices.Equal(names, []string{"ref", "x,y"}) {
 		t.Errorf("ReadScenarioNames = %q, %v; want [ref x,y]", names, err)
 	}
+
+	// An equal-cost comparison: the second scenario's payments were scaled.
+	c.Scales = []Scale{{}, {Rule: "per_assessment", Factor: 0.8125}}
+	b.Reset()
+	if err := c.WriteCSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(b.String(), ",7.853102368,per_assessment,0.8125\n") {
+		t.Errorf("WriteCSV with scales =\n%s\nwant the last row to end per_assessment,0.8125", b.String())
+	}
+	names, scales, err := ReadTable(&b)
+	if err != nil || !slices.Equal(names, []string{"ref", "x,y"}) || !slices.Equal(scales, []Scale{{Factor: 1}, c.Scales[1]}) {
+		t.Errorf("ReadTable = %q, %+v, %v; want [ref x,y], [{ 1} {per_assessment 0.8125}]", names, scales, err)
+	}
+
+	// A table written before the scale columns reads as not rescaled.
+	old := "scenario,metric,mean,lo95,hi95,diff,diff_lo95,diff_hi95\nref,m,2,1,3,NA,NA,NA\nx,m,3,2,4,1,0,2\n"
+	names, scales, err = ReadTable(strings.NewReader(old))
+	if err != nil || !slices.Equal(names, []string{"ref", "x"}) || !slices.Equal(scales, []Scale{{Factor: 1}, {Factor: 1}}) {
+		t.Errorf("ReadTable(old header) = %q, %+v, %v; want [ref x], not rescaled", names, scales, err)
+	}
 }
 
 func TestReadScenarioNamesErrors(t *testing.T) {
 	h := strings.Join(CSVHeader(), ",") + "\n"
 	for name, in := range map[string]string{
-		"empty":     "",
-		"header":    "scenario,metric\n",
-		"no rows":   h,
-		"scattered": h + "a,m,1,1,1,NA,NA,NA\nb,m,1,1,1,1,1,1\na,n,1,1,1,NA,NA,NA\n",
-		"short row": h + "a,m,1\n",
+		"empty":      "",
+		"header":     "scenario,metric\n",
+		"no rows":    h,
+		"scattered":  h + "a,m,1,1,1,NA,NA,NA,none,1\nb,m,1,1,1,1,1,1,none,1\na,n,1,1,1,NA,NA,NA,none,1\n",
+		"short row":  h + "a,m,1\n",
+		"bad scale":  h + "a,m,1,1,1,NA,NA,NA,all,0\n",
+		"two scales": h + "a,m,1,1,1,NA,NA,NA,all,2\na,n,1,1,1,NA,NA,NA,all,3\n",
 	} {
 		if got, err := ReadScenarioNames(strings.NewReader(in)); err == nil {
 			t.Errorf("ReadScenarioNames(%s) = %q; want an error", name, got)

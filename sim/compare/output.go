@@ -90,49 +90,60 @@ func CheckOutDir(dir string) (exists bool, err error) {
 // directory that does not read (results.ReadRun), or a compare output
 // whose scenario directory holds another scenario than File lists.
 func ReadRuns(dirs []string) ([]*results.RunData, error) {
+	runs, _, err := ReadOutput(dirs)
+	return runs, err
+}
+
+// ReadOutput is ReadRuns, and also returns how each run's payments were
+// rescaled for an equal-cost comparison, from File (Scale{Factor: 1} for a
+// run directory, or a scenario File lists as not rescaled).
+func ReadOutput(dirs []string) ([]*results.RunData, []Scale, error) {
 	var runDirs, want []string
+	var scales []Scale
 	for _, arg := range dirs {
 		info, err := os.Stat(arg)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			return nil, fmt.Errorf("%s: no such directory", arg)
+			return nil, nil, fmt.Errorf("%s: no such directory", arg)
 		case err != nil:
-			return nil, err
+			return nil, nil, err
 		case !info.IsDir():
-			return nil, fmt.Errorf("%s is not a directory", arg)
+			return nil, nil, fmt.Errorf("%s is not a directory", arg)
 		}
 		name := filepath.Join(arg, File)
 		f, err := os.Open(name)
 		if errors.Is(err, fs.ErrNotExist) {
 			if _, err := os.Stat(filepath.Join(arg, results.ManifestFile)); errors.Is(err, fs.ErrNotExist) {
-				return nil, fmt.Errorf("%s is neither a run directory (no %s) nor a compare output (no %s)",
+				return nil, nil, fmt.Errorf("%s is neither a run directory (no %s) nor a compare output (no %s)",
 					arg, results.ManifestFile, File)
 			}
 			runDirs, want = append(runDirs, arg), append(want, "")
+			scales = append(scales, Scale{Factor: 1})
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		names, err := ReadScenarioNames(f)
+		names, sc, err := ReadTable(f)
 		f.Close()
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+			return nil, nil, fmt.Errorf("%s: %w", name, err)
 		}
+		scales = append(scales, sc...)
 		for _, n := range names {
 			runDirs, want = append(runDirs, filepath.Join(arg, ScenarioDir(n))), append(want, n)
 		}
 	}
 	runs, err := results.ReadRuns(runDirs)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for i, d := range runs {
 		if want[i] != "" && d.Manifest.Scenario != want[i] {
-			return nil, fmt.Errorf("%s holds scenario %s; %s lists %s", d.Dir, d.Manifest.Scenario, File, want[i])
+			return nil, nil, fmt.Errorf("%s holds scenario %s; %s lists %s", d.Dir, d.Manifest.Scenario, File, want[i])
 		}
 	}
-	return runs, nil
+	return runs, scales, nil
 }
 
 // DuplicateError is the error of CompareRuns for a scenario that appears

@@ -126,7 +126,7 @@ func TestReadRunsErrors(t *testing.T) {
 	// A compare output listing block-grant, whose directory holds another
 	// scenario.
 	writeRun(t, "ways-to-wellness", 1, filepath.Join(renamed, "block-grant"))
-	csv := strings.Join(CSVHeader(), ",") + "\nblock-grant,m,1,1,1,NA,NA,NA\n"
+	csv := strings.Join(CSVHeader(), ",") + "\nblock-grant,m,1,1,1,NA,NA,NA,none,1\n"
 	if err := os.WriteFile(filepath.Join(renamed, File), []byte(csv), 0o644); err != nil {
 		t.Fatal(err)
 	}
