@@ -225,7 +225,7 @@ func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
 		for i, c := range scs {
 			dirs[i] = filepath.Join(stage.Tmp, c.dir)
 		}
-		runs, err := results.ReadRuns(dirs)
+		runs, err := results.ReadRunsContext(ctx, dirs)
 		if err != nil {
 			return err
 		}

@@ -57,7 +57,7 @@ func runPlot(ctx context.Context, opts *plotOptions, s streams) error {
 	if _, err := plots.CheckDir(opts.out); err != nil {
 		return outDirError(err)
 	}
-	runs, err := readRuns(opts.dirs)
+	runs, err := readRuns(ctx, opts.dirs)
 	if err != nil {
 		return err
 	}
@@ -89,10 +89,13 @@ func runPlot(ctx context.Context, opts *plotOptions, s streams) error {
 }
 
 // readRuns reads the runs named on the command line (compare.ReadRuns):
-// any problem is invalid input (exit 3).
-func readRuns(args []string) ([]*results.RunData, error) {
-	runs, err := compare.ReadRuns(args)
+// any problem is invalid input (exit 3), unless ctx was cancelled.
+func readRuns(ctx context.Context, args []string) ([]*results.RunData, error) {
+	runs, err := compare.ReadRunsContext(ctx, args)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, errInterrupted
+		}
 		return nil, invalidInput(err)
 	}
 	return runs, nil

@@ -24,20 +24,7 @@ func (d *deps) sweepLoader() sweep.Loader {
 	if err != nil {
 		panic(err) // the embedded tree always has sweeps/
 	}
-	return sweep.Loader{Scenarios: d.loader, Shipped: shipped, ReadFile: readExperimentFile}
-}
-
-// readExperimentFile reads at most 1 MiB and a byte of name.
-func readExperimentFile(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, errors.New("is a directory")
-	}
-	return io.ReadAll(io.LimitReader(f, 1<<20+1))
+	return sweep.Loader{Scenarios: d.loader, Shipped: shipped, ReadFile: sweep.ReadOSFile}
 }
 
 // loadSweep loads and plans the experiment ref, classifying errors: an

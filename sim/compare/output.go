@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -90,6 +91,13 @@ func CheckOutDir(dir string) (exists bool, err error) {
 // directory that does not read (results.ReadRun), or a compare output
 // whose scenario directory holds another scenario than File lists.
 func ReadRuns(dirs []string) ([]*results.RunData, error) {
+	return ReadRunsContext(context.Background(), dirs)
+}
+
+// ReadRunsContext is ReadRuns, stopping with ctx's error once ctx is
+// done. Every file is read as results.ReadRunContext reads it: regular
+// files only, within its limits; File within results.MaxDataFileBytes.
+func ReadRunsContext(ctx context.Context, dirs []string) ([]*results.RunData, error) {
 	var runDirs, want []string
 	for _, arg := range dirs {
 		info, err := os.Stat(arg)
@@ -102,7 +110,7 @@ func ReadRuns(dirs []string) ([]*results.RunData, error) {
 			return nil, fmt.Errorf("%s is not a directory", arg)
 		}
 		name := filepath.Join(arg, File)
-		f, err := os.Open(name)
+		f, err := results.OpenRegular(ctx, name, results.MaxDataFileBytes, true)
 		if errors.Is(err, fs.ErrNotExist) {
 			if _, err := os.Stat(filepath.Join(arg, results.ManifestFile)); errors.Is(err, fs.ErrNotExist) {
 				return nil, fmt.Errorf("%s is neither a run directory (no %s) nor a compare output (no %s)",
@@ -123,7 +131,7 @@ func ReadRuns(dirs []string) ([]*results.RunData, error) {
 			runDirs, want = append(runDirs, filepath.Join(arg, ScenarioDir(n))), append(want, n)
 		}
 	}
-	runs, err := results.ReadRuns(runDirs)
+	runs, err := results.ReadRunsContext(ctx, runDirs)
 	if err != nil {
 		return nil, err
 	}

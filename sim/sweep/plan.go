@@ -437,6 +437,10 @@ type Manifest struct {
 	GoVersion string `json:"go_version"`
 	// Files lists the result files.
 	Files []string `json:"files"`
+	// SHA256 maps each result file but the manifest to the hex SHA-256 of
+	// its bytes; readers refuse files that do not match. Only a finished
+	// sweep's manifest has it.
+	SHA256 map[string]string `json:"sha256,omitempty"`
 	// NA is the text written for an undefined value.
 	NA string `json:"na"`
 	// MetricColumns describe the metric columns of runs.csv, in order.
@@ -464,8 +468,8 @@ type ManifestParameter struct {
 	Scale bool             `json:"scale"`
 }
 
-// FormatVersion is Manifest.Format.
-const FormatVersion = 1
+// FormatVersion is Manifest.Format. Format 2 added SHA256.
+const FormatVersion = 2
 
 func (p *Plan) newManifest() Manifest {
 	e := p.Experiment
@@ -514,7 +518,7 @@ func (p *Plan) newManifest() Manifest {
 // experimentHash hashes what makes two sweeps the same: everything in the
 // manifest but the version, the files and the hash itself.
 func experimentHash(m Manifest) string {
-	m.ExperimentSHA256, m.Version, m.GoVersion, m.Files = "", "", "", nil
+	m.ExperimentSHA256, m.Version, m.GoVersion, m.Files, m.SHA256 = "", "", "", nil, nil
 	data, err := json.Marshal(m)
 	if err != nil {
 		panic("sweep: manifest does not marshal: " + err.Error()) // only finite numbers reach it

@@ -238,7 +238,7 @@ func Run(ctx context.Context, p *Plan, dir string, opts Options) (*Report, error
 		return rep, nil
 	}
 	m := p.Manifest(opts.Version, nil)
-	if err := finish(ctx, dir, m, func(c int) string { return filepath.Join(chunks, ChunkName(c)) }, "", opts.Format); err != nil {
+	if _, err := finish(ctx, dir, m, func(c int) string { return filepath.Join(chunks, ChunkName(c)) }, "", opts.Format); err != nil {
 		return rep, err
 	}
 	if err := cleanWork(dir); err != nil {
@@ -339,7 +339,7 @@ func exists(name string) bool {
 }
 
 func readJSON(name string, v any) error {
-	data, err := os.ReadFile(name)
+	data, err := results.ReadRegularFile(context.Background(), name, results.MaxManifestBytes)
 	if err != nil {
 		return err
 	}
@@ -429,6 +429,10 @@ func chunkIndex(name string) (int, bool) {
 	return c, true
 }
 
+// maxChunkBytes bounds a chunk file: at most 256 runs of at most 64
+// metrics, far less than this.
+const maxChunkBytes = 64 << 20
+
 // layout is what a chunk must hold.
 type layout struct {
 	header                   string
@@ -455,7 +459,7 @@ func (l layout) chunkRuns(c int) (first, n int) {
 // verifyChunk checks a chunk file: the header, one row per run in run
 // order with the right point and replication, and a number in every cell.
 func (l layout) verifyChunk(name string, c int) error {
-	data, err := os.ReadFile(name)
+	data, err := results.ReadRegularFile(context.Background(), name, maxChunkBytes)
 	if err != nil {
 		return err
 	}

@@ -310,13 +310,13 @@ func TestManifestAndFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Format != 1 || m.Points != 7 || m.Runs != 21 || m.Experiment.Seed != 3 || m.Experiment.Replications != 3 ||
+	if m.Format != 2 || m.Points != 7 || m.Runs != 21 || m.Experiment.Seed != 3 || m.Experiment.Replications != 3 ||
 		m.Experiment.Weeks != 20 || m.Experiment.Design.Kind != "random" || m.Experiment.Design.N != 7 ||
 		len(m.Experiment.Parameters) != 2 || m.Experiment.Parameters[1].Dist.Kind != "levels" ||
 		m.Version != "v-test" || m.ScenarioSHA256 != p.Base.Hash || m.ExperimentSHA256 != p.Hash() {
 		t.Errorf("manifest = %+v", m)
 	}
-	for _, key := range []string{`"format": 1`, `"experiment": {`, `"design": {`, `"kind": "random"`, `"second_order": false`,
+	for _, key := range []string{`"format": 2`, `"sha256": {`, `"experiment": {`, `"design": {`, `"kind": "random"`, `"second_order": false`,
 		`"path": "referrals.gp_engagement_mean"`, `"dist": {`, `"levels": null`, `"points": 7`, `"runs": 21`, `"scenario_sha256": "`, `"sibsim_version": "v-test"`} {
 		if !bytes.Contains(files[ManifestFile], []byte(key)) {
 			t.Errorf("manifest.json lacks %s", key)
