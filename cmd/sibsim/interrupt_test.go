@@ -51,6 +51,20 @@ func TestInterruptWithinASecond(t *testing.T) {
 	if err := os.Truncate(filepath.Join(big, "weekly.csv"), 6<<30); err != nil {
 		t.Skip(err)
 	}
+	// An experiment at the largest design size: checking its points takes
+	// seconds.
+	exp := filepath.Join(root, "large.yaml")
+	writeTestFile(t, exp, `name: large
+base: ways-to-wellness
+seed: 1
+replications: 1
+design: {kind: random, n: 4194304}
+parameters:
+  - path: referrals.gp_engagement_mean
+    uniform: [0.3, 0.4]
+  - path: providers[*].culture
+    uniform: [0, 1]
+`)
 	tests := []struct {
 		name string
 		args []string
@@ -59,6 +73,7 @@ func TestInterruptWithinASecond(t *testing.T) {
 		{"compare", []string{"compare", "ways-to-wellness", "block-grant", "--replications", "100000"}},
 		{"report reading a large file", []string{"report", big, "--out", filepath.Join(root, "r.html")}},
 		{"plot reading a large file", []string{"plot", big, "--out", filepath.Join(root, "figs")}},
+		{"sweep checking the largest design", []string{"sweep", exp, "--out", filepath.Join(root, "out-sweep")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

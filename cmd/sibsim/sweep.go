@@ -31,7 +31,13 @@ func (d *deps) sweepLoader() sweep.Loader {
 // invalid experiment or base scenario, a missing file or an unknown
 // shipped name are invalid input (exit 3).
 func (d *deps) loadSweep(ref string) (*sweep.Plan, error) {
-	p, err := d.sweepLoader().Load(ref)
+	return d.loadSweepContext(context.Background(), ref)
+}
+
+// loadSweepContext is loadSweep, stopping once ctx is done (the checking
+// of a large design takes seconds).
+func (d *deps) loadSweepContext(ctx context.Context, ref string) (*sweep.Plan, error) {
+	p, err := d.sweepLoader().LoadContext(ctx, ref)
 	if err == nil {
 		return p, nil
 	}
@@ -126,7 +132,7 @@ cleanly, keeping complete chunks, and exits with code 130.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ref = args[0]
-			opts.loadSweep = d.loadSweep
+			opts.loadSweep = func(ref string) (*sweep.Plan, error) { return d.loadSweepContext(cmd.Context(), ref) }
 			opts.version = d.version
 			opts.getenv = os.Getenv
 			return classifySweep(cmd.Context(), runSweep(cmd.Context(), opts, d.streams))

@@ -97,7 +97,7 @@ merging and resuming.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.file = args[0]
 			opts.set = cmd.Flags().Changed
-			opts.loadSweep = d.loadSweep
+			opts.loadSweep = func(ref string) (*sweep.Plan, error) { return d.loadSweepContext(cmd.Context(), ref) }
 			opts.readFile = os.ReadFile
 			opts.executable = os.Executable
 			opts.getwd = os.Getwd

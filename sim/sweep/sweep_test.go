@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +21,7 @@ import (
 	"github.com/sibsim/sibsim/sim"
 	"github.com/sibsim/sibsim/sim/results"
 	"github.com/sibsim/sibsim/sim/scenario"
+	"github.com/sibsim/sibsim/sim/sensitivity"
 )
 
 // tiny is a fast experiment: 7 random points x 3 replications of 20 weeks.
@@ -244,6 +247,12 @@ func TestPlanErrors(t *testing.T) {
 			"exp/x.yaml:6:12: parameters[0].path: design point 2 (referrals.refusal_prob=1.5) gives an invalid scenario: referrals.refusal_prob: must be between 0 and 1 (got 1.5)"},
 		{"invalid combination", "  - {path: referrals.gp_engagement_mean, uniform: [0.02, 0.5]}\n",
 			"exp/x.yaml:6:12: parameters[0].path: design point 0 (referrals.gp_engagement_mean=0.02) gives an invalid scenario: referrals.gp_engagement_sd: too large"},
+		{"overlap: all and one", "  - {path: 'providers[*].culture', uniform: [0, 1]}\n  - {path: 'providers[0].culture', uniform: [0, 1]}\n",
+			"exp/x.yaml:7:12: parameters[1].path: providers[0].culture overlaps parameters[0].path providers[*].culture: both set some of the same numbers"},
+		{"overlap: field wildcard", "  - {path: 'neighbourhoods[0].services.social_groups.places_per_1000_eligible', uniform: [1, 2]}\n  - {path: 'neighbourhoods[*].services.*.places_per_1000_eligible', uniform: [1, 2]}\n",
+			"parameters[1].path: neighbourhoods[*].services.*.places_per_1000_eligible overlaps parameters[0].path"},
+		{"overlap: scale and set", "  - {path: 'contract.provider_payments[1].rules[0].per_assessment.tariffs_gbp[*]', uniform: [0.5, 1.5], scale: true}\n  - {path: 'contract.provider_payments[*].rules[*].per_assessment.tariffs_gbp[1]', uniform: [10, 20]}\n",
+			"parameters[1].path: contract.provider_payments[*].rules[*].per_assessment.tariffs_gbp[1] overlaps parameters[0].path"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -558,12 +567,25 @@ func TestShardsMerge(t *testing.T) {
 	csvShards := []string{filepath.Join(base, "csv", "shard-0"), filepath.Join(base, "csv", "shard-1"), filepath.Join(base, "csv", "shard-2")}
 	other := filepath.Join(base, "other")
 	mustRun(t, plan(t, strings.Replace(strings.Replace(tiny, "n: 7", "n: 100", 1), "seed: 3", "seed: 9", 1)), other, Options{Version: "v", Shard: 1, Shards: 3})
+	// Shard 1 with two chunks missing, as a killed task leaves it.
+	unfinished := filepath.Join(base, "unfinished-1")
+	if err := os.CopyFS(unfinished, os.DirFS(csvShards[1])); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []int{4, 7} {
+		if err := os.Remove(filepath.Join(unfinished, ChunksDir, ChunkName(c))); err != nil {
+			t.Fatal(err)
+		}
+	}
 	tests := []struct {
 		name string
 		dirs []string
 		want string
 	}{
-		{"missing shard", csvShards[:2], "50 of 150 chunks missing (2, 5, 8,"},
+		{"missing shard", csvShards[:2], "50 of 150 chunks missing: no directory given holds shard 2/3 (give its directory, or run it)"},
+		{"missing shards", csvShards[:1], "100 of 150 chunks missing: no directory given holds shards 1/3, 2/3"},
+		{"unfinished shard", []string{csvShards[0], unfinished, csvShards[2]}, "2 of 150 chunks missing: shard 1/3 in " + unfinished + " lacks 2 chunks (unfinished: rerun it with --resume)"},
+		{"unfinished and missing", []string{unfinished, csvShards[2]}, "52 of 150 chunks missing: no directory given holds shard 0/3 (give its directory, or run it); shard 1/3 in " + unfinished + " lacks 2 chunks"},
 		{"shard twice", []string{csvShards[0], csvShards[1], csvShards[2], csvShards[1]}, "chunk-000001.csv is in both " + csvShards[1] + " and " + csvShards[1]},
 		{"other experiment", []string{csvShards[0], other, csvShards[2]}, "hold different experiments"},
 		{"finished sweep", []string{filepath.Join(base, "clean-csv"), csvShards[0]}, "holds a finished sweep, not a shard"},
@@ -657,5 +679,88 @@ func TestParquetRoundTrip(t *testing.T) {
 	}
 	if v, _ := f.Lookup("sibsim.experiment_sha256"); v != p.Hash() {
 		t.Errorf("runs.parquet metadata sibsim.experiment_sha256 = %q; want %q", v, p.Hash())
+	}
+}
+
+// TestRunBusy: a second sweep in a directory another process is working in
+// (holding its lock) fails at once, and leaves the directory alone.
+func TestRunBusy(t *testing.T) {
+	p := plan(t, tiny)
+	dir := filepath.Join(t.TempDir(), "sweep")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	lock, err := results.Lock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("no flock")
+	}
+	_, err = Run(context.Background(), p, dir, Options{Resume: true, Version: "v"})
+	if !errors.Is(err, ErrBusy) || !strings.Contains(err.Error(), dir) {
+		t.Errorf("Run while another holds the lock = %v; want ErrBusy naming %s", err, dir)
+	}
+	if es, _ := os.ReadDir(dir); len(es) != 0 {
+		t.Errorf("a refused Run wrote into %s", dir)
+	}
+	lock.Close()
+	if _, err := Run(context.Background(), p, dir, Options{Resume: true, Version: "v"}); err != nil {
+		t.Errorf("Run after the lock is released = %v", err)
+	}
+}
+
+// TestCheckPointsLarge: the quick check of many points finds exactly the
+// invalid points a full check of each finds, lists the first ten in point
+// order, and stops when its context is cancelled.
+func TestCheckPointsLarge(t *testing.T) {
+	const yaml = "name: x\nbase: ways-to-wellness\nreplications: 1\ndesign: {kind: random, n: 3000}\nparameters:\n" +
+		"  - {path: referrals.refusal_prob, uniform: [0.2, 1.2]}\n  - {path: 'providers[*].culture', uniform: [0, 1]}\n"
+	_, err := loader(fstest.MapFS{"exp/x.yaml": {Data: []byte(yaml)}}).Load("exp/x.yaml")
+	var ee *Error
+	if !errors.As(err, &ee) {
+		t.Fatalf("Load = %v; want an *Error", err)
+	}
+	// The full check, point by point, on a plan of the same design.
+	e, perr := Parse("exp/x.yaml", []byte(yaml))
+	if perr != nil {
+		t.Fatal(perr)
+	}
+	base, berr := loader(nil).Scenarios.Load("ways-to-wellness")
+	if berr != nil {
+		t.Fatal(berr)
+	}
+	d, derr := sensitivity.NewDesign(e.Design, []sensitivity.Dist{e.Parameters[0].Dist, e.Parameters[1].Dist}, e.Seed)
+	if derr != nil {
+		t.Fatal(derr)
+	}
+	p := &Plan{Experiment: e, Base: base, Design: d, Dists: []sensitivity.Dist{e.Parameters[0].Dist, e.Parameters[1].Dist}, Points: len(d.Points)}
+	var invalid []int
+	for point := range p.Points {
+		sc, err := p.Scenario(point)
+		if err == nil {
+			err = sc.Validate()
+		}
+		if err != nil {
+			invalid = append(invalid, point)
+		}
+	}
+	if len(invalid) <= maxInvalidPoints {
+		t.Fatalf("%d invalid points; the test needs more than %d", len(invalid), maxInvalidPoints)
+	}
+	want := fmt.Sprintf("%d of 3000 design points give an invalid scenario (the first 10 are listed)", len(invalid))
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("Load = %v; want %q", err, want)
+	}
+	for i, point := range invalid[:maxInvalidPoints] {
+		if !strings.Contains(ee.Problems[i].Msg, fmt.Sprintf("design point %d (", point)) {
+			t.Errorf("problem %d = %q; want design point %d", i, ee.Problems[i].Msg, point)
+		}
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := loader(fstest.MapFS{"exp/x.yaml": {Data: []byte(yaml)}}).LoadContext(ctx, "exp/x.yaml"); !errors.Is(err, context.Canceled) {
+		t.Errorf("LoadContext(cancelled) = %v; want context.Canceled", err)
 	}
 }
