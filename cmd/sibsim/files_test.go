@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/sibsim/sibsim/sim/results"
 )
 
 // TestOutputsWholeReadersBounded covers outputs and readers: an empty
@@ -134,5 +136,53 @@ func copyFile(t *testing.T, from, to string) {
 	}
 	if err := os.WriteFile(to, data, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSweepChecks: overlapping parameters are invalid input, a second
+// sweep in a directory another is working in is refused (exit 1), and
+// merge names the shards that are missing.
+func TestSweepChecks(t *testing.T) {
+	root := t.TempDir()
+	overlap := filepath.Join(root, "overlap.yaml")
+	writeTestFile(t, overlap, strings.Replace(tinySweep, "parameters:\n", "parameters:\n  - path: providers[0].culture\n    uniform: [0, 1]\n", 1))
+	exp := filepath.Join(root, "tiny.yaml")
+	writeTestFile(t, exp, tinySweep)
+	busy := filepath.Join(root, "busy")
+	if err := os.Mkdir(busy, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	lock, err := results.Lock(busy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Close()
+	shard0 := filepath.Join(root, "shard-0")
+	if code, _, stderr := cli(t, context.Background(), "sweep", exp, "--shard", "0/3", "--out", shard0); code != 0 {
+		t.Fatalf("shard 0: exit %d: %s", code, stderr)
+	}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"overlapping parameters", []string{"sweep", overlap, "--out", filepath.Join(root, "o")}, exitInvalid,
+			"parameters[2].path: providers[*].culture overlaps parameters[0].path providers[0].culture: both set some of the same numbers"},
+		{"busy directory", []string{"sweep", exp, "--out", busy, "--resume"}, exitRuntime,
+			"another sibsim sweep is running in this directory"},
+		{"missing shards", []string{"sweep", "merge", shard0, "--out", filepath.Join(root, "m")}, exitInvalid,
+			"no directory given holds shards 1/3, 2/3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := cli(t, context.Background(), tt.args...)
+			if code != tt.code || !strings.Contains(stderr, tt.want) {
+				t.Errorf("sibsim %q = exit %d, stderr %q; want exit %d and %q", tt.args, code, stderr, tt.code, tt.want)
+			}
+		})
+	}
+	if es, _ := os.ReadDir(busy); len(es) != 0 {
+		t.Errorf("a refused sweep wrote into %s", busy)
 	}
 }

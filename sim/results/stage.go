@@ -60,6 +60,10 @@ type Stage struct {
 	committed bool
 }
 
+// ErrLocked is wrapped by the error of Lock when another process holds
+// the lock.
+var ErrLocked = errors.New("locked by another process")
+
 // errNoExchange says that directories cannot be swapped atomically here.
 var errNoExchange = errors.New("atomic exchange not supported")
 

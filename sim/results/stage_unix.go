@@ -3,6 +3,7 @@
 package results
 
 import (
+	"errors"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -32,4 +33,16 @@ func abandoned(name string) bool {
 	}
 	f.Close()
 	return true
+}
+
+// Lock takes an exclusive lock (flock) on the existing file or directory
+// name, without waiting. The lock lasts until the returned file is closed
+// or the process ends, however it ends. If another process holds it, the
+// error wraps ErrLocked.
+func Lock(name string) (*os.File, error) {
+	f, err := lockPath(name)
+	if errors.Is(err, unix.EWOULDBLOCK) {
+		return nil, ErrLocked
+	}
+	return f, err
 }

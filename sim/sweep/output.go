@@ -146,19 +146,8 @@ func Merge(ctx context.Context, dirs []string, out string, format Format) (*Mani
 			owner[c] = i + 1
 		}
 	}
-	var missing []string
-	for c, o := range owner {
-		if o == 0 {
-			missing = append(missing, fmt.Sprint(c))
-		}
-	}
-	if len(missing) > 0 {
-		n := len(missing)
-		if n > 10 {
-			missing = append(missing[:10], "...")
-		}
-		return nil, fmt.Errorf("%w: %d of %d chunks missing (%s): finish every shard (rerun it with --resume) and give all the shard directories",
-			ErrShards, n, m.Chunks, strings.Join(missing, ", "))
+	if err := missingShards(dirs, states, owner); err != nil {
+		return nil, err
 	}
 	lay := layoutOf(&m)
 	chunk := func(c int) string { return filepath.Join(dirs[owner[c]-1], ChunksDir, ChunkName(c)) }
@@ -287,4 +276,59 @@ func ReadManifest(dir string) (*Manifest, error) {
 		return nil, err
 	}
 	return &m, nil
+}
+
+// missingShards names every shard whose chunks are missing: shards no
+// directory holds, and shard directories that are unfinished.
+func missingShards(dirs []string, states []*State, owner []int) error {
+	n := states[0].Shards
+	if n < 1 {
+		n = 1
+	}
+	byShard := make(map[int][]int) // shard -> indices of dirs holding it
+	for i, s := range states {
+		if s.Shards != states[0].Shards {
+			return fmt.Errorf("%w: %s holds %s and %s holds %s: shards of different splits cannot be merged",
+				ErrShards, dirs[0], shardName(states[0].Shard, states[0].Shards), dirs[i], shardName(s.Shard, s.Shards))
+		}
+		byShard[s.Shard] = append(byShard[s.Shard], i)
+	}
+	missing := make(map[int]int) // shard -> chunks missing
+	total := 0
+	for c, o := range owner {
+		if o == 0 {
+			missing[c%n]++
+			total++
+		}
+	}
+	if total == 0 {
+		return nil
+	}
+	var absent, unfinished []string
+	for k := range n {
+		if missing[k] == 0 {
+			continue
+		}
+		if len(byShard[k]) == 0 {
+			absent = append(absent, fmt.Sprintf("%d/%d", k, n))
+			continue
+		}
+		var ds []string
+		for _, i := range byShard[k] {
+			ds = append(ds, dirs[i])
+		}
+		unfinished = append(unfinished, fmt.Sprintf("shard %d/%d in %s lacks %d chunks", k, n, strings.Join(ds, " and "), missing[k]))
+	}
+	var parts []string
+	if len(absent) > 0 {
+		word := "shard"
+		if len(absent) > 1 {
+			word = "shards"
+		}
+		parts = append(parts, fmt.Sprintf("no directory given holds %s %s (give its directory, or run it)", word, strings.Join(absent, ", ")))
+	}
+	if len(unfinished) > 0 {
+		parts = append(parts, strings.Join(unfinished, "; ")+" (unfinished: rerun it with --resume)")
+	}
+	return fmt.Errorf("%w: %d of %d chunks missing: %s", ErrShards, total, len(owner), strings.Join(parts, "; "))
 }

@@ -57,6 +57,10 @@ func (f Format) runsFile() string {
 	return RunsFile
 }
 
+// ErrBusy is wrapped by the error of Run for a sweep directory that
+// another sibsim process is working in (it holds the directory's lock).
+var ErrBusy = errors.New("another sibsim sweep is running in this directory; wait for it to finish or stop it, or use another directory")
+
 // ErrOutDir is wrapped by every error that rejects a sweep directory: it
 // holds other files, a different experiment or shard, or a finished sweep
 // when not resuming.
@@ -115,7 +119,9 @@ type State struct {
 //
 // dir must be new or empty, or, with opts.Resume, hold an unfinished or
 // finished run of the same experiment, shard and version: complete chunks
-// are verified and kept, the rest recomputed. If ctx is cancelled, Run
+// are verified and kept, the rest recomputed. Run holds an exclusive lock
+// (flock) on dir while it works: a second Run in the same directory, from
+// any process, fails at once with an error wrapping ErrBusy. If ctx is cancelled, Run
 // stops, keeps the completed chunks and returns ctx's error.
 func Run(ctx context.Context, p *Plan, dir string, opts Options) (*Report, error) {
 	if opts.Shards <= 1 {
@@ -139,9 +145,27 @@ func Run(ctx context.Context, p *Plan, dir string, opts Options) (*Report, error
 	}
 	want := State{Format: FormatVersion, Shard: opts.Shard, Shards: opts.Shards, Manifest: p.Manifest(opts.Version, nil)}
 
+	// Refuse an unusable directory before creating it, then create and
+	// lock it, and look again: what it holds counts only under the lock.
 	st, err := inspectDir(dir)
 	if err != nil {
 		return nil, err
+	}
+	if st.foreign == "" {
+		if err := os.MkdirAll(dir, 0o777); err != nil {
+			return nil, err
+		}
+		lock, err := results.Lock(dir)
+		if errors.Is(err, results.ErrLocked) {
+			return nil, fmt.Errorf("%w: %s", ErrBusy, dir)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("lock %s: %w", dir, err)
+		}
+		defer lock.Close()
+		if st, err = inspectDir(dir); err != nil {
+			return nil, err
+		}
 	}
 	switch {
 	case st.foreign != "":
@@ -178,9 +202,6 @@ func Run(ctx context.Context, p *Plan, dir string, opts Options) (*Report, error
 	case st.ours:
 		return nil, fmt.Errorf("%w: %s holds sweep files but no %s; use a new or empty directory", ErrOutDir, dir, StateFile)
 	default: // new or empty
-		if err := os.MkdirAll(dir, 0o777); err != nil {
-			return nil, err
-		}
 		if err := writeJSON(dir, StateFile, want); err != nil {
 			return nil, err
 		}

@@ -74,3 +74,25 @@ func TestResolveShard(t *testing.T) {
 		})
 	}
 }
+
+func TestStepsOverlap(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"providers[*].culture", "providers[0].culture", true},
+		{"providers[1].culture", "providers[0].culture", false},
+		{"providers[*].culture", "providers[*].culture", true},
+		{"providers[*].culture", "providers[*].pressure", false},
+		{"a.*.x", "a.b.x", true},
+		{"a.*.x", "a.b[0].x", false},
+		{"a.b[*][2]", "a.b[1][*]", true},
+		{"a.b[*][2]", "a.b[1][3]", false},
+		{"a.b", "a.b.c", false},
+	}
+	for _, tt := range tests {
+		if got := stepsOverlap(pathSteps(tt.a), pathSteps(tt.b)); got != tt.want {
+			t.Errorf("stepsOverlap(%s, %s) = %v; want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
