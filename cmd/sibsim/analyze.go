@@ -76,7 +76,7 @@ from the sweep's seed.`,
 	f := cmd.Flags()
 	f.StringSliceVar(&opts.metrics, "metric", nil, "metric to analyse; repeat or separate with commas (default: every metric in runs.csv)")
 	f.StringVar(&opts.out, "out", "", "write the analysis into this directory (default DIR/"+sweep.AnalysisDir+")")
-	f.IntVar(&opts.bootstrap, "bootstrap", 1000, fmt.Sprintf("bootstrap resamples for Sobol intervals (0 to %d; 0 for none)", maxBootstrap))
+	intFlag(f, &opts.bootstrap, "bootstrap", 1000, fmt.Sprintf("bootstrap resamples for Sobol intervals (0 to %d; 0 for none)", maxBootstrap))
 	f.StringVar(&opts.format, "format", "svg", "figure format: "+strings.Join(plots.Formats(), ", "))
 	addOutputFlags(f, &opts.output)
 	return cmd

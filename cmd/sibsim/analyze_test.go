@@ -17,6 +17,7 @@ import (
 	"github.com/sibsim/sibsim/plots"
 	"github.com/sibsim/sibsim/sim/results"
 	"github.com/sibsim/sibsim/sim/sensitivity"
+	"github.com/sibsim/sibsim/sim/sweep"
 )
 
 // sweepFixture describes a sweep directory written the way sibsim sweep
@@ -78,7 +79,7 @@ func (f sweepFixture) write(t testing.TB) string {
 		ScenarioSHA256 string     `json:"scenario_sha256"`
 		SibsimVersion  string     `json:"sibsim_version"`
 	}{
-		Format:         1,
+		Format:         sweep.FormatVersion,
 		Experiment:     experiment{"fixture", "ways-to-wellness", f.seed, f.reps, f.metrics, f.spec, ps},
 		Points:         len(d.Points),
 		Runs:           len(d.Points) * f.reps,
@@ -398,12 +399,12 @@ func TestAnalyzeErrors(t *testing.T) {
 			os.Remove(filepath.Join(dir, "manifest.json"))
 			writeTestFile(t, filepath.Join(dir, "sweep.json"), "{}")
 		}, nil, exitInvalid, []string{"is not finished"}},
-		{"bad json", edit("manifest.json", func(s string) string { return strings.Replace(s, `"format": 1,`, `"format": 1,,`, 1) }),
+		{"bad json", edit("manifest.json", func(s string) string { return strings.Replace(s, `"format": 2,`, `"format": 2,,`, 1) }),
 			nil, exitInvalid, []string{"manifest.json:2:15: invalid character ','"}},
 		{"wrong type", edit("manifest.json", func(s string) string { return strings.Replace(s, `"points": 40`, `"points": "40"`, 1) }),
 			nil, exitInvalid, []string{"manifest.json:", "cannot unmarshal string"}},
-		{"format", edit("manifest.json", func(s string) string { return strings.Replace(s, `"format": 1`, `"format": 2`, 1) }),
-			nil, exitInvalid, []string{"format 2; this version of sibsim reads format 1"}},
+		{"format", edit("manifest.json", func(s string) string { return strings.Replace(s, `"format": 2`, `"format": 1`, 1) }),
+			nil, exitInvalid, []string{"format 1; this version of sibsim reads format 2"}},
 		{"bad dist", edit("manifest.json", func(s string) string { return strings.Replace(s, `"kind": "uniform"`, `"kind": "beta"`, 1) }),
 			nil, exitInvalid, []string{"invalid sweep manifest", `experiment.parameters[0].dist: unknown kind "beta"`}},
 		{"points count", edit("manifest.json", func(s string) string { return strings.Replace(s, `"points": 40`, `"points": 41`, 1) }),

@@ -107,10 +107,10 @@ without simulating.`,
 		},
 	}
 	f := cmd.Flags()
-	f.IntVar(&opts.replications, "replications", 10, "replications of each scenario")
-	f.Uint64Var(&opts.seed, "seed", 1, "master seed, shared by every scenario")
-	f.IntVar(&opts.workers, "workers", 0, "parallel workers (0 = all cores); never changes results")
-	f.IntVar(&opts.weeks, "weeks", 0, fmt.Sprintf("weeks to simulate, at most %d (0 = each scenario's horizon)", maxWeeks))
+	intFlag(f, &opts.replications, "replications", 10, "replications of each scenario")
+	uint64Flag(f, &opts.seed, "seed", 1, "master seed, shared by every scenario")
+	intFlag(f, &opts.workers, "workers", 0, "parallel workers (0 = all cores); never changes results")
+	intFlag(f, &opts.weeks, "weeks", 0, fmt.Sprintf("weeks to simulate, at most %d (0 = each scenario's horizon)", maxWeeks))
 	f.StringVar(&opts.out, "out", "", "write results, comparison.csv, figures and report.html into this directory")
 	f.StringVar(&opts.format, "format", "svg", "figure format with --out: svg, png or pdf")
 	f.BoolVar(&opts.equalCost, "equal-cost", false, "rescale the payments of every scenario after the first to the first's commissioner spend (within 1%)")
@@ -284,7 +284,7 @@ func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
 		for i, c := range scs {
 			dirs[i] = filepath.Join(stage.Tmp, c.dir)
 		}
-		runs, err := results.ReadRuns(dirs)
+		runs, err := results.ReadRunsContext(ctx, dirs)
 		if err != nil {
 			return err
 		}

@@ -57,7 +57,7 @@ func runPlot(ctx context.Context, opts *plotOptions, s streams) error {
 	if _, err := plots.CheckDir(opts.out); err != nil {
 		return outDirError(err)
 	}
-	runs, scales, err := readRuns(opts.dirs)
+	runs, scales, err := readRuns(ctx, opts.dirs)
 	if err != nil {
 		return err
 	}
@@ -89,11 +89,14 @@ func runPlot(ctx context.Context, opts *plotOptions, s streams) error {
 }
 
 // readRuns reads the runs named on the command line, and how each was
-// rescaled for an equal-cost comparison (compare.ReadOutput): any problem
-// is invalid input (exit 3).
-func readRuns(args []string) ([]*results.RunData, []compare.Scale, error) {
-	runs, scales, err := compare.ReadOutput(args)
+// rescaled for an equal-cost comparison (compare.ReadOutputContext): any
+// problem is invalid input (exit 3), unless ctx was cancelled.
+func readRuns(ctx context.Context, args []string) ([]*results.RunData, []compare.Scale, error) {
+	runs, scales, err := compare.ReadOutputContext(ctx, args)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil, errInterrupted
+		}
 		return nil, nil, invalidInput(err)
 	}
 	return runs, scales, nil

@@ -58,7 +58,7 @@ func runReport(ctx context.Context, opts *reportOptions, s streams) error {
 	if err := htmlreport.CheckFile(opts.out); err != nil {
 		return outDirError(err)
 	}
-	runs, scales, err := readRuns(opts.dirs)
+	runs, scales, err := readRuns(ctx, opts.dirs)
 	if err != nil {
 		return err
 	}

@@ -124,6 +124,16 @@ give identical output on any number of workers.
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return usageError(err)
 	})
+	// An empty output path is never what was meant: refuse it for every
+	// command, before anything runs.
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		for _, name := range []string{"out", "out-dir"} {
+			if f := cmd.Flags().Lookup(name); f != nil && f.Changed && f.Value.String() == "" {
+				return usageErrorf("--%s must not be empty", name)
+			}
+		}
+		return nil
+	}
 	root.AddCommand(
 		newRunCommand(d),
 		newCompareCommand(d),

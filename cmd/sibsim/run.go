@@ -89,10 +89,10 @@ cleanly, writes nothing and exits with code 130.`,
 		},
 	}
 	f := cmd.Flags()
-	f.IntVar(&opts.replications, "replications", 10, fmt.Sprintf("number of replications (1 to %d)", maxReplications))
-	f.Uint64Var(&opts.seed, "seed", 1, "master seed (0 to 18446744073709551615)")
-	f.IntVar(&opts.workers, "workers", 0, "parallel workers; 0 means all cores (never changes results)")
-	f.IntVar(&opts.weeks, "weeks", 0, fmt.Sprintf("weeks to simulate (1 to %d); 0 means the scenario's horizon", maxWeeks))
+	intFlag(f, &opts.replications, "replications", 10, fmt.Sprintf("number of replications (1 to %d)", maxReplications))
+	uint64Flag(f, &opts.seed, "seed", 1, "master seed (0 to 18446744073709551615)")
+	intFlag(f, &opts.workers, "workers", 0, "parallel workers; 0 means all cores (never changes results)")
+	intFlag(f, &opts.weeks, "weeks", 0, fmt.Sprintf("weeks to simulate (1 to %d); 0 means the scenario's horizon", maxWeeks))
 	f.StringVar(&opts.out, "out", "", "write result files into this directory")
 	addOutputFlags(f, &opts.output)
 	return cmd

@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -25,27 +24,20 @@ func (d *deps) sweepLoader() sweep.Loader {
 	if err != nil {
 		panic(err) // the embedded tree always has sweeps/
 	}
-	return sweep.Loader{Scenarios: d.loader, Shipped: shipped, ReadFile: readExperimentFile}
-}
-
-// readExperimentFile reads at most 1 MiB and a byte of name.
-func readExperimentFile(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, errors.New("is a directory")
-	}
-	return io.ReadAll(io.LimitReader(f, 1<<20+1))
+	return sweep.Loader{Scenarios: d.loader, Shipped: shipped, ReadFile: sweep.ReadOSFile}
 }
 
 // loadSweep loads and plans the experiment ref, classifying errors: an
 // invalid experiment or base scenario, a missing file or an unknown
 // shipped name are invalid input (exit 3).
 func (d *deps) loadSweep(ref string) (*sweep.Plan, error) {
-	p, err := d.sweepLoader().Load(ref)
+	return d.loadSweepContext(context.Background(), ref)
+}
+
+// loadSweepContext is loadSweep, stopping once ctx is done (the checking
+// of a large design takes seconds).
+func (d *deps) loadSweepContext(ctx context.Context, ref string) (*sweep.Plan, error) {
+	p, err := d.sweepLoader().LoadContext(ctx, ref)
 	if err == nil {
 		return p, nil
 	}
@@ -119,8 +111,8 @@ workers, shards or interruptions.
 
 Sharding: --shard K/N runs only chunks c with c % N == K (K from 0 to N-1)
 and leaves them in DIR for "sibsim sweep merge". Without --shard, K and N
-come from SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN and
-SLURM_ARRAY_TASK_COUNT (a Slurm job array), or from JOB_COMPLETION_INDEX
+come from (SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN) / SLURM_ARRAY_TASK_STEP
+and SLURM_ARRAY_TASK_COUNT (a Slurm job array), or from JOB_COMPLETION_INDEX
 (a Kubernetes Indexed Job) with N from --shards or SIBSIM_SHARDS.
 --shard 0/1 forces an unsharded run.
 
@@ -140,7 +132,7 @@ cleanly, keeping complete chunks, and exits with code 130.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ref = args[0]
-			opts.loadSweep = d.loadSweep
+			opts.loadSweep = func(ref string) (*sweep.Plan, error) { return d.loadSweepContext(cmd.Context(), ref) }
 			opts.version = d.version
 			opts.getenv = os.Getenv
 			return classifySweep(cmd.Context(), runSweep(cmd.Context(), opts, d.streams))
@@ -148,9 +140,9 @@ cleanly, keeping complete chunks, and exits with code 130.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.out, "out", "", "directory for the results (required)")
-	f.IntVar(&opts.workers, "workers", 0, "parallel workers; 0 means all cores (never changes results)")
+	intFlag(f, &opts.workers, "workers", 0, "parallel workers; 0 means all cores (never changes results)")
 	f.StringVar(&opts.shard, "shard", "", "run only shard K of N (0 <= K < N), as K/N")
-	f.IntVar(&opts.shards, "shards", 0, "number of shards, with JOB_COMPLETION_INDEX (or set SIBSIM_SHARDS)")
+	intFlag(f, &opts.shards, "shards", 0, "number of shards, with JOB_COMPLETION_INDEX (or set SIBSIM_SHARDS)")
 	f.BoolVar(&opts.resume, "resume", false, "continue the sweep in --out, keeping complete chunks")
 	f.StringVar(&opts.format, "format", "csv", "format of the runs file: csv or parquet")
 	cmd.AddCommand(newSweepMergeCommand(d), newSweepPlanCommand(d))
@@ -181,89 +173,6 @@ func parseFormat(s string) (sweep.Format, error) {
 	return "", usageErrorf("--format must be csv or parquet (got %q)", s)
 }
 
-// shardSpec is the shard to run and where it came from.
-type shardSpec struct {
-	k, n   int
-	source string // "" for the flag
-}
-
-// resolveShard works out the shard from --shard, the environment of a
-// Slurm job array or Kubernetes Indexed Job, and --shards.
-func resolveShard(opts *sweepOptions) (shardSpec, error) {
-	if opts.shards < 0 {
-		return shardSpec{}, usageErrorf("--shards must be >= 1 (got %d)", opts.shards)
-	}
-	if opts.shard != "" {
-		ks, ns, ok := strings.Cut(opts.shard, "/")
-		k, err1 := strconv.Atoi(ks)
-		n, err2 := strconv.Atoi(ns)
-		if !ok || err1 != nil || err2 != nil || n < 1 || k < 0 || k >= n {
-			return shardSpec{}, usageErrorf("--shard must be K/N with 0 <= K < N, like 0/4 (got %q)", opts.shard)
-		}
-		if opts.shards != 0 && opts.shards != n {
-			return shardSpec{}, usageErrorf("--shard %s and --shards %d disagree", opts.shard, opts.shards)
-		}
-		return shardSpec{k: k, n: n}, nil
-	}
-	env := func(name string) (int, bool, error) {
-		s := strings.TrimSpace(opts.getenv(name))
-		if s == "" {
-			return 0, false, nil
-		}
-		v, err := strconv.Atoi(s)
-		if err != nil || v < 0 {
-			return 0, true, usageErrorf("%s must be a whole number >= 0 (got %q)", name, s)
-		}
-		return v, true, nil
-	}
-	if id, ok, err := env("SLURM_ARRAY_TASK_ID"); err != nil {
-		return shardSpec{}, err
-	} else if ok {
-		lo, _, err := env("SLURM_ARRAY_TASK_MIN")
-		if err != nil {
-			return shardSpec{}, err
-		}
-		n, okN, err := env("SLURM_ARRAY_TASK_COUNT")
-		if err != nil {
-			return shardSpec{}, err
-		}
-		if opts.shards != 0 {
-			n, okN = opts.shards, true
-		}
-		if !okN || n < 1 {
-			return shardSpec{}, usageErrorf("SLURM_ARRAY_TASK_ID is set but not SLURM_ARRAY_TASK_COUNT: give --shard K/N or --shards N")
-		}
-		k := id - lo
-		if k < 0 || k >= n {
-			return shardSpec{}, usageErrorf("Slurm array task %d (min %d) is not a shard of %d: use a contiguous array like --array=0-%d, or give --shard K/N", id, lo, n, n-1)
-		}
-		return shardSpec{k: k, n: n, source: "SLURM_ARRAY_TASK_ID"}, nil
-	}
-	if k, ok, err := env("JOB_COMPLETION_INDEX"); err != nil {
-		return shardSpec{}, err
-	} else if ok {
-		n := opts.shards
-		if n == 0 {
-			v, okN, err := env("SIBSIM_SHARDS")
-			if err != nil {
-				return shardSpec{}, err
-			}
-			if !okN || v < 1 {
-				return shardSpec{}, usageErrorf("JOB_COMPLETION_INDEX is set: give the number of shards with --shards N or SIBSIM_SHARDS (the Job's completions)")
-			}
-			n = v
-		}
-		if k >= n {
-			return shardSpec{}, usageErrorf("JOB_COMPLETION_INDEX %d is not a shard of %d", k, n)
-		}
-		return shardSpec{k: k, n: n, source: "JOB_COMPLETION_INDEX"}, nil
-	}
-	if opts.shards > 1 {
-		return shardSpec{}, usageErrorf("--shards needs --shard K/N, or a job index in SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX")
-	}
-	return shardSpec{k: 0, n: 1}, nil
-}
-
 func runSweep(ctx context.Context, opts *sweepOptions, s streams) error {
 	if opts.out == "" {
 		return usageErrorf("--out DIR is required")
@@ -275,22 +184,22 @@ func runSweep(ctx context.Context, opts *sweepOptions, s streams) error {
 	if err != nil {
 		return err
 	}
-	shard, err := resolveShard(opts)
+	shard, err := sweep.ResolveShard(opts.shard, opts.shards, opts.getenv)
 	if err != nil {
-		return err
+		return usageError(err)
 	}
 	p, err := opts.loadSweep(opts.ref)
 	if err != nil {
 		return err
 	}
 	e := p.Experiment
-	if shard.source != "" {
-		fmt.Fprintf(s.err, "sibsim: running shard %d/%d (from %s)\n", shard.k, shard.n, shard.source)
+	if shard.Source != "" {
+		fmt.Fprintf(s.err, "sibsim: running shard %d/%d (from %s)\n", shard.Shard, shard.Shards, shard.Source)
 	}
 	ropts := sweep.Options{
 		Workers: opts.workers,
-		Shard:   shard.k,
-		Shards:  shard.n,
+		Shard:   shard.Shard,
+		Shards:  shard.Shards,
 		Resume:  opts.resume,
 		Format:  format,
 		Version: opts.version,
@@ -325,9 +234,9 @@ func runSweep(ctx context.Context, opts *sweepOptions, s streams) error {
 	switch {
 	case rep.AlreadyComplete:
 		fmt.Fprintf(s.out, "Already complete in %s\n", opts.out)
-	case shard.n > 1:
+	case shard.Shards > 1:
 		fmt.Fprintf(s.out, "Shard %d/%d: %d chunks in %s (%d computed now, %d already complete)\n",
-			shard.k, shard.n, rep.Chunks, opts.out, rep.Written, rep.Skipped)
+			shard.Shard, shard.Shards, rep.Chunks, opts.out, rep.Written, rep.Skipped)
 		fmt.Fprintf(s.out, "When every shard is done: sibsim sweep merge SHARD_DIR... --out DIR\n")
 	default:
 		if rep.Skipped > 0 {

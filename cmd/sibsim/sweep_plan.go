@@ -97,7 +97,7 @@ merging and resuming.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.file = args[0]
 			opts.set = cmd.Flags().Changed
-			opts.loadSweep = d.loadSweep
+			opts.loadSweep = func(ref string) (*sweep.Plan, error) { return d.loadSweepContext(cmd.Context(), ref) }
 			opts.readFile = os.ReadFile
 			opts.executable = os.Executable
 			opts.getwd = os.Getwd
@@ -108,9 +108,9 @@ merging and resuming.`,
 	f := cmd.Flags()
 	f.BoolVar(&opts.slurm, "slurm", false, "print an sbatch array script")
 	f.BoolVar(&opts.kubernetes, "kubernetes", false, "print a Kubernetes Indexed Job manifest")
-	f.IntVar(&opts.shards, "shards", defaultPlanShards, fmt.Sprintf("number of shards, one task each (1 to %d)", maxPlanShards))
+	intFlag(f, &opts.shards, "shards", defaultPlanShards, fmt.Sprintf("number of shards, one task each (1 to %d)", maxPlanShards))
 	f.StringVar(&opts.outDir, "out-dir", defaultPlanOutDir, "results root that holds the shard-K directories (--kubernetes: the volume's mount path, default "+sweep.KubeResultsDir+")")
-	f.IntVar(&opts.workers, "workers", defaultPlanWorkers, fmt.Sprintf("workers, and CPUs requested, per task (1 to %d)", maxPlanWorkers))
+	intFlag(f, &opts.workers, "workers", defaultPlanWorkers, fmt.Sprintf("workers, and CPUs requested, per task (1 to %d)", maxPlanWorkers))
 	f.StringVar(&opts.image, "image", defaultPlanImage, "container image with sibsim on its PATH (--kubernetes)")
 	f.StringVar(&opts.binary, "binary", "", "sibsim executable on the compute nodes (--slurm; default this executable)")
 	f.StringVar(&opts.time, "time", "", "time limit per task, [D-]HH:MM:SS")

@@ -135,7 +135,7 @@ func TestSweepErrors(t *testing.T) {
 	}{
 		{"no out", []string{"sweep", exp}, exitUsage, []string{"--out DIR is required"}},
 		{"no experiment", []string{"sweep", "--out", "x"}, exitUsage, []string{"accepts 1 arg"}},
-		{"bad shard", []string{"sweep", exp, "--out", "x", "--shard", "3/3"}, exitUsage, []string{"--shard must be K/N with 0 <= K < N"}},
+		{"bad shard", []string{"sweep", exp, "--out", "x", "--shard", "3/3"}, exitUsage, []string{"--shard must be K/N in decimal with 0 <= K < N"}},
 		{"bad format", []string{"sweep", exp, "--out", "x", "--format", "xlsx"}, exitUsage, []string{"--format must be csv or parquet"}},
 		{"bad workers", []string{"sweep", exp, "--out", "x", "--workers", "-1"}, exitUsage, []string{"--workers must be >= 0"}},
 		{"shards without index", []string{"sweep", exp, "--out", "x", "--shards", "4"}, exitUsage, []string{"--shards needs --shard K/N"}},
@@ -172,49 +172,6 @@ func TestSweepErrors(t *testing.T) {
 	}
 }
 
-func TestResolveShard(t *testing.T) {
-	tests := []struct {
-		name   string
-		shard  string
-		shards int
-		env    map[string]string
-		k, n   int
-		source string
-		err    string
-	}{
-		{name: "none", k: 0, n: 1},
-		{name: "flag", shard: "2/5", k: 2, n: 5},
-		{name: "flag wins", shard: "1/2", env: map[string]string{"SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_COUNT": "8"}, k: 1, n: 2},
-		{name: "unsharded by flag", shard: "0/1", env: map[string]string{"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "8"}, k: 0, n: 1},
-		{name: "slurm", env: map[string]string{"SLURM_ARRAY_TASK_ID": "3", "SLURM_ARRAY_TASK_COUNT": "8"}, k: 3, n: 8, source: "SLURM_ARRAY_TASK_ID"},
-		{name: "slurm from 1", env: map[string]string{"SLURM_ARRAY_TASK_ID": "8", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "8"}, k: 7, n: 8, source: "SLURM_ARRAY_TASK_ID"},
-		{name: "slurm gap", env: map[string]string{"SLURM_ARRAY_TASK_ID": "20", "SLURM_ARRAY_TASK_COUNT": "11"}, err: "is not a shard of 11"},
-		{name: "slurm no count", env: map[string]string{"SLURM_ARRAY_TASK_ID": "2"}, err: "not SLURM_ARRAY_TASK_COUNT"},
-		{name: "kubernetes flag", shards: 4, env: map[string]string{"JOB_COMPLETION_INDEX": "3"}, k: 3, n: 4, source: "JOB_COMPLETION_INDEX"},
-		{name: "kubernetes env", env: map[string]string{"JOB_COMPLETION_INDEX": "0", "SIBSIM_SHARDS": "2"}, k: 0, n: 2, source: "JOB_COMPLETION_INDEX"},
-		{name: "kubernetes no count", env: map[string]string{"JOB_COMPLETION_INDEX": "0"}, err: "--shards N or SIBSIM_SHARDS"},
-		{name: "kubernetes out of range", shards: 2, env: map[string]string{"JOB_COMPLETION_INDEX": "2"}, err: "is not a shard of 2"},
-		{name: "bad env", env: map[string]string{"JOB_COMPLETION_INDEX": "x"}, err: "must be a whole number"},
-		{name: "bad flag", shard: "1-2", err: "--shard must be K/N"},
-		{name: "flags disagree", shard: "1/2", shards: 3, err: "disagree"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			opts := &sweepOptions{shard: tt.shard, shards: tt.shards, getenv: func(k string) string { return tt.env[k] }}
-			got, err := resolveShard(opts)
-			if tt.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.err) || exitCode(err) != exitUsage {
-					t.Errorf("resolveShard = %+v, %v; want a usage error containing %q", got, err, tt.err)
-				}
-				return
-			}
-			if err != nil || got.k != tt.k || got.n != tt.n || got.source != tt.source {
-				t.Errorf("resolveShard = %+v, %v; want %d/%d from %q", got, err, tt.k, tt.n, tt.source)
-			}
-		})
-	}
-}
-
 // TestSweepShardsMerge: an unsharded sweep and three shards (one taken from
 // a Slurm array's environment) merged give the same bytes.
 func TestSweepShardsMerge(t *testing.T) {
@@ -227,8 +184,11 @@ func TestSweepShardsMerge(t *testing.T) {
 	var shards []string
 	for k, args := range [][]string{{"--shard", "0/3"}, {"--shard", "1/3"}, nil} {
 		dir := filepath.Join(root, "shard-"+string(rune('0'+k)))
-		if args == nil { // the environment of task 2 of a Slurm array of 3
-			t.Setenv("SLURM_ARRAY_TASK_ID", "2")
+		if args == nil { // the environment of task 4 of a Slurm array --array=0-4:2
+			t.Setenv("SLURM_ARRAY_TASK_ID", "4")
+			t.Setenv("SLURM_ARRAY_TASK_MIN", "0")
+			t.Setenv("SLURM_ARRAY_TASK_MAX", "4")
+			t.Setenv("SLURM_ARRAY_TASK_STEP", "2")
 			t.Setenv("SLURM_ARRAY_TASK_COUNT", "3")
 		}
 		code, stdout, stderr := cli(t, context.Background(), append([]string{"sweep", exp, "--out", dir, "--resume"}, args...)...)

@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -90,7 +91,15 @@ func CheckOutDir(dir string) (exists bool, err error) {
 // directory that does not read (results.ReadRun), or a compare output
 // whose scenario directory holds another scenario than File lists.
 func ReadRuns(dirs []string) ([]*results.RunData, error) {
-	runs, _, err := ReadOutput(dirs)
+	runs, _, err := ReadOutputContext(context.Background(), dirs)
+	return runs, err
+}
+
+// ReadRunsContext is ReadRuns, stopping with ctx's error once ctx is
+// done. Every file is read as results.ReadRunContext reads it: regular
+// files only, within its limits; File within results.MaxDataFileBytes.
+func ReadRunsContext(ctx context.Context, dirs []string) ([]*results.RunData, error) {
+	runs, _, err := ReadOutputContext(ctx, dirs)
 	return runs, err
 }
 
@@ -98,6 +107,12 @@ func ReadRuns(dirs []string) ([]*results.RunData, error) {
 // rescaled for an equal-cost comparison, from File (Scale{Factor: 1} for a
 // run directory, or a scenario File lists as not rescaled).
 func ReadOutput(dirs []string) ([]*results.RunData, []Scale, error) {
+	return ReadOutputContext(context.Background(), dirs)
+}
+
+// ReadOutputContext is ReadOutput, stopping with ctx's error once ctx is
+// done, reading files as ReadRunsContext does.
+func ReadOutputContext(ctx context.Context, dirs []string) ([]*results.RunData, []Scale, error) {
 	var runDirs, want []string
 	var scales []Scale
 	for _, arg := range dirs {
@@ -111,7 +126,7 @@ func ReadOutput(dirs []string) ([]*results.RunData, []Scale, error) {
 			return nil, nil, fmt.Errorf("%s is not a directory", arg)
 		}
 		name := filepath.Join(arg, File)
-		f, err := os.Open(name)
+		f, err := results.OpenRegular(ctx, name, results.MaxDataFileBytes, true)
 		if errors.Is(err, fs.ErrNotExist) {
 			if _, err := os.Stat(filepath.Join(arg, results.ManifestFile)); errors.Is(err, fs.ErrNotExist) {
 				return nil, nil, fmt.Errorf("%s is neither a run directory (no %s) nor a compare output (no %s)",
@@ -134,7 +149,7 @@ func ReadOutput(dirs []string) ([]*results.RunData, []Scale, error) {
 			runDirs, want = append(runDirs, filepath.Join(arg, ScenarioDir(n))), append(want, n)
 		}
 	}
-	runs, err := results.ReadRuns(runDirs)
+	runs, err := results.ReadRunsContext(ctx, runDirs)
 	if err != nil {
 		return nil, nil, err
 	}

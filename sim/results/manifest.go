@@ -8,7 +8,8 @@ import (
 
 // ManifestFormat is the version of the manifest and file layout. It changes
 // only when a change would break a reader of existing results.
-const ManifestFormat = 1
+// Format 2 added SHA256.
+const ManifestFormat = 2
 
 // Manifest records what produced a results directory. It holds no wall-clock
 // time and nothing that depends on the worker count, so that two runs of the
@@ -43,6 +44,10 @@ type Manifest struct {
 
 	// Files lists the files of the results directory.
 	Files []string `json:"files"`
+	// SHA256 maps the name of every file in Files but the manifest to the
+	// hex SHA-256 of its bytes. Readers refuse a directory whose files do
+	// not match (VerifyFiles): a mixture of two runs, or a damaged file.
+	SHA256 map[string]string `json:"sha256"`
 	// NA is the text written for an undefined value.
 	NA string `json:"na"`
 	// WeeklyColumns, ProviderColumns and Metrics describe the value columns

@@ -1,20 +1,21 @@
 package results
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 )
 
-// ReadManifest reads manifest.json from a results directory.
+// ReadManifest reads manifest.json from a results directory: a regular
+// file of at most MaxManifestBytes.
 func ReadManifest(dir string) (*Manifest, error) {
-	data, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	data, err := ReadRegularFile(context.Background(), filepath.Join(dir, ManifestFile), MaxManifestBytes)
 	if err != nil {
 		return nil, err
 	}
@@ -23,16 +24,42 @@ func ReadManifest(dir string) (*Manifest, error) {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, ManifestFile), err)
 	}
 	if m.Format != ManifestFormat {
-		return nil, fmt.Errorf("%s: format %d; this version reads format %d", filepath.Join(dir, ManifestFile), m.Format, ManifestFormat)
+		return nil, fmt.Errorf("%s: format %d; this version reads format %d (rerun to write it again)", filepath.Join(dir, ManifestFile), m.Format, ManifestFormat)
 	}
 	return &m, nil
+}
+
+// VerifyFiles checks that every file m lists, but the manifest, is in dir
+// with the SHA-256 m records: a directory mixing files of two runs, or a
+// damaged or replaced file, is refused. Files are read within
+// MaxDataFileBytes; ctx stops the check.
+func VerifyFiles(ctx context.Context, dir string, m *Manifest) error {
+	for _, name := range m.Files {
+		if name == ManifestFile {
+			continue
+		}
+		want, ok := m.SHA256[name]
+		if !ok {
+			return fmt.Errorf("%s: no sha256 recorded for %s", filepath.Join(dir, ManifestFile), name)
+		}
+		got, err := FileSHA256(ctx, filepath.Join(dir, name), MaxDataFileBytes)
+		if err != nil {
+			return err
+		}
+		if got != want {
+			return fmt.Errorf("%s does not match %s (sha256 %.12s; the manifest records %.12s): "+
+				"the directory holds files of different runs or a damaged file; run again to rewrite it",
+				filepath.Join(dir, name), ManifestFile, got, want)
+		}
+	}
+	return nil
 }
 
 // ReadSummary reads summary.csv from a results directory. The rows' Unit is
 // left empty: units are in the manifest's Metrics.
 func ReadSummary(dir string) ([]Row, error) {
 	name := filepath.Join(dir, SummaryFile)
-	f, err := os.Open(name)
+	f, err := OpenRegular(context.Background(), name, MaxDataFileBytes, true)
 	if err != nil {
 		return nil, err
 	}
@@ -72,9 +99,14 @@ func ReadSummary(dir string) ([]Row, error) {
 // ReadRuns reads each run directory with ReadRun, in order. Errors name the
 // directory: "read run DIR: ...".
 func ReadRuns(dirs []string) ([]*RunData, error) {
+	return ReadRunsContext(context.Background(), dirs)
+}
+
+// ReadRunsContext is ReadRuns, stopping with ctx's error once ctx is done.
+func ReadRunsContext(ctx context.Context, dirs []string) ([]*RunData, error) {
 	runs := make([]*RunData, len(dirs))
 	for i, dir := range dirs {
-		d, err := ReadRun(dir)
+		d, err := ReadRunContext(ctx, dir)
 		if err != nil {
 			return nil, fmt.Errorf("read run %s: %w", dir, err)
 		}

@@ -1,11 +1,11 @@
 package results
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -47,18 +47,30 @@ type RunData struct {
 	// ProviderWeekly[r][p][w][c] is provider column c of provider p in
 	// replication r, week w+1.
 	ProviderWeekly [][][][]float64
+
+	ctx context.Context // while reading
 }
 
-// ReadRun reads every file of the results directory dir. It checks that the
-// files agree with each other and with the manifest (columns, replications,
-// weeks, providers, row order) and reports the first problem with the file
-// and line where it is.
+// ReadRun reads every file of the results directory dir. It checks that
+// every file has the SHA-256 the manifest records (VerifyFiles), that the
+// files agree with each other and with the manifest (columns,
+// replications, weeks, providers, row order), and reports the first
+// problem with the file and line where it is. Only regular files are read,
+// within MaxManifestBytes, MaxDataFileBytes and MaxLineBytes.
 func ReadRun(dir string) (*RunData, error) {
+	return ReadRunContext(context.Background(), dir)
+}
+
+// ReadRunContext is ReadRun, stopping with ctx's error once ctx is done.
+func ReadRunContext(ctx context.Context, dir string) (*RunData, error) {
 	m, err := ReadManifest(dir)
 	if err != nil {
 		return nil, err
 	}
-	d := &RunData{Dir: dir, Manifest: m}
+	if err := VerifyFiles(ctx, dir, m); err != nil {
+		return nil, err
+	}
+	d := &RunData{Dir: dir, Manifest: m, ctx: ctx}
 	if d.Summary, err = ReadSummary(dir); err != nil {
 		return nil, err
 	}
@@ -78,6 +90,7 @@ func ReadRun(dir string) (*RunData, error) {
 	if err := d.readProviders(); err != nil {
 		return nil, err
 	}
+	d.ctx = nil
 	return d, nil
 }
 
@@ -137,7 +150,7 @@ func (d *RunData) ProviderColumn(name string) ([][][]float64, bool) {
 // error messages.
 type csvFile struct {
 	name string // path shown in errors
-	f    *os.File
+	f    *File
 	r    *csv.Reader
 	keys []string // key column names
 	cols []string // value column names
@@ -146,9 +159,9 @@ type csvFile struct {
 // openCSV opens file in dir, reads its header, checks that it begins with
 // keys and, when want is not nil, that the value columns equal want (the
 // manifest's).
-func openCSV(dir, file string, keys []string, want []Column) (*csvFile, error) {
+func openCSV(ctx context.Context, dir, file string, keys []string, want []Column) (*csvFile, error) {
 	name := filepath.Join(dir, file)
-	f, err := os.Open(name)
+	f, err := OpenRegular(ctx, name, MaxDataFileBytes, true)
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +238,7 @@ func (c *csvFile) values(rec []string) ([]float64, error) {
 }
 
 func (d *RunData) readReplications() error {
-	c, err := openCSV(d.Dir, ReplicationsFile, []string{"replication"}, d.Manifest.Metrics)
+	c, err := openCSV(d.ctx, d.Dir, ReplicationsFile, []string{"replication"}, d.Manifest.Metrics)
 	if err != nil {
 		return err
 	}
@@ -281,7 +294,7 @@ func (d *RunData) keyCheck(c *csvFile, rec []string, wantRep, wantWeek int) erro
 }
 
 func (d *RunData) readWeekly() error {
-	c, err := openCSV(d.Dir, WeeklyFile, []string{"replication", "week"}, d.Manifest.WeeklyColumns)
+	c, err := openCSV(d.ctx, d.Dir, WeeklyFile, []string{"replication", "week"}, d.Manifest.WeeklyColumns)
 	if err != nil {
 		return err
 	}
@@ -321,7 +334,7 @@ func (d *RunData) readWeekly() error {
 }
 
 func (d *RunData) readProviders() error {
-	c, err := openCSV(d.Dir, ProviderFile, []string{"replication", "week", "provider"}, d.Manifest.ProviderColumns)
+	c, err := openCSV(d.ctx, d.Dir, ProviderFile, []string{"replication", "week", "provider"}, d.Manifest.ProviderColumns)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package results
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -189,13 +190,30 @@ func TestReadRunErrors(t *testing.T) {
 		return "replication," + strings.Join(names(sim.Metrics()), ",")
 	}
 	// Each edit rewrites one file of a valid directory of 2 replications of
-	// 2 weeks (providers "north, east" and "west").
+	// 2 weeks (providers "north, east" and "west"). The manifest's sha256
+	// of the edited file is then updated, so that the parser sees the
+	// edit, except in the cases named "stale", where the hash check must
+	// refuse the directory.
 	tests := []struct {
 		name string
 		file string
 		edit func(lines []string) []string
 		want string // substring of the error
 	}{
+		{"stale: weekly rows changed", WeeklyFile, func(l []string) []string { return l[:4] }, "weekly.csv does not match manifest.json"},
+		{"stale: summary from another run", SummaryFile, func(l []string) []string {
+			l[1], l[2] = l[2], l[1]
+			return l
+		}, "summary.csv does not match manifest.json"},
+		{"no hash recorded", ManifestFile, func(l []string) []string {
+			var out []string
+			for _, line := range l {
+				if !strings.Contains(line, `"weekly.csv": "`) {
+					out = append(out, line)
+				}
+			}
+			return out
+		}, "no sha256 recorded for weekly.csv"},
 		{"missing file", WeeklyFile, func([]string) []string { return nil }, "weekly.csv"},
 		{"empty file", ReplicationsFile, func([]string) []string { return []string{""} }, "replications.csv: empty file"},
 		{"bad key header", WeeklyFile, func(l []string) []string {
@@ -253,7 +271,7 @@ func TestReadRunErrors(t *testing.T) {
 		}, "do not match the manifest's"},
 		{"manifest format", ManifestFile, func(l []string) []string {
 			for i := range l {
-				l[i] = strings.Replace(l[i], `"format": 1,`, `"format": 99,`, 1)
+				l[i] = strings.Replace(l[i], `"format": 2,`, `"format": 99,`, 1)
 			}
 			return l
 		}, "manifest.json: format 99"},
@@ -279,10 +297,34 @@ func TestReadRunErrors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if lines != nil && tt.file != ManifestFile && !strings.HasPrefix(tt.name, "stale") {
+				rehash(t, dir, tt.file)
+			}
 			d, err := ReadRun(dir)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("ReadRun = %v, %v; want error containing %q", d, err, tt.want)
 			}
 		})
+	}
+}
+
+// rehash records the current SHA-256 of file in the manifest of dir.
+func rehash(t *testing.T, dir, file string) {
+	t.Helper()
+	m, err := ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := FileSHA256(context.Background(), filepath.Join(dir, file), MaxDataFileBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.SHA256[file] = sum
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ManifestFile), data, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

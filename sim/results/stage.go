@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // DirCheck reports whether an output directory may be replaced by a Stage:
@@ -38,9 +39,15 @@ func ReadOutDir(dir string) (entries []fs.DirEntry, exists bool, err error) {
 
 // Stage is a temporary directory beside an output directory whose contents
 // replace the output directory, all at once, on Commit: the output
-// directory appears complete or not at all. Write the contents into Tmp;
-// always call Cleanup (deferred) to remove what a failed or abandoned stage
-// left.
+// directory appears complete or not at all, and always holds exactly one
+// complete result. Write the contents into Tmp; always call Cleanup
+// (deferred) to remove what a failed or abandoned stage left.
+//
+// While the stage is open its temporary directory is locked (flock, where
+// the platform has it), so that a later stage of the same output can tell
+// it from one a killed process left: NewStage removes temporary
+// directories and files of the output (.NAME.tmp-*, .NAME.old-*) that no
+// live process holds.
 type Stage struct {
 	// Dir is the output directory, made absolute.
 	Dir string
@@ -48,14 +55,34 @@ type Stage struct {
 	Tmp string
 
 	check     DirCheck
-	created   string // topmost parent directory created, removed on failure
+	created   string   // topmost parent directory created, removed on failure
+	lock      *os.File // holds the lock on Tmp
 	committed bool
 }
 
+// ErrLocked is wrapped by the error of Lock when another process holds
+// the lock.
+var ErrLocked = errors.New("locked by another process")
+
+// errNoExchange says that directories cannot be swapped atomically here.
+var errNoExchange = errors.New("atomic exchange not supported")
+
+// exchangeDirs is exchange; tests replace it to exercise the fallback.
+var exchangeDirs = exchange
+
+// tempPrefix and oldPrefix begin the names of the temporary entries of
+// output name in its parent directory.
+func tempPrefix(name string) string { return "." + name + ".tmp-" }
+func oldPrefix(name string) string  { return "." + name + ".old-" }
+
 // NewStage checks dir with check, creates its missing parents and a
-// temporary directory beside it. Errors: check's (wrapping ErrOutDir when
-// dir may not be replaced), or failure to create the directories.
+// temporary directory beside it, after removing abandoned temporary
+// entries of dir (see Stage). Errors: check's (wrapping ErrOutDir when dir
+// may not be replaced), or failure to create the directories.
 func NewStage(dir string, check DirCheck) (*Stage, error) {
+	if dir == "" {
+		return nil, fmt.Errorf("%w: empty path", ErrOutDir)
+	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrOutDir, err)
@@ -68,17 +95,48 @@ func NewStage(dir string, check DirCheck) (*Stage, error) {
 	if s.created, err = MkdirParents(parent); err != nil {
 		return nil, fmt.Errorf("create %s: %w", parent, err)
 	}
-	if s.Tmp, err = os.MkdirTemp(parent, "."+filepath.Base(abs)+".tmp-"); err != nil {
+	RemoveAbandoned(abs)
+	if s.Tmp, err = os.MkdirTemp(parent, tempPrefix(filepath.Base(abs))); err != nil {
 		s.Cleanup()
 		return nil, fmt.Errorf("create temporary directory: %w", err)
+	}
+	if s.lock, err = lockPath(s.Tmp); err != nil {
+		s.Cleanup()
+		return nil, fmt.Errorf("lock temporary directory: %w", err)
 	}
 	return s, nil
 }
 
-// Commit moves Tmp into place as Dir, after checking Dir again. If Dir
-// exists (empty, or a previous output the check accepts), it is moved aside
-// first, and removed once Tmp is in place; if the second rename fails, the
-// previous output is moved back.
+// RemoveAbandoned removes the temporary entries of the output path out
+// (.NAME.tmp-* and .NAME.old-* beside it) that a killed process left: those
+// no live process holds locked. Errors are ignored: what cannot be removed
+// now is tried again next time.
+func RemoveAbandoned(out string) {
+	parent, base := filepath.Dir(out), filepath.Base(out)
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasPrefix(name, tempPrefix(base)) && !strings.HasPrefix(name, oldPrefix(base)) {
+			continue
+		}
+		if p := filepath.Join(parent, name); abandoned(p) {
+			os.RemoveAll(p)
+		}
+	}
+}
+
+// Commit moves Tmp into place as Dir, after checking Dir again. If Dir does
+// not exist, Tmp is renamed to it. If it exists (empty, or a previous
+// output the check accepts), the two are swapped in one atomic step
+// (renameat2 RENAME_EXCHANGE on Linux) and the previous output, now at
+// Tmp, is removed: a reader sees the old output or the new one, never a
+// mixture, and never no output. Where the swap is not supported, the
+// previous output is renamed aside, Tmp renamed into place and the aside
+// copy removed: between the two renames (a few microseconds) Dir does not
+// exist, and if the second rename fails the previous output is moved back.
 func (s *Stage) Commit() error {
 	exists, err := s.check(s.Dir)
 	if err != nil {
@@ -87,15 +145,26 @@ func (s *Stage) Commit() error {
 	if err := os.Chmod(s.Tmp, 0o755); err != nil {
 		return err
 	}
+	parent := filepath.Dir(s.Dir)
 	if !exists {
 		if err := os.Rename(s.Tmp, s.Dir); err != nil {
 			return err
 		}
 		s.committed = true
-		SyncDir(filepath.Dir(s.Dir))
+		SyncDir(parent)
 		return nil
 	}
-	old, err := os.MkdirTemp(filepath.Dir(s.Dir), "."+filepath.Base(s.Dir)+".old-")
+	switch err := exchangeDirs(s.Tmp, s.Dir); {
+	case err == nil:
+		// Tmp now holds the previous output; it stays locked until removed.
+		s.committed = true
+		SyncDir(parent)
+		os.RemoveAll(s.Tmp)
+		return nil
+	case !errors.Is(err, errNoExchange):
+		return err
+	}
+	old, err := os.MkdirTemp(parent, oldPrefix(filepath.Base(s.Dir)))
 	if err != nil {
 		return err
 	}
@@ -111,12 +180,13 @@ func (s *Stage) Commit() error {
 		return err
 	}
 	s.committed = true
-	SyncDir(filepath.Dir(s.Dir))
+	SyncDir(parent)
 	return nil
 }
 
 // Cleanup removes Tmp, and the parent directories NewStage created, unless
-// the stage was committed. It is safe to call more than once.
+// the stage was committed, and releases the lock. It is safe to call more
+// than once.
 func (s *Stage) Cleanup() {
 	if s.Tmp != "" && !s.committed {
 		os.RemoveAll(s.Tmp)
@@ -124,16 +194,28 @@ func (s *Stage) Cleanup() {
 	if s.created != "" && !s.committed {
 		os.RemoveAll(s.created)
 	}
+	if s.lock != nil {
+		s.lock.Close()
+		s.lock = nil
+	}
 }
 
 // WriteFileAtomic writes the file name with fn through a temporary file in
 // the same directory, which is synced, given mode 0644 and renamed to name:
 // name is complete or untouched. The directory must exist. On error the
 // temporary file is removed.
+//
+// The temporary file is locked while it is written, and temporary files of
+// name that killed processes left are removed first (RemoveAbandoned).
 func WriteFileAtomic(name string, fn func(io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-")
+	RemoveAbandoned(name)
+	f, err := os.CreateTemp(filepath.Dir(name), tempPrefix(filepath.Base(name)))
 	if err != nil {
 		return err
+	}
+	lock, lerr := lockPath(f.Name())
+	if lerr == nil {
+		defer lock.Close()
 	}
 	defer func() {
 		if err != nil {

@@ -166,3 +166,83 @@ func TestWriteFileAtomicFailure(t *testing.T) {
 		t.Errorf("after a failed write, %s holds %q; want only f.txt", dir, got)
 	}
 }
+
+// TestStageCommitSwapsOrFallsBack replaces a previous output with the
+// atomic exchange and with the rename-aside fallback: either way the
+// output holds exactly the new files and nothing is left beside it.
+func TestStageCommitSwapsOrFallsBack(t *testing.T) {
+	for _, fallback := range []bool{false, true} {
+		t.Run(fmt.Sprintf("fallback=%v", fallback), func(t *testing.T) {
+			if fallback {
+				old := exchangeDirs
+				exchangeDirs = func(a, b string) error { return errNoExchange }
+				defer func() { exchangeDirs = old }()
+			}
+			out := filepath.Join(t.TempDir(), "out")
+			if err := os.Mkdir(out, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			for _, name := range []string{"x.txt", "y.txt"} {
+				if err := os.WriteFile(filepath.Join(out, name), []byte("old"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s, err := NewStage(out, onlyFiles("x.txt", "y.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Cleanup()
+			if err := WriteFileAtomic(filepath.Join(s.Tmp, "x.txt"), writeString("new")); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Commit(); err != nil {
+				t.Fatalf("Commit() = %v; want nil", err)
+			}
+			s.Cleanup()
+			if got := listDir(t, out); !slices.Equal(got, []string{"x.txt"}) {
+				t.Errorf("after Commit, out holds %q; want only the new x.txt", got)
+			}
+			if got, _ := os.ReadFile(filepath.Join(out, "x.txt")); string(got) != "new" {
+				t.Errorf("x.txt = %q; want new", got)
+			}
+			if got := listDir(t, filepath.Dir(out)); !slices.Equal(got, []string{"out"}) {
+				t.Errorf("parent holds %q; want only out", got)
+			}
+		})
+	}
+}
+
+// TestStageRemovesAbandoned: temporary entries a killed process left
+// beside an output are removed by the next stage of that output; those of
+// a stage still open are not.
+func TestStageRemovesAbandoned(t *testing.T) {
+	root := t.TempDir()
+	out := filepath.Join(root, "out")
+	live, err := NewStage(out, onlyFiles("x.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer live.Cleanup()
+	for _, name := range []string{".out.tmp-123", ".out.old-456"} { // left by a killed run
+		if err := os.MkdirAll(filepath.Join(root, name, "previous"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(root, ".out.tmp-789"), []byte("half"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(root, ".other.tmp-1") // another output's: not ours to remove
+	if err := os.Mkdir(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewStage(out, onlyFiles("x.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Cleanup()
+	want := []string{filepath.Base(live.Tmp), filepath.Base(s.Tmp), ".other.tmp-1"}
+	slices.Sort(want)
+	if got := listDir(t, root); !slices.Equal(got, want) {
+		t.Errorf("after NewStage, %s holds %q; want %q (the open stages' and the other output's)", root, got, want)
+	}
+}

@@ -3,7 +3,9 @@ package results
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -74,18 +76,18 @@ func checkDir(dir string) (exists bool, err error) {
 	return true, nil
 }
 
-// Write writes run's output files into dir, atomically: every file is first
-// written and synced in a new temporary directory beside dir, and only when
-// all succeeded are they moved into place. If dir did not exist, the
-// temporary directory is renamed to dir, so dir appears complete or not at
-// all; if dir is empty or holds a previous run's results (see CheckDir), each
-// file is renamed over its old version, so every file present is complete.
-// Missing parent directories are created. On any error, including ctx being
-// cancelled, nothing is left behind: no partial files, no temporary
-// directory, no parent directories Write created. A previous run's files are
-// untouched unless a rename into dir itself fails part-way (renames within
-// one file system do not fail in practice); ctx is not consulted once files
-// start moving.
+// Write writes run's output files into dir, atomically: every file is
+// written and synced in a new temporary directory beside dir (a Stage),
+// which then replaces dir in one step. dir may not exist, be empty, or hold
+// a previous run's results (see CheckDir); afterwards it holds exactly the
+// new results, and at every moment it holds one complete result, old or
+// new (see Stage.Commit for platforms without an atomic swap). Missing
+// parent directories are created. The manifest, written last, records the
+// SHA-256 of every other file, which ReadRun checks. On any error,
+// including ctx being cancelled, nothing is left behind: no partial files,
+// no temporary directory, no parent directories Write created, and a
+// previous run's results are untouched. ctx is not consulted once the
+// stage is committed.
 func Write(ctx context.Context, dir string, run Run) error {
 	return write(ctx, dir, run, outputFiles)
 }
@@ -96,8 +98,9 @@ type outputFile struct {
 	write func(w io.Writer, run Run) error
 }
 
+// outputFiles are the data files, in FileNames order; the manifest is
+// written after them, with their hashes.
 var outputFiles = []outputFile{
-	{ManifestFile, writeManifest},
 	{WeeklyFile, writeWeekly},
 	{ProviderFile, writeProviders},
 	{ReplicationsFile, writeReplications},
@@ -111,61 +114,38 @@ func write(ctx context.Context, dir string, run Run, files []outputFile) (err er
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return fmt.Errorf("%w: %v", ErrOutDir, err)
-	}
-	exists, err := checkDir(abs)
+	stage, err := NewStage(dir, checkDir)
 	if err != nil {
 		return err
 	}
-	parent := filepath.Dir(abs)
-	created, err := MkdirParents(parent)
-	if err != nil {
-		return fmt.Errorf("create %s: %w", parent, err)
-	}
-	defer func() {
-		if err != nil && created != "" {
-			os.RemoveAll(created)
-		}
-	}()
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(abs)+".tmp-")
-	if err != nil {
-		return fmt.Errorf("create temporary directory: %w", err)
-	}
-	defer os.RemoveAll(tmp) // a no-op once tmp has been renamed to dir
+	defer stage.Cleanup()
+	sums := make(map[string]string, len(files))
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := writeFile(filepath.Join(tmp, f.name), run, f.write); err != nil {
+		h := sha256.New()
+		fn := func(w io.Writer, run Run) error { return f.write(io.MultiWriter(w, h), run) }
+		if err := writeFile(filepath.Join(stage.Tmp, f.name), run, fn); err != nil {
 			return fmt.Errorf("write %s: %w", f.name, err)
 		}
+		sums[f.name] = hex.EncodeToString(h.Sum(nil))
+	}
+	manifest := func(w io.Writer, run Run) error { return writeManifest(w, run, sums) }
+	if err := writeFile(filepath.Join(stage.Tmp, ManifestFile), run, manifest); err != nil {
+		return fmt.Errorf("write %s: %w", ManifestFile, err)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if !exists {
-		// MkdirTemp makes the directory private (0700); give it a
-		// directory's usual permissions before it appears.
-		if err := os.Chmod(tmp, 0o755); err != nil {
+	SyncDir(stage.Tmp)
+	if err := stage.Commit(); err != nil {
+		if errors.Is(err, ErrOutDir) {
 			return err
 		}
-		if err := os.Rename(tmp, abs); err != nil {
-			return fmt.Errorf("move results into place: %w", err)
-		}
-		return SyncDir(parent)
+		return fmt.Errorf("move results into place: %w", err)
 	}
-	// Re-check: dir may have changed while the files were written.
-	if _, err := checkDir(abs); err != nil {
-		return err
-	}
-	for _, f := range files {
-		if err := os.Rename(filepath.Join(tmp, f.name), filepath.Join(abs, f.name)); err != nil {
-			return fmt.Errorf("move %s into place: %w", f.name, err)
-		}
-	}
-	return SyncDir(abs)
+	return nil
 }
 
 // writeFile creates name, writes it with fn through a buffer, and syncs it.
@@ -269,11 +249,13 @@ func checkRun(run Run) error {
 	return nil
 }
 
-func writeManifest(w io.Writer, run Run) error {
+func writeManifest(w io.Writer, run Run, sums map[string]string) error {
+	m := newManifest(run)
+	m.SHA256 = sums
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	return enc.Encode(newManifest(run))
+	return enc.Encode(m)
 }
 
 // table writes CSV rows, reusing one record.

@@ -36,7 +36,9 @@ func (osFiles) Open(name string) (fs.File, error) {
 	if filepath.VolumeName(native) == "" {
 		native = string(filepath.Separator) + native
 	}
-	return os.Open(native)
+	// Opened without blocking: opening a FIFO for reading would wait for
+	// a writer. readFile then refuses anything but a regular file.
+	return openNonblocking(native)
 }
 
 // fsPath maps an operating-system path to the name Open takes.
@@ -92,11 +94,12 @@ func fsPath(fsys fs.FS, name string) (string, error) {
 }
 
 var (
-	errTooLarge = fmt.Errorf("file is larger than %d bytes", maxFileBytes)
-	errIsDir    = errors.New("is a directory")
+	errTooLarge  = fmt.Errorf("file is larger than %d bytes", maxFileBytes)
+	errIsDir     = errors.New("is a directory")
+	errIrregular = errors.New("is not a regular file (a named pipe, socket or device)")
 )
 
-// readFile reads at most maxFileBytes from name in fsys.
+// readFile reads name in fsys, a regular file of at most maxFileBytes.
 func readFile(fsys fs.FS, name string) ([]byte, error) {
 	if fsys == nil {
 		return nil, fs.ErrNotExist
@@ -106,8 +109,14 @@ func readFile(fsys fs.FS, name string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
+	st, err := f.Stat()
+	switch {
+	case err != nil:
+		return nil, err
+	case st.IsDir():
 		return nil, errIsDir
+	case !st.Mode().IsRegular():
+		return nil, errIrregular
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxFileBytes+1))
 	if err != nil {

@@ -2,7 +2,9 @@ package sweep
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/sibsim/sibsim/sim/results"
@@ -61,12 +64,6 @@ func (f resultsFixture) write(t testing.TB) string {
 	for i, p := range f.params {
 		m.Experiment.Parameters = append(m.Experiment.Parameters, ManifestParameter{Path: p, Dist: f.dists[i]})
 	}
-	data, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFixtureFile(t, filepath.Join(dir, ManifestFile), string(data))
-
 	var pts, runs strings.Builder
 	pts.WriteString("point," + strings.Join(f.params, ",") + "\n")
 	runs.WriteString("point,replication," + strings.Join(f.metrics, ",") + "\n")
@@ -87,7 +84,42 @@ func (f resultsFixture) write(t testing.TB) string {
 	}
 	writeFixtureFile(t, filepath.Join(dir, PointsFile), pts.String())
 	writeFixtureFile(t, filepath.Join(dir, RunsFile), runs.String())
+	m.Files = []string{ManifestFile, PointsFile, RunsFile}
+	m.SHA256 = map[string]string{PointsFile: sha256Hex(pts.String()), RunsFile: sha256Hex(runs.String())}
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFixtureFile(t, filepath.Join(dir, ManifestFile), string(data))
 	return dir
+}
+
+func sha256Hex(s string) string {
+	sum := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(sum[:])
+}
+
+// rehash records the current SHA-256 of file in the manifest of the sweep
+// directory dir.
+func rehash(t testing.TB, dir, file string) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	content, err := os.ReadFile(filepath.Join(dir, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.SHA256[file] = sha256Hex(string(content))
+	if data, err = json.MarshalIndent(m, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	writeFixtureFile(t, filepath.Join(dir, ManifestFile), string(data))
 }
 
 func writeFixtureFile(t testing.TB, name, content string) {
@@ -357,6 +389,9 @@ func TestReadResultsErrors(t *testing.T) {
 				t.Fatal(err)
 			}
 			writeFixtureFile(t, p, fn(string(data)))
+			if name != ManifestFile && !strings.HasPrefix(t.Name(), "TestReadResultsErrors/stale") {
+				rehash(t, dir, name)
+			}
 		}
 	}
 	replace := func(name, old, new string) func(t *testing.T, dir string) {
@@ -385,9 +420,18 @@ func TestReadResultsErrors(t *testing.T) {
 			os.Remove(filepath.Join(dir, ManifestFile))
 			writeFixtureFile(t, filepath.Join(dir, StateFile), "{}")
 		}, nil, false, "is not finished"},
-		{"bad json", replace(ManifestFile, `"format": 1,`, `"format": 1,,`), nil, false, "manifest.json:2:15: invalid character ','"},
+		{"stale runs", replaceLine(RunsFile, 3, "0,1,0.5,1"), nil, false, "runs.csv does not match manifest.json"},
+		{"stale points", replaceLine(PointsFile, 4, "2,0.5,0.5,1"), nil, false, "points.csv does not match manifest.json"},
+		{"no hash", replace(ManifestFile, `"runs.csv": "`, `"other.csv": "`), nil, false, "no sha256 recorded for runs.csv"},
+		{"fifo runs", func(t *testing.T, dir string) {
+			os.Remove(filepath.Join(dir, RunsFile))
+			if err := syscall.Mkfifo(filepath.Join(dir, RunsFile), 0o644); err != nil {
+				t.Skip(err)
+			}
+		}, nil, false, "runs.csv: not a regular file (a named pipe)"},
+		{"bad json", replace(ManifestFile, `"format": 2,`, `"format": 2,,`), nil, false, "manifest.json:2:15: invalid character ','"},
 		{"wrong type", replace(ManifestFile, `"points": 40`, `"points": "40"`), nil, false, "cannot unmarshal string"},
-		{"format", replace(ManifestFile, `"format": 1`, `"format": 2`), nil, false, "format 2; this version of sibsim reads format 1"},
+		{"format", replace(ManifestFile, `"format": 2`, `"format": 1`), nil, false, "format 1; this version of sibsim reads format 2"},
 		{"bad dist", replace(ManifestFile, `"kind": "uniform"`, `"kind": "beta"`), nil, true, `experiment.parameters[0].dist: unknown kind "beta"`},
 		{"points count", replace(ManifestFile, `"points": 40`, `"points": 41`), nil, true, "points: 41; the sobol design has 40"},
 		{"runs count", replace(ManifestFile, `"runs": 80`, `"runs": 81`), nil, true, "runs: 81; want points × replications = 80"},
@@ -454,6 +498,7 @@ func TestAnalyzeNotSaltelli(t *testing.T) {
 	f[2] = "0.123"
 	lines[17] = strings.Join(f, ",")
 	writeFixtureFile(t, p, strings.Join(lines, "\n"))
+	rehash(t, dir, PointsFile)
 	r, err := ReadResults(context.Background(), dir, []string{"ishigami"})
 	if err != nil {
 		t.Fatal(err)

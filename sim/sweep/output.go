@@ -9,9 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/sibsim/sibsim/sim/results"
 )
 
 // ErrShards is wrapped by every error Merge returns for shard directories
@@ -21,15 +22,19 @@ var ErrShards = errors.New("shards do not make one sweep")
 
 // finish writes the final results into dir from complete chunks:
 // points.csv (copied from pointsSrc unless that is ""), the runs file in
-// format, and manifest.json last. Each file is written atomically.
-func finish(ctx context.Context, dir string, m Manifest, chunk func(c int) string, pointsSrc string, format Format) error {
+// format, and manifest.json last, recording the SHA-256 of the other two.
+// Each file is written atomically, and the manifest only once the others
+// are in place and synced: a directory with a manifest holds one complete
+// result, which readers check against the recorded hashes. It returns the
+// manifest written.
+func finish(ctx context.Context, dir string, m Manifest, chunk func(c int) string, pointsSrc string, format Format) (Manifest, error) {
 	if pointsSrc != "" {
-		data, err := os.ReadFile(pointsSrc)
+		data, err := results.ReadRegularFile(ctx, pointsSrc, results.MaxDataFileBytes)
 		if err != nil {
-			return err
+			return m, err
 		}
 		if err := writeAtomic(dir, PointsFile, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
-			return err
+			return m, err
 		}
 	}
 	lay := layoutOf(&m)
@@ -45,7 +50,7 @@ func finish(ctx context.Context, dir string, m Manifest, chunk func(c int) strin
 				if err := ctx.Err(); err != nil {
 					return err
 				}
-				data, err := os.ReadFile(chunk(c))
+				data, err := results.ReadRegularFile(ctx, chunk(c), maxChunkBytes)
 				if err != nil {
 					return err
 				}
@@ -58,19 +63,26 @@ func finish(ctx context.Context, dir string, m Manifest, chunk func(c int) strin
 			return bw.Flush()
 		}
 	}
-	if err := writeAtomic(dir, format.runsFile(), write); err != nil {
-		return err
+	h := sha256.New()
+	if err := writeAtomic(dir, format.runsFile(), func(w io.Writer) error { return write(io.MultiWriter(w, h)) }); err != nil {
+		return m, err
+	}
+	if sum, err := fileSHA256(filepath.Join(dir, PointsFile)); err != nil {
+		return m, err
+	} else if sum != m.PointsSHA256 {
+		return m, fmt.Errorf("%s does not match the sweep's design points (sha256 %s; want %s)", filepath.Join(dir, PointsFile), short(sum), short(m.PointsSHA256))
 	}
 	if err := ctx.Err(); err != nil {
-		return err
+		return m, err
 	}
 	syncDir(dir) // points and runs are in place before the manifest
 	m.Files = []string{ManifestFile, PointsFile, format.runsFile()}
+	m.SHA256 = map[string]string{PointsFile: m.PointsSHA256, format.runsFile(): hex.EncodeToString(h.Sum(nil))}
 	if err := writeJSON(dir, ManifestFile, m); err != nil {
-		return err
+		return m, err
 	}
 	syncDir(dir)
-	return nil
+	return m, nil
 }
 
 // Merge checks that the shard directories dirs together hold one sweep:
@@ -134,19 +146,8 @@ func Merge(ctx context.Context, dirs []string, out string, format Format) (*Mani
 			owner[c] = i + 1
 		}
 	}
-	var missing []string
-	for c, o := range owner {
-		if o == 0 {
-			missing = append(missing, fmt.Sprint(c))
-		}
-	}
-	if len(missing) > 0 {
-		n := len(missing)
-		if n > 10 {
-			missing = append(missing[:10], "...")
-		}
-		return nil, fmt.Errorf("%w: %d of %d chunks missing (%s): finish every shard (rerun it with --resume) and give all the shard directories",
-			ErrShards, n, m.Chunks, strings.Join(missing, ", "))
+	if err := missingShards(dirs, states, owner); err != nil {
+		return nil, err
 	}
 	lay := layoutOf(&m)
 	chunk := func(c int) string { return filepath.Join(dirs[owner[c]-1], ChunksDir, ChunkName(c)) }
@@ -165,24 +166,32 @@ func Merge(ctx context.Context, dirs []string, out string, format Format) (*Mani
 		return nil, fmt.Errorf("%w: %s does not match the sweep's design points", ErrShards, points)
 	}
 
-	st, err := inspectDir(out)
+	stage, err := results.NewStage(out, checkMergeOut)
 	if err != nil {
 		return nil, err
 	}
-	if st.foreign != "" || st.ours {
-		return nil, fmt.Errorf("%w: %s is not empty; merge into a new or empty directory", ErrOutDir, out)
-	}
-	if err := os.MkdirAll(out, 0o777); err != nil {
+	defer stage.Cleanup()
+	if m, err = finish(ctx, stage.Tmp, m, chunk, points, format); err != nil {
 		return nil, err
 	}
-	if err := finish(ctx, out, m, chunk, points, format); err != nil {
+	if err := stage.Commit(); err != nil {
 		return nil, err
 	}
-	if err := cleanTemps(out); err != nil {
-		return nil, err
-	}
-	m.Files = []string{ManifestFile, PointsFile, format.runsFile()}
 	return &m, nil
+}
+
+// checkMergeOut is the results.DirCheck of Merge's output: new or empty.
+// The merged directory replaces it in one step (results.Stage), so it is
+// complete or absent.
+func checkMergeOut(dir string) (bool, error) {
+	entries, exists, err := results.ReadOutDir(dir)
+	if err == nil && len(entries) > 0 {
+		err = fmt.Errorf("%w: %s is not empty; merge into a new or empty directory", ErrOutDir, dir)
+	}
+	if errors.Is(err, results.ErrOutDir) && !errors.Is(err, ErrOutDir) {
+		err = fmt.Errorf("%w: %w", ErrOutDir, err)
+	}
+	return exists, err
 }
 
 // copyFinished "merges" a single finished sweep directory (a sweep run as
@@ -193,7 +202,7 @@ func copyFinished(ctx context.Context, dir string, m *Manifest, out string, form
 		return nil, fmt.Errorf("%w: %s: %s does not match its experiment hash", ErrShards, dir, ManifestFile)
 	}
 	runs := filepath.Join(dir, format.runsFile())
-	write := copyFrom(runs)
+	write := copyFrom(ctx, runs)
 	if !exists(runs) {
 		csv := filepath.Join(dir, RunsFile)
 		if format != Parquet || !exists(csv) {
@@ -206,35 +215,47 @@ func copyFinished(ctx context.Context, dir string, m *Manifest, out string, form
 			return writeParquet(ctx, w, one, layoutOf(&one), func(int) string { return csv })
 		}
 	}
-	st, err := inspectDir(out)
+	if m.SHA256 != nil {
+		// The source is checked as analyze would check it.
+		if _, err := ReadResults(ctx, dir, nil); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrShards, err)
+		}
+	}
+	stage, err := results.NewStage(out, checkMergeOut)
 	if err != nil {
 		return nil, err
 	}
-	if st.foreign != "" || st.ours {
-		return nil, fmt.Errorf("%w: %s is not empty; merge into a new or empty directory", ErrOutDir, out)
-	}
-	if err := os.MkdirAll(out, 0o777); err != nil {
+	defer stage.Cleanup()
+	tmp := stage.Tmp
+	if err := writeAtomic(tmp, PointsFile, copyFrom(ctx, filepath.Join(dir, PointsFile))); err != nil {
 		return nil, err
 	}
-	if err := writeAtomic(out, PointsFile, copyFrom(filepath.Join(dir, PointsFile))); err != nil {
+	h := sha256.New()
+	if err := writeAtomic(tmp, format.runsFile(), func(w io.Writer) error { return write(io.MultiWriter(w, h)) }); err != nil {
 		return nil, err
 	}
-	if err := writeAtomic(out, format.runsFile(), write); err != nil {
+	if sum, err := fileSHA256(filepath.Join(tmp, PointsFile)); err != nil {
 		return nil, err
+	} else if sum != m.PointsSHA256 {
+		return nil, fmt.Errorf("%w: %s does not match the sweep's design points", ErrShards, filepath.Join(dir, PointsFile))
 	}
-	syncDir(out)
+	syncDir(tmp)
 	mm := *m
 	mm.Files = []string{ManifestFile, PointsFile, format.runsFile()}
-	if err := writeJSON(out, ManifestFile, mm); err != nil {
+	mm.SHA256 = map[string]string{PointsFile: m.PointsSHA256, format.runsFile(): hex.EncodeToString(h.Sum(nil))}
+	if err := writeJSON(tmp, ManifestFile, mm); err != nil {
 		return nil, err
 	}
-	syncDir(out)
+	syncDir(tmp)
+	if err := stage.Commit(); err != nil {
+		return nil, err
+	}
 	return &mm, nil
 }
 
-func copyFrom(name string) func(io.Writer) error {
+func copyFrom(ctx context.Context, name string) func(io.Writer) error {
 	return func(w io.Writer) error {
-		f, err := os.Open(name)
+		f, err := results.OpenRegular(ctx, name, results.MaxDataFileBytes, false)
 		if err != nil {
 			return err
 		}
@@ -245,16 +266,7 @@ func copyFrom(name string) func(io.Writer) error {
 }
 
 func fileSHA256(name string) (string, error) {
-	f, err := os.Open(name)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return results.FileSHA256(context.Background(), name, results.MaxDataFileBytes)
 }
 
 // ReadManifest reads manifest.json of a finished sweep directory.
@@ -264,4 +276,59 @@ func ReadManifest(dir string) (*Manifest, error) {
 		return nil, err
 	}
 	return &m, nil
+}
+
+// missingShards names every shard whose chunks are missing: shards no
+// directory holds, and shard directories that are unfinished.
+func missingShards(dirs []string, states []*State, owner []int) error {
+	n := states[0].Shards
+	if n < 1 {
+		n = 1
+	}
+	byShard := make(map[int][]int) // shard -> indices of dirs holding it
+	for i, s := range states {
+		if s.Shards != states[0].Shards {
+			return fmt.Errorf("%w: %s holds %s and %s holds %s: shards of different splits cannot be merged",
+				ErrShards, dirs[0], shardName(states[0].Shard, states[0].Shards), dirs[i], shardName(s.Shard, s.Shards))
+		}
+		byShard[s.Shard] = append(byShard[s.Shard], i)
+	}
+	missing := make(map[int]int) // shard -> chunks missing
+	total := 0
+	for c, o := range owner {
+		if o == 0 {
+			missing[c%n]++
+			total++
+		}
+	}
+	if total == 0 {
+		return nil
+	}
+	var absent, unfinished []string
+	for k := range n {
+		if missing[k] == 0 {
+			continue
+		}
+		if len(byShard[k]) == 0 {
+			absent = append(absent, fmt.Sprintf("%d/%d", k, n))
+			continue
+		}
+		var ds []string
+		for _, i := range byShard[k] {
+			ds = append(ds, dirs[i])
+		}
+		unfinished = append(unfinished, fmt.Sprintf("shard %d/%d in %s lacks %d chunks", k, n, strings.Join(ds, " and "), missing[k]))
+	}
+	var parts []string
+	if len(absent) > 0 {
+		word := "shard"
+		if len(absent) > 1 {
+			word = "shards"
+		}
+		parts = append(parts, fmt.Sprintf("no directory given holds %s %s (give its directory, or run it)", word, strings.Join(absent, ", ")))
+	}
+	if len(unfinished) > 0 {
+		parts = append(parts, strings.Join(unfinished, "; ")+" (unfinished: rerun it with --resume)")
+	}
+	return fmt.Errorf("%w: %d of %d chunks missing: %s", ErrShards, total, len(owner), strings.Join(parts, "; "))
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -80,7 +79,7 @@ func writeParquet(ctx context.Context, w io.Writer, m Manifest, lay layout, chun
 
 // readChunkRows calls fn for every row of a chunk file (header checked).
 func readChunkRows(name string, lay layout, fn func(point, rep int64, vals []float64)) error {
-	f, err := os.Open(name)
+	f, err := results.OpenRegular(context.Background(), name, results.MaxDataFileBytes, true)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"bufio"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -17,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/sibsim/sibsim/sim"
 	"github.com/sibsim/sibsim/sim/results"
@@ -63,6 +65,12 @@ func (l Loader) Names() []string { return scenario.YAMLNames(l.Shipped) }
 // fs.ErrNotExist; problems in the experiment an *Error; problems in the
 // base scenario the loader's *scenario.Error.
 func (l Loader) Load(ref string) (*Plan, error) {
+	return l.LoadContext(context.Background(), ref)
+}
+
+// LoadContext is Load, stopping with ctx's error once ctx is done while
+// the design points are checked.
+func (l Loader) LoadContext(ctx context.Context, ref string) (*Plan, error) {
 	var (
 		data    []byte
 		err     error
@@ -117,7 +125,7 @@ func (l Loader) Load(ref string) (*Plan, error) {
 		}
 		return nil, &BaseError{Experiment: file, Base: base, Err: err}
 	}
-	return NewPlan(e, r)
+	return NewPlanContext(ctx, e, r)
 }
 
 // BaseError is a base scenario that failed to load; Err is the scenario
@@ -189,6 +197,12 @@ const maxInvalidPoints = 10
 // a valid scenario. The error is an *Error locating the problems in the
 // experiment file.
 func NewPlan(e *Experiment, base *scenario.Resolved) (*Plan, error) {
+	return NewPlanContext(context.Background(), e, base)
+}
+
+// NewPlanContext is NewPlan, stopping with ctx's error once ctx is done
+// while the design points are checked.
+func NewPlanContext(ctx context.Context, e *Experiment, base *scenario.Resolved) (*Plan, error) {
 	p := &Plan{Experiment: e, Base: base, Weeks: e.Weeks}
 	if p.Weeks == 0 {
 		p.Weeks = base.Scenario.Weeks
@@ -206,6 +220,7 @@ func NewPlan(e *Experiment, base *scenario.Resolved) (*Plan, error) {
 		p.Dists[i] = prm.Dist
 	}
 	var ps []Problem
+	checkOverlap(e, &ps)
 	// Paths against the base scenario: indices in range, rules of the right type.
 	for i, prm := range e.Parameters {
 		if _, err := scenario.GetPath(base.Scenario, prm.Path); err != nil {
@@ -221,7 +236,10 @@ func NewPlan(e *Experiment, base *scenario.Resolved) (*Plan, error) {
 	if err := newError(ps, 0); err != nil {
 		return nil, err
 	}
-	d, err := sensitivity.NewDesign(e.Design, p.Dists, e.Seed)
+	d, err := newDesign(ctx, e.Design, p.Dists, e.Seed)
+	if errors.Is(err, ctx.Err()) && ctx.Err() != nil {
+		return nil, err
+	}
 	if err != nil {
 		return nil, &Error{Problems: []Problem{e.problem("design", "%v", err)}}
 	}
@@ -234,11 +252,11 @@ func NewPlan(e *Experiment, base *scenario.Resolved) (*Plan, error) {
 	p.Runs = p.Points * e.Replications
 	p.ChunkSize = ChunkSizeFor(p.Runs)
 	p.Chunks = (p.Runs + p.ChunkSize - 1) / p.ChunkSize
-	if err := p.checkPoints(); err != nil {
+	if err := p.checkPoints(ctx); err != nil {
 		return nil, err
 	}
 	h := sha256.New()
-	if err := p.WritePoints(h); err != nil {
+	if err := p.writePoints(ctx, h); err != nil {
 		return nil, err
 	}
 	p.pointsSH = hex.EncodeToString(h.Sum(nil))
@@ -308,22 +326,85 @@ func matchesPath(pp, sp string) bool {
 	return err == nil && re.MatchString(sp)
 }
 
-// checkPoints builds and validates every design point's scenario.
-func (p *Plan) checkPoints() error {
+// checkPoints checks that every design point gives a valid scenario. The
+// points are shared among GOMAXPROCS goroutines, each checking its points
+// with scenario.Variants (the changed numbers' rules and the cross-field
+// rules that see them, not the whole scenario: microseconds a point, so
+// the largest design is checked in seconds), and stopping when ctx is
+// done. The first maxInvalidPoints invalid points are then checked in full
+// to describe their problems.
+func (p *Plan) checkPoints(ctx context.Context) error {
 	e := p.Experiment
-	var ps []Problem
+	params := make([]scenario.VariantParam, len(e.Parameters))
+	for i, prm := range e.Parameters {
+		params[i] = scenario.VariantParam{Path: prm.Path, Scale: prm.Scale}
+	}
+	workers := min(runtime.GOMAXPROCS(0), max(1, p.Points/1024))
+	type found struct {
+		invalid []int // the first maxInvalidPoints invalid points of the range
+		count   int
+		err     error
+	}
+	outs := make([]found, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := p.Points*w/workers, p.Points*(w+1)/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := &outs[w]
+			v, err := scenario.NewVariants(p.Base.Scenario, params)
+			valid := func(point int) bool {
+				if v != nil {
+					return v.Valid(p.Values(point))
+				}
+				sc, err := p.Scenario(point)
+				return err == nil && sc.Validate() == nil
+			}
+			if err != nil {
+				if !errors.Is(err, scenario.ErrVariantsUnsupported) {
+					r.err = err
+					return
+				}
+				v = nil // check each point in full
+			}
+			for point := lo; point < hi; point++ {
+				if point%256 == 0 && ctx.Err() != nil {
+					r.err = ctx.Err()
+					return
+				}
+				if valid(point) {
+					continue
+				}
+				r.count++
+				if len(r.invalid) < maxInvalidPoints {
+					r.invalid = append(r.invalid, point)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	var invalidPoints []int
 	invalid := 0
-	for point := range p.Points {
+	for _, r := range outs {
+		if r.err != nil {
+			return r.err
+		}
+		invalid += r.count
+		invalidPoints = append(invalidPoints, r.invalid...)
+	}
+	if invalid == 0 {
+		return nil
+	}
+	invalidPoints = invalidPoints[:min(len(invalidPoints), maxInvalidPoints)]
+	var ps []Problem
+	for _, point := range invalidPoints {
 		sc, err := p.Scenario(point)
 		if err == nil {
 			err = sc.Validate()
 		}
 		if err == nil {
-			continue
-		}
-		invalid++
-		if invalid > maxInvalidPoints {
-			continue
+			return fmt.Errorf("design point %d: the quick check found it invalid, the full check valid", point) // a bug
 		}
 		vals := p.Values(point)
 		var desc []string
@@ -342,9 +423,6 @@ func (p *Plan) checkPoints() error {
 			}
 			ps = append(ps, e.problem(key, "design point %d (%s) gives an invalid scenario: %s", point, strings.Join(desc, ", "), prob.Error()))
 		}
-	}
-	if invalid == 0 {
-		return nil
 	}
 	err := &Error{Problems: strictyaml.Sort(ps, strictyaml.ByPosition)}
 	if invalid > maxInvalidPoints {
@@ -379,10 +457,18 @@ func (p *Plan) RunsHeader() []string {
 
 // WritePoints writes points.csv: point,<paths...>, one row per design point.
 func (p *Plan) WritePoints(w io.Writer) error {
+	return p.writePoints(context.Background(), w)
+}
+
+// writePoints is WritePoints, stopping with ctx's error once ctx is done.
+func (p *Plan) writePoints(ctx context.Context, w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	writeRecord(bw, p.PointsHeader())
 	var b []byte
 	for point := range p.Points {
+		if point%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		b = strconv.AppendInt(b[:0], int64(point), 10)
 		for _, v := range p.Values(point) {
 			b = append(b, ',')
@@ -438,6 +524,10 @@ type Manifest struct {
 	GoVersion string `json:"go_version"`
 	// Files lists the result files.
 	Files []string `json:"files"`
+	// SHA256 maps each result file but the manifest to the hex SHA-256 of
+	// its bytes; readers refuse files that do not match. Only a finished
+	// sweep's manifest has it.
+	SHA256 map[string]string `json:"sha256,omitempty"`
 	// NA is the text written for an undefined value.
 	NA string `json:"na"`
 	// MetricColumns describe the metric columns of runs.csv, in order.
@@ -465,8 +555,8 @@ type ManifestParameter struct {
 	Scale bool             `json:"scale"`
 }
 
-// FormatVersion is Manifest.Format.
-const FormatVersion = 1
+// FormatVersion is Manifest.Format. Format 2 added SHA256.
+const FormatVersion = 2
 
 func (p *Plan) newManifest() Manifest {
 	e := p.Experiment
@@ -515,7 +605,7 @@ func (p *Plan) newManifest() Manifest {
 // experimentHash hashes what makes two sweeps the same: everything in the
 // manifest but the version, the files and the hash itself.
 func experimentHash(m Manifest) string {
-	m.ExperimentSHA256, m.Version, m.GoVersion, m.Files = "", "", "", nil
+	m.ExperimentSHA256, m.Version, m.GoVersion, m.Files, m.SHA256 = "", "", "", nil, nil
 	data, err := json.Marshal(m)
 	if err != nil {
 		panic("sweep: manifest does not marshal: " + err.Error()) // only finite numbers reach it
@@ -536,3 +626,25 @@ func (p *Plan) Manifest(version string, files []string) Manifest {
 
 // Hash returns the experiment's SHA-256 (Manifest.ExperimentSHA256).
 func (p *Plan) Hash() string { return p.manifest.ExperimentSHA256 }
+
+// newDesign is sensitivity.NewDesign, returning ctx's error as soon as ctx
+// is done: the largest designs take a second or more to build, which
+// NewDesign cannot interrupt, so it finishes in the background and its
+// result is dropped.
+func newDesign(ctx context.Context, spec sensitivity.DesignSpec, dists []sensitivity.Dist, seed uint64) (*sensitivity.Design, error) {
+	type built struct {
+		d   *sensitivity.Design
+		err error
+	}
+	ch := make(chan built, 1)
+	go func() {
+		d, err := sensitivity.NewDesign(spec, dists, seed)
+		ch <- built{d, err}
+	}()
+	select {
+	case b := <-ch:
+		return b.d, b.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}

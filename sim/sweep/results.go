@@ -47,6 +47,10 @@ type Results struct {
 	Values  [][]float64
 	// points and runs are the manifest's counts.
 	points, runs int
+	// files and sums are the manifest's files and their SHA-256.
+	files []string
+	sums  map[string]string
+	ctx   context.Context // while reading
 }
 
 // ErrUnknownMetric is wrapped by the error of ReadResults for a metric
@@ -79,8 +83,10 @@ type resultsManifest struct {
 			Dist sensitivity.Dist `json:"dist"`
 		} `json:"parameters"`
 	} `json:"experiment"`
-	Points int `json:"points"`
-	Runs   int `json:"runs"`
+	Points int               `json:"points"`
+	Runs   int               `json:"runs"`
+	Files  []string          `json:"files"`
+	SHA256 map[string]string `json:"sha256"`
 }
 
 // ReadResults reads the finished sweep in dir: manifest.json, points.csv
@@ -95,7 +101,7 @@ type resultsManifest struct {
 // error wrapping ErrUnknownMetric that lists the available ones. If ctx is
 // cancelled while runs.csv is read, the error is ctx.Err().
 func ReadResults(ctx context.Context, dir string, metrics []string) (*Results, error) {
-	r := &Results{Dir: dir}
+	r := &Results{Dir: dir, ctx: ctx}
 	info, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -106,6 +112,9 @@ func ReadResults(ctx context.Context, dir string, metrics []string) (*Results, e
 		return nil, fmt.Errorf("%s is not a directory (want a sweep directory)", dir)
 	}
 	if err := r.readManifest(); err != nil {
+		return nil, err
+	}
+	if err := r.verifyFiles(); err != nil {
 		return nil, err
 	}
 	if err := r.readPoints(); err != nil {
@@ -121,14 +130,43 @@ func ReadResults(ctx context.Context, dir string, metrics []string) (*Results, e
 	if err := r.readRuns(ctx, selected); err != nil {
 		return nil, err
 	}
+	r.ctx = nil
 	return r, nil
+}
+
+// verifyFiles checks that the result files the manifest lists have the
+// SHA-256 it records: a directory whose files disagree with its manifest
+// (files of two sweeps, a damaged file) is refused.
+func (r *Results) verifyFiles() error {
+	for _, name := range r.files {
+		if name == ManifestFile {
+			continue
+		}
+		want, ok := r.sums[name]
+		if !ok {
+			return fmt.Errorf("%s: no sha256 recorded for %s", r.file(ManifestFile), name)
+		}
+		got, err := results.FileSHA256(r.ctx, r.file(name), results.MaxDataFileBytes)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // the file's reader says what is missing
+		}
+		if err != nil {
+			return err
+		}
+		if got != want {
+			return fmt.Errorf("%s does not match %s (sha256 %.12s; the manifest records %.12s): "+
+				"the directory holds files of different sweeps or a damaged file; run or merge the sweep again",
+				r.file(name), ManifestFile, got, want)
+		}
+	}
+	return nil
 }
 
 func (r *Results) file(name string) string { return filepath.Join(r.Dir, name) }
 
 func (r *Results) readManifest() error {
 	name := r.file(ManifestFile)
-	data, err := os.ReadFile(name)
+	data, err := results.ReadRegularFile(context.Background(), name, results.MaxManifestBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		if _, serr := os.Stat(r.file(StateFile)); serr == nil {
 			return fmt.Errorf("%s: no such file: the sweep in %s is not finished (%s holds its progress); run sibsim sweep again to finish it",
@@ -190,6 +228,7 @@ func (r *Results) readManifest() error {
 	e := m.Experiment
 	r.Name, r.Seed, r.Replications, r.Design = e.Name, e.Seed, e.Replications, e.Design
 	r.points, r.runs = m.Points, m.Runs
+	r.files, r.sums = m.Files, m.SHA256
 	return nil
 }
 
@@ -226,7 +265,7 @@ func csvError(name string, err error) error {
 // openCSV opens a CSV file of the sweep and reads its header.
 func (r *Results) openCSV(file string) (*csv.Reader, []string, func(), error) {
 	name := r.file(file)
-	f, err := os.Open(name)
+	f, err := results.OpenRegular(r.ctx, name, results.MaxDataFileBytes, true)
 	if err != nil {
 		return nil, nil, nil, err
 	}

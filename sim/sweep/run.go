@@ -57,6 +57,10 @@ func (f Format) runsFile() string {
 	return RunsFile
 }
 
+// ErrBusy is wrapped by the error of Run for a sweep directory that
+// another sibsim process is working in (it holds the directory's lock).
+var ErrBusy = errors.New("another sibsim sweep is running in this directory; wait for it to finish or stop it, or use another directory")
+
 // ErrOutDir is wrapped by every error that rejects a sweep directory: it
 // holds other files, a different experiment or shard, or a finished sweep
 // when not resuming.
@@ -115,7 +119,9 @@ type State struct {
 //
 // dir must be new or empty, or, with opts.Resume, hold an unfinished or
 // finished run of the same experiment, shard and version: complete chunks
-// are verified and kept, the rest recomputed. If ctx is cancelled, Run
+// are verified and kept, the rest recomputed. Run holds an exclusive lock
+// (flock) on dir while it works: a second Run in the same directory, from
+// any process, fails at once with an error wrapping ErrBusy. If ctx is cancelled, Run
 // stops, keeps the completed chunks and returns ctx's error.
 func Run(ctx context.Context, p *Plan, dir string, opts Options) (*Report, error) {
 	if opts.Shards <= 1 {
@@ -139,9 +145,27 @@ func Run(ctx context.Context, p *Plan, dir string, opts Options) (*Report, error
 	}
 	want := State{Format: FormatVersion, Shard: opts.Shard, Shards: opts.Shards, Manifest: p.Manifest(opts.Version, nil)}
 
+	// Refuse an unusable directory before creating it, then create and
+	// lock it, and look again: what it holds counts only under the lock.
 	st, err := inspectDir(dir)
 	if err != nil {
 		return nil, err
+	}
+	if st.foreign == "" {
+		if err := os.MkdirAll(dir, 0o777); err != nil {
+			return nil, err
+		}
+		lock, err := results.Lock(dir)
+		if errors.Is(err, results.ErrLocked) {
+			return nil, fmt.Errorf("%w: %s", ErrBusy, dir)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("lock %s: %w", dir, err)
+		}
+		defer lock.Close()
+		if st, err = inspectDir(dir); err != nil {
+			return nil, err
+		}
 	}
 	switch {
 	case st.foreign != "":
@@ -178,9 +202,6 @@ func Run(ctx context.Context, p *Plan, dir string, opts Options) (*Report, error
 	case st.ours:
 		return nil, fmt.Errorf("%w: %s holds sweep files but no %s; use a new or empty directory", ErrOutDir, dir, StateFile)
 	default: // new or empty
-		if err := os.MkdirAll(dir, 0o777); err != nil {
-			return nil, err
-		}
 		if err := writeJSON(dir, StateFile, want); err != nil {
 			return nil, err
 		}
@@ -238,7 +259,7 @@ func Run(ctx context.Context, p *Plan, dir string, opts Options) (*Report, error
 		return rep, nil
 	}
 	m := p.Manifest(opts.Version, nil)
-	if err := finish(ctx, dir, m, func(c int) string { return filepath.Join(chunks, ChunkName(c)) }, "", opts.Format); err != nil {
+	if _, err := finish(ctx, dir, m, func(c int) string { return filepath.Join(chunks, ChunkName(c)) }, "", opts.Format); err != nil {
 		return rep, err
 	}
 	if err := cleanWork(dir); err != nil {
@@ -339,7 +360,7 @@ func exists(name string) bool {
 }
 
 func readJSON(name string, v any) error {
-	data, err := os.ReadFile(name)
+	data, err := results.ReadRegularFile(context.Background(), name, results.MaxManifestBytes)
 	if err != nil {
 		return err
 	}
@@ -429,6 +450,10 @@ func chunkIndex(name string) (int, bool) {
 	return c, true
 }
 
+// maxChunkBytes bounds a chunk file: at most 256 runs of at most 64
+// metrics, far less than this.
+const maxChunkBytes = 64 << 20
+
 // layout is what a chunk must hold.
 type layout struct {
 	header                   string
@@ -455,7 +480,7 @@ func (l layout) chunkRuns(c int) (first, n int) {
 // verifyChunk checks a chunk file: the header, one row per run in run
 // order with the right point and replication, and a number in every cell.
 func (l layout) verifyChunk(name string, c int) error {
-	data, err := os.ReadFile(name)
+	data, err := results.ReadRegularFile(context.Background(), name, maxChunkBytes)
 	if err != nil {
 		return err
 	}

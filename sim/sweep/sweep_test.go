@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +21,7 @@ import (
 	"github.com/sibsim/sibsim/sim"
 	"github.com/sibsim/sibsim/sim/results"
 	"github.com/sibsim/sibsim/sim/scenario"
+	"github.com/sibsim/sibsim/sim/sensitivity"
 )
 
 // tiny is a fast experiment: 7 random points x 3 replications of 20 weeks.
@@ -318,6 +321,12 @@ func TestPlanErrors(t *testing.T) {
 			"exp/x.yaml:6:12: parameters[0].path: design point 1 (allocation.caseload_max=4.611686018e+18) gives an invalid scenario: allocation.caseload_max: must be <= 1000"},
 		{"point beyond the referral limit", "  - {path: population.practices, levels: [17, 20000], scale: false}\n  - {path: referrals.gp_max_per_practice_week, levels: [3, 100]}\n",
 			"gives an invalid scenario: referrals: the scenario could refer"},
+		{"overlap: all and one", "  - {path: 'providers[*].culture', uniform: [0, 1]}\n  - {path: 'providers[0].culture', uniform: [0, 1]}\n",
+			"exp/x.yaml:7:12: parameters[1].path: providers[0].culture overlaps parameters[0].path providers[*].culture: both set some of the same numbers"},
+		{"overlap: field wildcard", "  - {path: 'neighbourhoods[0].services.social_groups.places_per_1000_eligible', uniform: [1, 2]}\n  - {path: 'neighbourhoods[*].services.*.places_per_1000_eligible', uniform: [1, 2]}\n",
+			"parameters[1].path: neighbourhoods[*].services.*.places_per_1000_eligible overlaps parameters[0].path"},
+		{"overlap: scale and set", "  - {path: 'contract.provider_payments[1].rules[0].per_assessment.tariffs_gbp[*]', uniform: [0.5, 1.5], scale: true}\n  - {path: 'contract.provider_payments[*].rules[*].per_assessment.tariffs_gbp[1]', uniform: [10, 20]}\n",
+			"parameters[1].path: contract.provider_payments[*].rules[*].per_assessment.tariffs_gbp[1] overlaps parameters[0].path"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -384,13 +393,13 @@ func TestManifestAndFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Format != 1 || m.Points != 7 || m.Runs != 21 || m.Experiment.Seed != 3 || m.Experiment.Replications != 3 ||
+	if m.Format != 2 || m.Points != 7 || m.Runs != 21 || m.Experiment.Seed != 3 || m.Experiment.Replications != 3 ||
 		m.Experiment.Weeks != 20 || m.Experiment.Design.Kind != "random" || m.Experiment.Design.N != 7 ||
 		len(m.Experiment.Parameters) != 2 || m.Experiment.Parameters[1].Dist.Kind != "levels" ||
 		m.Version != "v-test" || m.ScenarioSHA256 != p.Base.Hash || m.ExperimentSHA256 != p.Hash() {
 		t.Errorf("manifest = %+v", m)
 	}
-	for _, key := range []string{`"format": 1`, `"experiment": {`, `"design": {`, `"kind": "random"`, `"second_order": false`,
+	for _, key := range []string{`"format": 2`, `"sha256": {`, `"experiment": {`, `"design": {`, `"kind": "random"`, `"second_order": false`,
 		`"path": "referrals.gp_engagement_mean"`, `"dist": {`, `"levels": null`, `"points": 7`, `"runs": 21`, `"scenario_sha256": "`, `"sibsim_version": "v-test"`} {
 		if !bytes.Contains(files[ManifestFile], []byte(key)) {
 			t.Errorf("manifest.json lacks %s", key)
@@ -632,12 +641,25 @@ func TestShardsMerge(t *testing.T) {
 	csvShards := []string{filepath.Join(base, "csv", "shard-0"), filepath.Join(base, "csv", "shard-1"), filepath.Join(base, "csv", "shard-2")}
 	other := filepath.Join(base, "other")
 	mustRun(t, plan(t, strings.Replace(strings.Replace(tiny, "n: 7", "n: 100", 1), "seed: 3", "seed: 9", 1)), other, Options{Version: "v", Shard: 1, Shards: 3})
+	// Shard 1 with two chunks missing, as a killed task leaves it.
+	unfinished := filepath.Join(base, "unfinished-1")
+	if err := os.CopyFS(unfinished, os.DirFS(csvShards[1])); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []int{4, 7} {
+		if err := os.Remove(filepath.Join(unfinished, ChunksDir, ChunkName(c))); err != nil {
+			t.Fatal(err)
+		}
+	}
 	tests := []struct {
 		name string
 		dirs []string
 		want string
 	}{
-		{"missing shard", csvShards[:2], "50 of 150 chunks missing (2, 5, 8,"},
+		{"missing shard", csvShards[:2], "50 of 150 chunks missing: no directory given holds shard 2/3 (give its directory, or run it)"},
+		{"missing shards", csvShards[:1], "100 of 150 chunks missing: no directory given holds shards 1/3, 2/3"},
+		{"unfinished shard", []string{csvShards[0], unfinished, csvShards[2]}, "2 of 150 chunks missing: shard 1/3 in " + unfinished + " lacks 2 chunks (unfinished: rerun it with --resume)"},
+		{"unfinished and missing", []string{unfinished, csvShards[2]}, "52 of 150 chunks missing: no directory given holds shard 0/3 (give its directory, or run it); shard 1/3 in " + unfinished + " lacks 2 chunks"},
 		{"shard twice", []string{csvShards[0], csvShards[1], csvShards[2], csvShards[1]}, "chunk-000001.csv is in both " + csvShards[1] + " and " + csvShards[1]},
 		{"other experiment", []string{csvShards[0], other, csvShards[2]}, "hold different experiments"},
 		{"finished sweep", []string{filepath.Join(base, "clean-csv"), csvShards[0]}, "holds a finished sweep, not a shard"},
@@ -731,5 +753,88 @@ func TestParquetRoundTrip(t *testing.T) {
 	}
 	if v, _ := f.Lookup("sibsim.experiment_sha256"); v != p.Hash() {
 		t.Errorf("runs.parquet metadata sibsim.experiment_sha256 = %q; want %q", v, p.Hash())
+	}
+}
+
+// TestRunBusy: a second sweep in a directory another process is working in
+// (holding its lock) fails at once, and leaves the directory alone.
+func TestRunBusy(t *testing.T) {
+	p := plan(t, tiny)
+	dir := filepath.Join(t.TempDir(), "sweep")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	lock, err := results.Lock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("no flock")
+	}
+	_, err = Run(context.Background(), p, dir, Options{Resume: true, Version: "v"})
+	if !errors.Is(err, ErrBusy) || !strings.Contains(err.Error(), dir) {
+		t.Errorf("Run while another holds the lock = %v; want ErrBusy naming %s", err, dir)
+	}
+	if es, _ := os.ReadDir(dir); len(es) != 0 {
+		t.Errorf("a refused Run wrote into %s", dir)
+	}
+	lock.Close()
+	if _, err := Run(context.Background(), p, dir, Options{Resume: true, Version: "v"}); err != nil {
+		t.Errorf("Run after the lock is released = %v", err)
+	}
+}
+
+// TestCheckPointsLarge: the quick check of many points finds exactly the
+// invalid points a full check of each finds, lists the first ten in point
+// order, and stops when its context is cancelled.
+func TestCheckPointsLarge(t *testing.T) {
+	const yaml = "name: x\nbase: ways-to-wellness\nreplications: 1\ndesign: {kind: random, n: 3000}\nparameters:\n" +
+		"  - {path: referrals.refusal_prob, uniform: [0.2, 1.2]}\n  - {path: 'providers[*].culture', uniform: [0, 1]}\n"
+	_, err := loader(fstest.MapFS{"exp/x.yaml": {Data: []byte(yaml)}}).Load("exp/x.yaml")
+	var ee *Error
+	if !errors.As(err, &ee) {
+		t.Fatalf("Load = %v; want an *Error", err)
+	}
+	// The full check, point by point, on a plan of the same design.
+	e, perr := Parse("exp/x.yaml", []byte(yaml))
+	if perr != nil {
+		t.Fatal(perr)
+	}
+	base, berr := loader(nil).Scenarios.Load("ways-to-wellness")
+	if berr != nil {
+		t.Fatal(berr)
+	}
+	d, derr := sensitivity.NewDesign(e.Design, []sensitivity.Dist{e.Parameters[0].Dist, e.Parameters[1].Dist}, e.Seed)
+	if derr != nil {
+		t.Fatal(derr)
+	}
+	p := &Plan{Experiment: e, Base: base, Design: d, Dists: []sensitivity.Dist{e.Parameters[0].Dist, e.Parameters[1].Dist}, Points: len(d.Points)}
+	var invalid []int
+	for point := range p.Points {
+		sc, err := p.Scenario(point)
+		if err == nil {
+			err = sc.Validate()
+		}
+		if err != nil {
+			invalid = append(invalid, point)
+		}
+	}
+	if len(invalid) <= maxInvalidPoints {
+		t.Fatalf("%d invalid points; the test needs more than %d", len(invalid), maxInvalidPoints)
+	}
+	want := fmt.Sprintf("%d of 3000 design points give an invalid scenario (the first 10 are listed)", len(invalid))
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("Load = %v; want %q", err, want)
+	}
+	for i, point := range invalid[:maxInvalidPoints] {
+		if !strings.Contains(ee.Problems[i].Msg, fmt.Sprintf("design point %d (", point)) {
+			t.Errorf("problem %d = %q; want design point %d", i, ee.Problems[i].Msg, point)
+		}
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := loader(fstest.MapFS{"exp/x.yaml": {Data: []byte(yaml)}}).LoadContext(ctx, "exp/x.yaml"); !errors.Is(err, context.Canceled) {
+		t.Errorf("LoadContext(cancelled) = %v; want context.Canceled", err)
 	}
 }

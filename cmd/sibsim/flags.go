@@ -1,0 +1,89 @@
+package main
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/spf13/pflag"
+)
+
+// Numeric flags are read as decimal only. pflag's own Int and Uint64 flags
+// parse with base 0, so "017" would be 15 and "0x10" 16; these values refuse
+// anything but optional sign and decimal digits, so a number means what it
+// says. A bad value is a usage error naming the flag (pflag adds the name).
+
+// errNotDecimal is the reason given for a value that is not a decimal
+// whole number; pflag prefixes `invalid argument "X" for "--flag" flag: `.
+var errNotDecimal = errors.New("want a whole number written in decimal digits")
+
+// decimalInt is an int flag value parsed with base 10.
+type decimalInt int
+
+func (v *decimalInt) String() string { return strconv.Itoa(int(*v)) }
+func (v *decimalInt) Type() string   { return "int" }
+func (v *decimalInt) Set(s string) error {
+	x, err := parseDecimalInt(s)
+	if err != nil {
+		return err
+	}
+	*v = decimalInt(x)
+	return nil
+}
+
+// decimalUint64 is a uint64 flag value parsed with base 10.
+type decimalUint64 uint64
+
+func (v *decimalUint64) String() string { return strconv.FormatUint(uint64(*v), 10) }
+func (v *decimalUint64) Type() string   { return "uint" }
+func (v *decimalUint64) Set(s string) error {
+	if !isDecimal(s, false) {
+		return errNotDecimal
+	}
+	x, err := strconv.ParseUint(s, 10, 64)
+	if err != nil {
+		return errors.New("out of range: want 0 to 18446744073709551615")
+	}
+	*v = decimalUint64(x)
+	return nil
+}
+
+// parseDecimalInt parses s as an int written in decimal: an optional '-'
+// and digits, nothing else (no '+', spaces, underscores or base prefix).
+func parseDecimalInt(s string) (int, error) {
+	if !isDecimal(s, true) {
+		return 0, errNotDecimal
+	}
+	x, err := strconv.ParseInt(s, 10, strconv.IntSize)
+	if err != nil {
+		return 0, errors.New("out of range")
+	}
+	return int(x), nil
+}
+
+// isDecimal reports whether s is digits, after a '-' if signed allows one.
+func isDecimal(s string, signed bool) bool {
+	if signed && len(s) > 1 && s[0] == '-' {
+		s = s[1:]
+	}
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// intFlag defines a decimal-only int flag.
+func intFlag(f *pflag.FlagSet, p *int, name string, value int, usage string) {
+	*p = value
+	f.Var((*decimalInt)(p), name, usage)
+}
+
+// uint64Flag defines a decimal-only uint64 flag.
+func uint64Flag(f *pflag.FlagSet, p *uint64, name string, value uint64, usage string) {
+	*p = value
+	f.Var((*decimalUint64)(p), name, usage)
+}
