@@ -25,6 +25,12 @@ decode it strictly (unknown or misspelt fields are errors) and check every
 value. Prints "FILE: ok" for a valid file and every problem of an invalid
 one, each as file:line:column: field: message, on stdout.
 
+A valid file may get notes, one a line after "FILE: ok", each as
+file:line:column: field: note: message. A note says that a list replaced
+the whole list of the scenario it extends: lists whose items have a name
+(providers, neighbourhoods, shocks, payers) merge item by item, matched by
+name, but others (payment phases, tariffs) cannot.
+
 Exits with code 3 if any file is invalid or missing, 0 if all are valid. A
 shipped scenario name is accepted in place of a file.`,
 		Example: `  sibsim validate my-scenario.yaml
@@ -44,11 +50,15 @@ func runValidate(ctx context.Context, opts *validateOptions, s streams) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		_, err := opts.loadScenario(f)
+		r, err := opts.loadScenario(f)
 		var ee *exitError
 		switch {
 		case err == nil:
 			fmt.Fprintf(s.out, "%s: ok\n", f)
+			for _, n := range r.Notes {
+				n.Msg = "note: " + n.Msg
+				fmt.Fprintln(s.out, n.Error())
+			}
 		case errors.As(err, &ee) && ee.code == exitInvalid:
 			invalid++
 			if len(ee.detail) == 0 {

@@ -35,6 +35,8 @@ func newTree() *strictyaml.Tree {
 		MaxProblems:  maxProblems,
 		Aliases:      true,
 		MergeKeyHint: ": use extends",
+		ItemKey:      "name",
+		RemoveKey:    "remove",
 	})
 }
 
@@ -58,8 +60,11 @@ func Default(shipped fs.FS) (*Scenario, error) {
 // A file may name the scenario it overrides in its top-level extends field:
 // a file path, relative to the extending file's directory, or a shipped
 // name (inside a shipped scenario always a shipped name). The chain is
-// merged node by node: mapping keys override the parent's recursively;
-// lists and scalars replace the parent's wholesale.
+// merged node by node (strictyaml.Tree.Merge): mapping keys override the
+// parent's recursively; lists whose items have a name (providers,
+// neighbourhoods, shocks, payers) merge item by item, matched by name, and
+// {name: x, remove: true} removes an item; other lists and scalars replace
+// the parent's whole, with a note in Resolved.Notes.
 type Loader struct {
 	// Shipped holds the shipped scenarios as NAME.yaml at its root.
 	Shipped fs.FS
@@ -80,6 +85,10 @@ type Resolved struct {
 	YAML []byte
 	// Hash is the hex SHA-256 of YAML.
 	Hash string
+	// Notes are things the author should know that are not problems: a
+	// list in a file that replaced the whole of the list it extends,
+	// because its items have no name to merge by.
+	Notes []Problem
 }
 
 // source is one file in an extends chain.
@@ -158,6 +167,7 @@ func (l Loader) Load(ref string) (*Resolved, error) {
 		return nil, treeErr(t)
 	}
 	merged := roots[len(roots)-1]
+	t.RefuseRemovals(merged, "")
 	for i := len(roots) - 2; i >= 0; i-- {
 		merged = t.Merge(merged, roots[i])
 	}
@@ -170,7 +180,7 @@ func (l Loader) Load(ref string) (*Resolved, error) {
 		return nil, err
 	}
 	sum := sha256.Sum256(y)
-	return &Resolved{Scenario: s, Chain: chain, YAML: y, Hash: hex.EncodeToString(sum[:])}, nil
+	return &Resolved{Scenario: s, Chain: chain, YAML: y, Hash: hex.EncodeToString(sum[:]), Notes: t.Notes()}, nil
 }
 
 // readChain parses top (whose contents are data) and every file it
