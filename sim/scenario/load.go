@@ -89,6 +89,8 @@ type Resolved struct {
 	// list in a file that replaced the whole of the list it extends,
 	// because its items have no name to merge by.
 	Notes []Problem
+
+	origin map[string]string // field path -> file that set it, for Explain
 }
 
 // source is one file in an extends chain.
@@ -171,7 +173,7 @@ func (l Loader) Load(ref string) (*Resolved, error) {
 	for i := len(roots) - 2; i >= 0; i-- {
 		merged = t.Merge(merged, roots[i])
 	}
-	s, err := decodeAndValidate(t, merged)
+	s, origin, err := decodeAndValidate(t, merged)
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +182,7 @@ func (l Loader) Load(ref string) (*Resolved, error) {
 		return nil, err
 	}
 	sum := sha256.Sum256(y)
-	return &Resolved{Scenario: s, Chain: chain, YAML: y, Hash: hex.EncodeToString(sum[:]), Notes: t.Notes()}, nil
+	return &Resolved{Scenario: s, Chain: chain, YAML: y, Hash: hex.EncodeToString(sum[:]), Notes: t.Notes(), origin: origin}, nil
 }
 
 // readChain parses top (whose contents are data) and every file it
@@ -276,8 +278,9 @@ func (l Loader) extendsTarget(t *strictyaml.Tree, cur source, ext *yaml.Node) *s
 	}
 }
 
-// decodeAndValidate decodes the merged tree strictly and validates the result.
-func decodeAndValidate(t *strictyaml.Tree, merged *yaml.Node) (*Scenario, error) {
+// decodeAndValidate decodes the merged tree strictly and validates the
+// result. It also returns, by field path, the file that set each field.
+func decodeAndValidate(t *strictyaml.Tree, merged *yaml.Node) (*Scenario, map[string]string, error) {
 	d := strictyaml.NewDecoder(t)
 	s := new(Scenario)
 	d.Decode(merged, s)
@@ -289,9 +292,13 @@ func decodeAndValidate(t *strictyaml.Tree, merged *yaml.Node) (*Scenario, error)
 		t.Add(p)
 	}, d.Bad)
 	if err := treeErr(t); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return s, nil
+	origin := make(map[string]string, len(d.Nodes))
+	for p, n := range d.Nodes {
+		origin[p] = t.File(n)
+	}
+	return s, origin, nil
 }
 
 // Info names and describes a shipped scenario.
