@@ -141,6 +141,7 @@ give identical output on any number of workers.
 		newReportCommand(d),
 		newValidateCommand(d),
 		newScenariosCommand(d),
+		newSchemaCommand(d),
 		newVersionCommand(d),
 		newSweepCommand(d),
 		newAnalyzeCommand(d),
