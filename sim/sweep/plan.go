@@ -161,6 +161,7 @@ type Plan struct {
 	ChunkSize, Chunks int
 
 	metrics  []int    // indices into sim.Metrics()
+	seeds    []uint64 // per point, in an explicit-points plan (NewPointsPlan)
 	pointsSH string   // hex SHA-256 of points.csv
 	manifest Manifest // without Version, GoVersion and Files
 }
@@ -456,6 +457,8 @@ type ManifestExperiment struct {
 	Metrics      []string               `json:"metrics"`
 	Design       sensitivity.DesignSpec `json:"design"`
 	Parameters   []ManifestParameter    `json:"parameters"`
+	// Seeds are the points' own seeds in an explicit-points sweep.
+	Seeds []uint64 `json:"seeds,omitempty"`
 }
 
 // ManifestParameter is one varied parameter.
@@ -495,6 +498,7 @@ func (p *Plan) newManifest() Manifest {
 			Metrics:      p.Metrics(),
 			Design:       e.Design,
 			Parameters:   params,
+			Seeds:        p.seeds,
 		},
 		Points:         p.Points,
 		Runs:           p.Runs,
