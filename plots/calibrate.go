@@ -30,7 +30,7 @@ type Posterior struct {
 }
 
 // maxPairs bounds the parameters drawn in the pairs figure.
-const maxPairs = 6
+const maxPairs = 8
 
 // PosteriorPairsFigure draws the posterior of each parameter (diagonal: a
 // weighted histogram, the median and the 90% credible interval marked) and
@@ -91,7 +91,7 @@ func PosteriorPairsFigure(post Posterior) (Figure, error) {
 		title += fmt.Sprintf(" (the first %d of %d)", k, len(post.Params))
 	}
 	setTitle(p, title, 1)
-	p.Add(tiledPlots{plots: grid, tiles: draw.Tiles{Rows: k, Cols: k, PadX: vg.Points(8), PadY: vg.Points(8), PadTop: vg.Points(4)}})
+	p.Add(tiledFree{plots: grid, tiles: draw.Tiles{Rows: k, Cols: k, PadX: vg.Points(8), PadY: vg.Points(8), PadTop: vg.Points(4)}})
 	var parts []string
 	for i := range k {
 		s := post.Summaries[i]
@@ -102,16 +102,21 @@ func PosteriorPairsFigure(post Posterior) (Figure, error) {
 	return Figure{Name: "posterior-pairs", Title: p.Title.Text, Reading: reading, Plot: p, Width: side, Height: side + 0.4*vg.Inch}, nil
 }
 
-// shortParam drops a parameter path's leading section when long, to keep
-// tile labels readable.
+// shortParam shortens a parameter path to a tile label: its last two
+// fields, or its last one if that is still long, cut to 24 characters.
 func shortParam(name string) string {
-	if len(name) <= 28 {
-		return name
+	parts := strings.Split(name, ".")
+	label := name
+	if len(parts) > 2 {
+		label = strings.Join(parts[len(parts)-2:], ".")
 	}
-	if _, rest, ok := strings.Cut(name, "."); ok {
-		return rest
+	if len(label) > 24 {
+		label = parts[len(parts)-1]
 	}
-	return name
+	if r := []rune(label); len(r) > 24 {
+		label = string(r[:23]) + "…"
+	}
+	return label
 }
 
 // addMarginal draws a weighted histogram of parameter j with its median
@@ -267,4 +272,24 @@ func CheckFigure(checks []calibrate.TargetCheck, predictive [][]float64) (Figure
 	reading := fmt.Sprintf("The calibrated model's 90%% predictive range holds the observed figure for %d of %d targets.", reproduced, n)
 	return Figure{Name: "predictive-check", Title: p.Title.Text, Reading: reading, Plot: p,
 		Width: 7.5 * vg.Inch, Height: vg.Length(1.4+0.45*float64(n)) * vg.Inch}, nil
+}
+
+// tiledFree draws plots in a grid of equal tiles, each plot laid out in its
+// own tile. Unlike tiledPlots it does not align the data areas across
+// tiles (plot.Align gives every tile the widest axes of any, which leaves
+// a triangle of tiles half empty).
+type tiledFree struct {
+	plots [][]*plot.Plot
+	tiles draw.Tiles
+}
+
+// Plot implements plot.Plotter.
+func (t tiledFree) Plot(c draw.Canvas, _ *plot.Plot) {
+	for j, row := range t.plots {
+		for i, p := range row {
+			if p != nil {
+				p.Draw(t.tiles.At(c, i, j))
+			}
+		}
+	}
 }
