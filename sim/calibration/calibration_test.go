@@ -187,6 +187,10 @@ func TestCalibratedYAMLLoads(t *testing.T) {
 	if !strings.Contains(string(data), "extends: ../cal/small.yaml") {
 		t.Errorf("calibrated.yaml does not extend the base by a path relative to it:\n%s", data)
 	}
+	// Sections in the scenario's own order.
+	if r, w, p := strings.Index(string(data), "\nreferrals:"), strings.Index(string(data), "\nwellbeing:"), strings.Index(string(data), "\nproviders:"); !(0 < r && r < w && w < p) {
+		t.Errorf("calibrated.yaml sections at %d, %d, %d; want referrals, wellbeing, providers in the scenario's order:\n%s", r, w, p, data)
+	}
 	// Load it as a user would, beside the base.
 	files := fstest.MapFS{
 		"cal/small.yaml":      {Data: []byte(small)},

@@ -196,7 +196,7 @@ func CalibratedYAML(c *Calibration, dir string, sums []calibrate.Summary) ([]byt
 		}
 	}
 	// Write them in the canonical order of the scenario.
-	slices.SortStableFunc(kept, func(a, b []string) int { return order(full, a) - order(full, b) })
+	slices.SortStableFunc(kept, func(a, b []string) int { return slices.Compare(order(full, a), order(full, b)) })
 	for _, p := range kept {
 		v := lookup(full, p)
 		if v == nil {
@@ -245,10 +245,10 @@ func lookup(n *yaml.Node, keys []string) *yaml.Node {
 	return n
 }
 
-// order returns a sort key for keys: the positions of each key in its
-// mapping of n, most significant first.
-func order(n *yaml.Node, keys []string) int {
-	key := 0
+// order returns the sort key of keys: the position of each key in its
+// mapping of n, outermost first (compare with slices.Compare).
+func order(n *yaml.Node, keys []string) []int {
+	var key []int
 	for _, k := range keys {
 		pos := 0
 		if n != nil && n.Kind == yaml.MappingNode {
@@ -260,10 +260,7 @@ func order(n *yaml.Node, keys []string) int {
 				}
 			}
 		}
-		key = key*1000 + pos
-	}
-	for range 8 - len(keys) {
-		key *= 1000
+		key = append(key, pos)
 	}
 	return key
 }
@@ -385,8 +382,10 @@ func writeSummary(w io.Writer, c *Calibration, sums []calibrate.Summary) error {
 	return csvWrite(w, func(cw *csv.Writer) {
 		cw.Write([]string{"parameter", "prior", "base", "mean", "sd", "median", "lower_5", "upper_95"})
 		for i, s := range sums {
-			base := ""
-			if vs, err := scenario.GetPath(c.Base.Scenario, s.Name); err == nil && len(vs) > 0 {
+			base := "" // the base's value; 1 for a factor
+			if c.File.Parameters[i].Scale {
+				base = "1"
+			} else if vs, err := scenario.GetPath(c.Base.Scenario, s.Name); err == nil && len(vs) > 0 {
 				base = ff(vs[0])
 			}
 			cw.Write([]string{s.Name, PriorText(c.Spec.Parameters[i].Prior), base, ff(s.Mean), ff(s.SD), ff(s.Median), ff(s.Lower), ff(s.Upper)})
