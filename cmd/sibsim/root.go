@@ -145,6 +145,7 @@ give identical output on any number of workers.
 		newVersionCommand(d),
 		newSweepCommand(d),
 		newAnalyzeCommand(d),
+		newCalibrateCommand(d),
 	)
 	return root
 }

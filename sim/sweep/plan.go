@@ -169,6 +169,7 @@ type Plan struct {
 	ChunkSize, Chunks int
 
 	metrics  []int    // indices into sim.Metrics()
+	seeds    []uint64 // per point, in an explicit-points plan (NewPointsPlan)
 	pointsSH string   // hex SHA-256 of points.csv
 	manifest Manifest // without Version, GoVersion and Files
 }
@@ -546,6 +547,8 @@ type ManifestExperiment struct {
 	Metrics      []string               `json:"metrics"`
 	Design       sensitivity.DesignSpec `json:"design"`
 	Parameters   []ManifestParameter    `json:"parameters"`
+	// Seeds are the points' own seeds in an explicit-points sweep.
+	Seeds []uint64 `json:"seeds,omitempty"`
 }
 
 // ManifestParameter is one varied parameter.
@@ -585,6 +588,7 @@ func (p *Plan) newManifest() Manifest {
 			Metrics:      p.Metrics(),
 			Design:       e.Design,
 			Parameters:   params,
+			Seeds:        p.seeds,
 		},
 		Points:         p.Points,
 		Runs:           p.Runs,

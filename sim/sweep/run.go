@@ -562,7 +562,7 @@ func (p *Plan) execute(ctx context.Context, dir string, pending []int, opts Opti
 		cancel()
 	}
 	header := p.RunsHeader()
-	seed, reps := p.Experiment.Seed, p.Experiment.Replications
+	reps := p.Experiment.Replications
 	for range workers {
 		wg.Add(1)
 		go func() {
@@ -587,7 +587,7 @@ func (p *Plan) execute(ctx context.Context, dir string, pending []int, opts Opti
 					}
 					lastPoint = point
 				}
-				res, err := sim.RunOne(ctx, sc, seed, r, p.Weeks, false)
+				res, err := sim.RunOne(ctx, sc, p.seedOf(point), r, p.Weeks, false)
 				if err != nil {
 					if ctx.Err() == nil {
 						fail(fmt.Errorf("run %d (point %d, replication %d): %w", run, point, r, err))
