@@ -434,16 +434,44 @@ type layout struct {
 	header                   string
 	replications, runs, size int
 	metrics                  int
+	// policies are the policies' names (nil with a base): the scenario
+	// column, after replication.
+	policies []string
 }
 
 func layoutOf(m *Manifest) layout {
+	h := []string{"point", "replication"}
+	var pols []string
+	for _, pol := range m.Policies {
+		pols = append(pols, pol.Name)
+	}
+	if len(pols) > 0 {
+		h = append(h, ScenarioColumn)
+	}
 	return layout{
-		header:       strings.Join(append([]string{"point", "replication"}, m.Experiment.Metrics...), ",") + "\n",
+		header:       strings.Join(append(h, m.Experiment.Metrics...), ",") + "\n",
 		replications: m.Experiment.Replications,
 		runs:         m.Runs,
 		size:         m.ChunkSize,
 		metrics:      len(m.Experiment.Metrics),
+		policies:     pols,
 	}
+}
+
+// keys is the number of columns before the metrics: point, replication
+// and, with policies, scenario.
+func (l layout) keys() int {
+	if len(l.policies) > 0 {
+		return 3
+	}
+	return 2
+}
+
+// runOf returns the point, replication and policy of run (Plan.RunOf).
+func (l layout) runOf(run int) (point, rep, policy int) {
+	np := max(1, len(l.policies))
+	policy, run = run%np, run/np
+	return run / l.replications, run % l.replications, policy
 }
 
 // chunkRuns returns the first run of chunk c and its number of runs.
@@ -477,16 +505,20 @@ func (l layout) verifyChunk(name string, c int) error {
 	if len(lines) != n {
 		return bad("%d rows; want %d", len(lines), n)
 	}
+	keys := l.keys()
 	for i, line := range lines {
-		run := first + i
+		point, rep, pol := l.runOf(first + i)
 		fields := strings.Split(string(line), ",")
-		if len(fields) != 2+l.metrics {
-			return bad("row %d has %d fields; want %d", i+1, len(fields), 2+l.metrics)
+		if len(fields) != keys+l.metrics {
+			return bad("row %d has %d fields; want %d", i+1, len(fields), keys+l.metrics)
 		}
-		if fields[0] != strconv.Itoa(run/l.replications) || fields[1] != strconv.Itoa(run%l.replications) {
-			return bad("row %d is point %s replication %s; want %d and %d", i+1, fields[0], fields[1], run/l.replications, run%l.replications)
+		if fields[0] != strconv.Itoa(point) || fields[1] != strconv.Itoa(rep) {
+			return bad("row %d is point %s replication %s; want %d and %d", i+1, fields[0], fields[1], point, rep)
 		}
-		for _, f := range fields[2:] {
+		if keys == 3 && fields[2] != l.policies[pol] {
+			return bad("row %d is scenario %q; want %s", i+1, fields[2], l.policies[pol])
+		}
+		for _, f := range fields[keys:] {
 			if _, err := results.ParseFloat(f); err != nil {
 				return bad("row %d: %v", i+1, err)
 			}
@@ -537,12 +569,12 @@ func (p *Plan) execute(ctx context.Context, dir string, pending []int, opts Opti
 		cancel()
 	}
 	header := p.RunsHeader()
-	seed, reps := p.Experiment.Seed, p.Experiment.Replications
+	seed := p.Experiment.Seed
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			lastPoint := -1
+			lastPoint, lastPolicy := -1, -1
 			var sc *scenario.Scenario
 			for {
 				k := int(next.Add(1) - 1)
@@ -553,19 +585,19 @@ func (p *Plan) execute(ctx context.Context, dir string, pending []int, opts Opti
 				c := pending[j]
 				first, n := lay.chunkRuns(c)
 				run := first + k - offsets[j]
-				point, r := run/reps, run%reps
-				if point != lastPoint {
+				point, r, pol := p.RunOf(run)
+				if point != lastPoint || pol != lastPolicy {
 					var err error
-					if sc, err = p.Scenario(point); err != nil {
+					if sc, err = p.PolicyScenario(pol, point); err != nil {
 						fail(err)
 						return
 					}
-					lastPoint = point
+					lastPoint, lastPolicy = point, pol
 				}
 				res, err := sim.RunOne(ctx, sc, seed, r, p.Weeks, false)
 				if err != nil {
 					if ctx.Err() == nil {
-						fail(fmt.Errorf("run %d (point %d, replication %d): %w", run, point, r, err))
+						fail(fmt.Errorf("run %d (%s): %w", run, p.describeRun(run), err))
 					}
 					return
 				}
@@ -591,7 +623,7 @@ func (p *Plan) execute(ctx context.Context, dir string, pending []int, opts Opti
 				}
 				mu.Unlock()
 				if complete {
-					if err := writeChunk(dir, c, header, first, reps, b.rows); err != nil {
+					if err := writeChunk(dir, c, header, first, lay, b.rows); err != nil {
 						fail(err)
 						return
 					}
@@ -616,16 +648,20 @@ func (p *Plan) execute(ctx context.Context, dir string, pending []int, opts Opti
 // in dir and renames it into place. It does not sync: a chunk that a
 // machine crash leaves incomplete fails verification on resume and is
 // computed again, so chunks are not worth an fsync each.
-func writeChunk(dir string, c int, header []string, first, reps int, rows [][]float64) error {
+func writeChunk(dir string, c int, header []string, first int, lay layout, rows [][]float64) error {
 	return writeFileAtomic(dir, ChunkName(c), false, func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, 1<<16)
 		writeRecord(bw, header)
 		var b []byte
 		for i, row := range rows {
-			run := first + i
-			b = strconv.AppendInt(b[:0], int64(run/reps), 10)
+			point, rep, pol := lay.runOf(first + i)
+			b = strconv.AppendInt(b[:0], int64(point), 10)
 			b = append(b, ',')
-			b = strconv.AppendInt(b, int64(run%reps), 10)
+			b = strconv.AppendInt(b, int64(rep), 10)
+			if len(lay.policies) > 0 {
+				b = append(b, ',')
+				b = append(b, lay.policies[pol]...)
+			}
 			for _, v := range row {
 				b = append(b, ',')
 				b = append(b, results.FormatFloat(v)...)
@@ -635,6 +671,15 @@ func writeChunk(dir string, c int, header []string, first, reps int, rows [][]fl
 		}
 		return bw.Flush()
 	})
+}
+
+// describeRun names run's point, replication and, with policies, policy.
+func (p *Plan) describeRun(run int) string {
+	point, rep, pol := p.RunOf(run)
+	if len(p.Policies) > 0 {
+		return fmt.Sprintf("point %d, replication %d, policy %s", point, rep, p.Policies[pol].Name)
+	}
+	return fmt.Sprintf("point %d, replication %d", point, rep)
 }
 
 // writeAtomic writes name in dir through fn: to a temporary file in dir,

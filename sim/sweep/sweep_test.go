@@ -529,7 +529,7 @@ func TestResumeRecomputesBadChunk(t *testing.T) {
 		for i := range rows {
 			rows[i] = make([]float64, len(p.metrics))
 		}
-		if err := writeChunk(filepath.Join(dir, ChunksDir), c, p.RunsHeader(), first, 3, rows); err != nil {
+		if err := writeChunk(filepath.Join(dir, ChunksDir), c, p.RunsHeader(), first, lay, rows); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,0 +1,224 @@
+package sweep
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/parquet-go/parquet-go"
+)
+
+// tinyPolicies crosses 4 random points and 2 replications of 20 weeks
+// with three policies: the default, a file that only renames it (so its
+// runs must equal the default's under common random numbers) and the
+// block grant.
+const tinyPolicies = `name: tiny-policies
+seed: 5
+replications: 2
+weeks: 20
+metrics: [referrals_total, care_share, provider_revenue_gbp, investor_irr]
+policies: [ways-to-wellness, same.yaml, block-grant]
+design: {kind: random, n: 4}
+parameters:
+  - path: referrals.gp_engagement_mean
+    uniform: [0.2, 0.6]
+  - path: providers[*].culture
+    uniform: [0.2, 0.8]
+`
+
+// sameScenario is the default scenario under another name.
+const sameScenario = "name: same\nextends: ways-to-wellness\n"
+
+func policyPlan(t testing.TB, yaml string) *Plan {
+	t.Helper()
+	p, err := loader(fstest.MapFS{
+		"exp/x.yaml":    {Data: []byte(yaml)},
+		"exp/same.yaml": {Data: []byte(sameScenario)},
+	}).Load("exp/x.yaml")
+	if err != nil {
+		t.Fatalf("Load = %v", err)
+	}
+	return p
+}
+
+func TestPolicyPlan(t *testing.T) {
+	p := policyPlan(t, tinyPolicies)
+	if got, want := p.PolicyNames(), []string{"ways-to-wellness", "same", "block-grant"}; !slices.Equal(got, want) {
+		t.Errorf("PolicyNames() = %q; want %q", got, want)
+	}
+	if p.Points != 4 || p.Runs != 24 {
+		t.Errorf("plan: %d points, %d runs; want 4 and 24 (4 points x 2 replications x 3 policies)", p.Points, p.Runs)
+	}
+	// Policies vary fastest, then replications, then points.
+	for run, want := range [][3]int{{0, 0, 0}, {0, 0, 1}, {0, 0, 2}, {0, 1, 0}, {1, 0, 0}, {3, 1, 2}} {
+		i := map[int]int{0: 0, 1: 1, 2: 2, 3: 3, 4: 6, 5: 23}[run]
+		if pt, rep, pol := p.RunOf(i); [3]int{pt, rep, pol} != want {
+			t.Errorf("RunOf(%d) = %d, %d, %d; want %v", i, pt, rep, pol, want)
+		}
+	}
+	sc, err := p.PolicyScenario(2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sc.Name != "block-grant" || sc.Referrals.GPEngagementMean != p.Values(1)[0] {
+		t.Errorf("PolicyScenario(2, 1) = %s with gp_engagement_mean %g; want block-grant with %g", sc.Name, sc.Referrals.GPEngagementMean, p.Values(1)[0])
+	}
+	if got, want := p.RunsHeader(), []string{"point", "replication", "scenario", "referrals_total", "care_share", "provider_revenue_gbp", "investor_irr"}; !slices.Equal(got, want) {
+		t.Errorf("RunsHeader() = %q; want %q", got, want)
+	}
+	if got := p.Chain(); !slices.Contains(got, "exp/same.yaml") || !slices.Contains(got, "scenarios/block-grant.yaml") {
+		t.Errorf("Chain() = %q; want every policy's files", got)
+	}
+}
+
+func TestPolicyErrors(t *testing.T) {
+	tests := []struct {
+		name, yaml, want string
+	}{
+		{"base and policies", strings.Replace(tinyPolicies, "seed: 5", "base: ways-to-wellness\nseed: 5", 1),
+			"x.yaml:7:11: policies: give base (one scenario) or policies (several), not both"},
+		{"same name", strings.Replace(tinyPolicies, "same.yaml", "other/block-grant.yml", 1),
+			`x.yaml:6:53: policies[2]: policy name "block-grant" is also the name of policies[1]`},
+		{"bad name", strings.Replace(tinyPolicies, "same.yaml", `"my sib.yaml"`, 1),
+			`x.yaml:6:30: policies[1]: policy name "my sib" (from my sib.yaml) may hold only letters`},
+		{"empty", strings.Replace(tinyPolicies, "[ways-to-wellness, same.yaml, block-grant]", "[]", 1),
+			"x.yaml:6:11: policies: must not be empty"},
+		{"path in one policy only", strings.Replace(tinyPolicies, "providers[*].culture",
+			"contract.provider_payments[1].rules[0].per_assessment.tariffs_gbp[*]", 1),
+			"x.yaml:11:11: parameters[1].path: valid in policy ways-to-wellness but not in policy block-grant: "},
+		{"invalid point under one policy", strings.Replace(tinyPolicies, "uniform: [0.2, 0.8]", "uniform: [0.2, 1.8]", 1),
+			"under policy ways-to-wellness gives an invalid scenario"},
+		{"missing policy", strings.Replace(tinyPolicies, "same.yaml", "gone.yaml", 1),
+			"x.yaml:6:30: policies[1]: scenario file exp/gone.yaml does not exist"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := loader(fstest.MapFS{
+				"exp/x.yaml":    {Data: []byte(tt.yaml)},
+				"exp/same.yaml": {Data: []byte(sameScenario)},
+			}).Load("exp/x.yaml")
+			var ee *Error
+			if !errors.As(err, &ee) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Load = %v; want an *Error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestPolicyRuns: every policy runs every point and replication with the
+// same random numbers, so a policy identical to another gives the same
+// rows; the outputs are the same bytes whatever the workers and shards,
+// and read back with their scenario column.
+func TestPolicyRuns(t *testing.T) {
+	p := policyPlan(t, tinyPolicies)
+	base := t.TempDir()
+	clean := filepath.Join(base, "clean")
+	mustRun(t, p, clean, Options{Workers: 1, Version: "v"})
+	want := readDir(t, clean)
+	mustRun(t, p, filepath.Join(base, "w3"), Options{Workers: 3, Version: "v"})
+	sameFiles(t, "3 workers", readDir(t, filepath.Join(base, "w3")), want)
+	var shards []string
+	for k := range 3 {
+		dir := filepath.Join(base, "shard", string(rune('0'+k)))
+		mustRun(t, p, dir, Options{Workers: 2, Version: "v", Shard: k, Shards: 3})
+		shards = append(shards, dir)
+	}
+	if _, err := Merge(context.Background(), shards, filepath.Join(base, "merged"), CSV); err != nil {
+		t.Fatalf("Merge = %v", err)
+	}
+	sameFiles(t, "merged shards", readDir(t, filepath.Join(base, "merged")), want)
+
+	lines := strings.Split(strings.TrimSuffix(string(want[RunsFile]), "\n"), "\n")
+	if len(lines) != 25 || lines[0] != "point,replication,scenario,referrals_total,care_share,provider_revenue_gbp,investor_irr" {
+		t.Fatalf("runs.csv: %d lines, header %q", len(lines), lines[0])
+	}
+	differ := 0
+	for i := 1; i < len(lines); i += 3 {
+		w2w, same, bg := lines[i], lines[i+1], lines[i+2]
+		if !strings.Contains(w2w, ",ways-to-wellness,") || !strings.Contains(same, ",same,") || !strings.Contains(bg, ",block-grant,") {
+			t.Fatalf("runs.csv lines %d-%d are not the three policies in order: %q", i+1, i+3, lines[i:i+3])
+		}
+		if strings.Replace(w2w, ",ways-to-wellness,", ",same,", 1) != same {
+			t.Errorf("runs.csv: %q and %q differ; the same scenario under common random numbers must give the same run", w2w, same)
+		}
+		if strings.Replace(w2w, ",ways-to-wellness,", ",block-grant,", 1) != bg {
+			differ++
+		}
+	}
+	if differ == 0 {
+		t.Error("runs.csv: the block grant gives the same runs as the default; want the policy to matter")
+	}
+	m, err := ReadManifest(clean)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Policies) != 3 || m.Policies[1].Ref != "same.yaml" || m.Policies[1].Scenario != "same" || m.ScenarioYAML != "" {
+		t.Errorf("manifest policies = %+v, scenario_yaml %d bytes; want 3 policies, the second same.yaml, and no base", m.Policies, len(m.ScenarioYAML))
+	}
+
+	r, err := ReadResults(context.Background(), clean, []string{"care_share"})
+	if err != nil {
+		t.Fatalf("ReadResults = %v", err)
+	}
+	if !slices.Equal(r.Policies, p.PolicyNames()) || len(r.Values[0]) != 24 {
+		t.Fatalf("ReadResults: policies %q, %d values; want %q and 24", r.Policies, len(r.Values[0]), p.PolicyNames())
+	}
+	for pt := range 4 {
+		for rep := range 2 {
+			a, b := r.Values[0][r.Run(pt, rep, 0)], r.Values[0][r.Run(pt, rep, 1)]
+			if a != b && !(a != a && b != b) {
+				t.Errorf("care_share at point %d replication %d: %v under ways-to-wellness, %v under same", pt, rep, a, b)
+			}
+		}
+	}
+
+	// A row of another policy is refused.
+	bad := filepath.Join(base, "bad")
+	os.MkdirAll(bad, 0o777)
+	for name, data := range want {
+		if name == RunsFile {
+			data = bytes.Replace(data, []byte("0,0,same,"), []byte("0,0,other,"), 1)
+		}
+		os.WriteFile(filepath.Join(bad, name), data, 0o644)
+	}
+	if _, err := ReadResults(context.Background(), bad, nil); err == nil || !strings.Contains(err.Error(), `runs.csv:3: scenario "other"; want same`) {
+		t.Errorf("ReadResults(wrong scenario) = %v; want an error at runs.csv:3", err)
+	}
+}
+
+func TestPolicyParquet(t *testing.T) {
+	p := policyPlan(t, tinyPolicies)
+	dir := filepath.Join(t.TempDir(), "pq")
+	mustRun(t, p, dir, Options{Version: "v", Format: Parquet})
+	data, err := os.ReadFile(filepath.Join(dir, RunsParquetFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := parquet.OpenFile(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cols []string
+	for _, c := range f.Schema().Columns() {
+		cols = append(cols, strings.Join(c, "."))
+	}
+	if !slices.Equal(cols, p.RunsHeader()) {
+		t.Errorf("runs.parquet columns = %q; want %q", cols, p.RunsHeader())
+	}
+	rows := make([]parquet.Row, 30)
+	n, _ := parquet.NewReader(bytes.NewReader(data)).ReadRows(rows)
+	if n != 24 {
+		t.Fatalf("runs.parquet has %d rows; want 24", n)
+	}
+	for i, row := range rows[:n] {
+		if got, want := string(row[2].ByteArray()), p.PolicyNames()[i%3]; got != want {
+			t.Errorf("runs.parquet row %d scenario = %q; want %q", i, got, want)
+		}
+	}
+}
