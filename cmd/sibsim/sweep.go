@@ -320,8 +320,13 @@ func runSweep(ctx context.Context, opts *sweepOptions, s streams) error {
 	if e.Replications == 1 {
 		reps = "replication"
 	}
-	fmt.Fprintf(s.out, "Sweep %s: %d points x %d %s = %d runs, seed %d, %d weeks, %s design, sha256 %s\n",
-		e.Name, p.Points, e.Replications, reps, p.Runs, e.Seed, p.Weeks, e.Design.Kind, shortHash(p.Hash()))
+	if len(p.Policies) > 0 {
+		fmt.Fprintf(s.out, "Sweep %s: %d points x %d %s x %d policies (%s) = %d runs, seed %d, %d weeks, %s design, sha256 %s\n",
+			e.Name, p.Points, e.Replications, reps, len(p.Policies), strings.Join(p.PolicyNames(), ", "), p.Runs, e.Seed, p.Weeks, e.Design.Kind, shortHash(p.Hash()))
+	} else {
+		fmt.Fprintf(s.out, "Sweep %s: %d points x %d %s = %d runs, seed %d, %d weeks, %s design, sha256 %s\n",
+			e.Name, p.Points, e.Replications, reps, p.Runs, e.Seed, p.Weeks, e.Design.Kind, shortHash(p.Hash()))
+	}
 	switch {
 	case rep.AlreadyComplete:
 		fmt.Fprintf(s.out, "Already complete in %s\n", opts.out)

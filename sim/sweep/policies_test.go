@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -178,6 +179,44 @@ func TestPolicyRuns(t *testing.T) {
 		}
 	}
 
+	// The analysis: per policy, and paired differences; the renamed
+	// default equals the default at every point.
+	all, err := ReadResults(context.Background(), clean, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Analyze(context.Background(), all, 0)
+	if err != nil {
+		t.Fatalf("Analyze = %v", err)
+	}
+	if len(a.Metrics) != 12 || a.Metrics[1].Name != "referrals_total" || a.Metrics[1].Policy != "same" || len(a.Policies) != 4 {
+		t.Fatalf("Analyze: %d metric analyses (second %s under %s), %d comparisons; want 12, the second referrals_total under same, and 4",
+			len(a.Metrics), a.Metrics[1].Name, a.Metrics[1].Policy, len(a.Policies))
+	}
+	for _, c := range a.Policies {
+		if d := c.Pairs[0]; d.A != "ways-to-wellness" || d.B != "same" || d.Defined > 0 && d.Equal != 1 {
+			t.Errorf("%s: %s − %s equal at a share %v of %d points; want 1 (the same scenario)", c.Metric, d.A, d.B, d.Equal, d.Defined)
+		}
+	}
+	out := t.TempDir()
+	if err := a.WriteFiles(out); err != nil {
+		t.Fatal(err)
+	}
+	files := readDir(t, out)
+	for name, header := range map[string]string{
+		AnalysisPointsFile:      "point,scenario,referrals.gp_engagement_mean,providers[*].culture,referrals_total_mean,",
+		AnalysisPoliciesFile:    "metric,scenario,points,mean,highest_share,lowest_share\nreferrals_total,ways-to-wellness,4,",
+		AnalysisPairsFile:       "metric,a,b,points,mean_difference,a_higher_share,b_higher_share,equal_share,a_clearly_higher_share,b_clearly_higher_share\nreferrals_total,ways-to-wellness,same,4,0,0,0,1,0,0\n",
+		AnalysisDifferencesFile: "metric,a,b,point,referrals.gp_engagement_mean,providers[*].culture,difference_mean,difference_lo95,difference_hi95,n\nreferrals_total,ways-to-wellness,same,0,",
+	} {
+		if !strings.HasPrefix(string(files[name]), header) {
+			t.Errorf("%s begins %.200q; want %q", name, files[name], header)
+		}
+	}
+	if lines := strings.Count(string(files[AnalysisPointsFile]), "\n"); lines != 13 {
+		t.Errorf("%s has %d lines; want 13 (a header and 4 points x 3 policies)", AnalysisPointsFile, lines)
+	}
+
 	// A row of another policy is refused.
 	bad := filepath.Join(base, "bad")
 	os.MkdirAll(bad, 0o777)
@@ -221,4 +260,69 @@ func TestPolicyParquet(t *testing.T) {
 			t.Errorf("runs.parquet row %d scenario = %q; want %q", i, got, want)
 		}
 	}
+}
+
+// TestComparePolicies checks the comparison against values worked out by
+// hand: 3 points, 3 replications, policies a, b and c.
+func TestComparePolicies(t *testing.T) {
+	nan := math.NaN()
+	// vals[point][rep][policy]
+	vals := [][][]float64{
+		{{1, 0, 0}, {2, 1, 0}, {3, 2, 0}},     // a − b is 1 in every replication: clearly higher
+		{{0, 2, 5}, {0, 2.1, 5}, {0, 1.9, 5}}, // a − b is -2, -2.1, -1.9: clearly lower; c highest
+		{{1, 1, nan}, {2, 2, 1}, {4, 4, 1}},   // a and b equal; c undefined in one replication
+	}
+	r := &Results{Replications: 3, Policies: []string{"a", "b", "c"}, Metrics: []string{"m"}, Points: [][]float64{{0}, {1}, {2}}}
+	r.Values = [][]float64{make([]float64, 27)}
+	for p, reps := range vals {
+		for rep, pols := range reps {
+			for pol, v := range pols {
+				r.Values[0][r.Run(p, rep, pol)] = v
+			}
+		}
+	}
+	cs := ComparePolicies(r)
+	if len(cs) != 1 || len(cs[0].Pairs) != 3 {
+		t.Fatalf("ComparePolicies = %d comparisons; want 1 with 3 pairs", len(cs))
+	}
+	c := cs[0]
+	ab, bc := c.Pairs[0], c.Pairs[2]
+	if ab.A != "a" || ab.B != "b" || bc.A != "b" || bc.B != "c" {
+		t.Fatalf("pairs %s-%s, %s-%s; want a-b first and b-c last", ab.A, ab.B, bc.A, bc.B)
+	}
+	close := func(what string, got, want float64) {
+		t.Helper()
+		if math.Abs(got-want) > 1e-12 && !(math.IsNaN(got) && math.IsNaN(want)) {
+			t.Errorf("%s = %v; want %v", what, got, want)
+		}
+	}
+	close("a−b mean at point 0", ab.Mean[0], 1)
+	close("a−b mean at point 1", ab.Mean[1], -2)
+	close("a−b mean at point 2", ab.Mean[2], 0)
+	if ab.N[0] != 3 || !(ab.Lo95[0] == 1 && ab.Hi95[0] == 1) {
+		t.Errorf("a−b at point 0: n %d, interval [%v, %v]; want 3 and [1, 1] (no spread)", ab.N[0], ab.Lo95[0], ab.Hi95[0])
+	}
+	close("a higher share", ab.AHigher, 1.0/3)
+	close("b higher share", ab.BHigher, 1.0/3)
+	close("equal share", ab.Equal, 1.0/3)
+	close("a clearly higher share", ab.AClearly, 1.0/3)
+	close("b clearly higher share", ab.BClearly, 1.0/3)
+	close("mean a − b", ab.MeanDifference, -1.0/3)
+	// b − c at point 2 leaves out the replication where c is undefined.
+	if bc.N[2] != 2 {
+		t.Errorf("b−c at point 2 has n %d; want 2", bc.N[2])
+	}
+	close("b−c mean at point 2", bc.Mean[2], 2)
+	// Every policy's mean is defined at all three points (c's over 2
+	// replications at point 2). Means: point 0 a 2, b 1, c 0; point 1 a 0,
+	// b 2, c 5; point 2 a and b 7/3, c 1. Highest: a at 0, c at 1, a tie at
+	// 2 (counted for neither). Lowest: c at 0 and 2, a at 1.
+	if c.Compared != 3 {
+		t.Errorf("Compared = %d; want 3", c.Compared)
+	}
+	close("a highest share", c.Highest[0], 1.0/3)
+	close("c highest share", c.Highest[2], 1.0/3)
+	close("a lowest share", c.Lowest[0], 1.0/3)
+	close("c lowest share", c.Lowest[2], 2.0/3)
+	close("b lowest share", c.Lowest[1], 0)
 }
