@@ -305,7 +305,7 @@ func inspectDir(dir string) (*dirState, error) {
 		case isTemp(name) && e.Type().IsRegular():
 		case name == ChunksDir && e.IsDir():
 			st.ours = true
-		case name == AnalysisDir && e.IsDir():
+		case (name == AnalysisDir || name == DiscoverDir) && e.IsDir():
 		case (name == StateFile || name == ManifestFile || name == PointsFile || name == RunsFile || name == RunsParquetFile) && e.Type().IsRegular():
 			st.ours = true
 		default:
