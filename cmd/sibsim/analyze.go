@@ -70,6 +70,11 @@ interval excludes 0. Written: policies.csv, pairs.csv, differences.csv
 (the difference at every point, with its parameters) and figures
 difference-METRIC-A-B (the difference against each parameter).
 
+A sweep that recorded weekly series (series.csv) gets, per series and
+policy, the median and the 5% and 95% quantiles over all its runs (every
+design point and replication) week by week: series_bands.csv and figures
+series-NAME.
+
 The same inputs always give the same bytes: bootstrap resamples are drawn
 from the sweep's seed.`,
 		Example: `  # Every metric of a sweep, into results/sweep/analysis
@@ -117,6 +122,9 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, s streams) error {
 	}
 	a, err := sweep.Analyze(ctx, res, opts.bootstrap)
 	if err != nil {
+		return analyzeError(ctx, err)
+	}
+	if a.Series, err = sweep.ReadSeriesBands(ctx, res); err != nil {
 		return analyzeError(ctx, err)
 	}
 
@@ -188,6 +196,22 @@ func analysisFigures(a *sweep.Analysis) ([]plots.Figure, error) {
 	figs, err := plots.SensitivityFigures(sw, ms)
 	if err != nil {
 		return nil, err
+	}
+	if b := a.Series; b != nil {
+		for s, name := range b.Series {
+			var med, lo, hi [][]float64
+			for pol := range b.Median {
+				med, lo, hi = append(med, b.Median[pol][s]), append(lo, b.P05[pol][s]), append(hi, b.P95[pol][s])
+			}
+			f, err := plots.SeriesBandsFigure(name, b.Units[s], b.Policies, med, lo, hi)
+			switch {
+			case errors.Is(err, plots.ErrNothingToDraw):
+				continue
+			case err != nil:
+				return nil, err
+			}
+			figs = append(figs, f)
+		}
 	}
 	for _, c := range a.Policies {
 		for _, d := range c.Pairs {

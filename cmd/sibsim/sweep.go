@@ -338,9 +338,20 @@ func runSweep(ctx context.Context, opts *sweepOptions, s streams) error {
 		if rep.Skipped > 0 {
 			fmt.Fprintf(s.out, "Resumed: %d of %d chunks were already complete\n", rep.Skipped, rep.Chunks)
 		}
-		fmt.Fprintf(s.out, "Results written to %s: %s, %s, %s\n", opts.out, sweep.ManifestFile, sweep.PointsFile, runsFileName(format))
+		files := []string{sweep.ManifestFile, sweep.PointsFile, runsFileName(format)}
+		if len(e.Series) > 0 {
+			files = append(files, seriesFileName(format))
+		}
+		fmt.Fprintf(s.out, "Results written to %s: %s\n", opts.out, strings.Join(files, ", "))
 	}
 	return nil
+}
+
+func seriesFileName(f sweep.Format) string {
+	if f == sweep.Parquet {
+		return sweep.SeriesParquetFile
+	}
+	return sweep.SeriesFile
 }
 
 func runsFileName(f sweep.Format) string {

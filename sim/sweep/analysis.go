@@ -48,6 +48,9 @@ type Analysis struct {
 	// Policies compares the policies of an experiment with policies, per
 	// metric (see ComparePolicies); nil with a base.
 	Policies []*PolicyComparison
+	// Series holds the bands of the weekly series, when the sweep recorded
+	// them and they were read (ReadSeriesBands); nil otherwise.
+	Series *SeriesBands
 }
 
 // MetricAnalysis is one metric's analysis (under one policy, in an
@@ -294,7 +297,7 @@ func CheckAnalysisDir(dir string, isFigure func(name string) bool) (exists bool,
 		name := e.Name()
 		ours := name == AnalysisSobolFile || name == AnalysisSobol2File || name == AnalysisMorrisFile ||
 			name == AnalysisPointsFile || name == AnalysisPoliciesFile || name == AnalysisPairsFile ||
-			name == AnalysisDifferencesFile || isFigure(name)
+			name == AnalysisDifferencesFile || name == AnalysisSeriesFile || isFigure(name)
 		if !e.Type().IsRegular() || !ours {
 			return true, fmt.Errorf("%w: %s holds %s, which sibsim analyze does not write; "+
 				"use a new or empty directory, or a previous analysis", results.ErrOutDir, dir, name)
@@ -400,6 +403,9 @@ func (a *Analysis) WriteFiles(dir string) error {
 		for _, pf := range a.policyFiles() {
 			files = append(files, file(pf))
 		}
+	}
+	if a.Series != nil {
+		files = append(files, file(a.Series.file()))
 	}
 	for _, fl := range files {
 		err := results.WriteFileAtomic(filepath.Join(dir, fl.name), func(w io.Writer) error {

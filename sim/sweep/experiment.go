@@ -52,6 +52,9 @@ type Experiment struct {
 	// Metrics are names from sim.Metrics() to record, in order; empty in the
 	// file means every metric.
 	Metrics []string
+	// Series are names from sim.WeeklyColumns() recorded week by week for
+	// every run, in order; empty for none.
+	Series []string
 	// Design says how points are chosen.
 	Design sensitivity.DesignSpec
 	// Parameters are what varies, in design-coordinate order.
@@ -131,6 +134,7 @@ func Parse(file string, data []byte) (*Experiment, error) {
 		}},
 		{name: "weeks", set: func(n *yaml.Node, p string) { e.Weeks = d.intRange(n, p, 1, maxWeeks) }},
 		{name: "metrics", set: func(n *yaml.Node, p string) { e.Metrics = d.metrics(n, p) }},
+		{name: "series", set: func(n *yaml.Node, p string) { e.Series = d.series(n, p) }},
 		{name: "design", required: true, set: func(n *yaml.Node, p string) { e.Design = d.design(n, p) }},
 		{name: "parameters", required: true, set: func(n *yaml.Node, p string) { e.Parameters = d.parameters(n, p) }},
 	})
@@ -319,6 +323,37 @@ func (d *decoder) metrics(n *yaml.Node, path string) []string {
 		}
 		seen[name] = true
 		out = append(out, name)
+	}
+	return out
+}
+
+// series decodes the list of weekly series: known names
+// (sim.WeeklyColumns), each once.
+func (d *decoder) series(n *yaml.Node, path string) []string {
+	if n.Kind != yaml.SequenceNode {
+		d.add(n, path, "must be a list of weekly series names (got %s)", strictyaml.Describe(n))
+		return nil
+	}
+	if len(n.Content) == 0 {
+		d.add(n, path, "must not be empty (leave series out to record none)")
+		return nil
+	}
+	known := seriesNames()
+	seen := map[string]bool{}
+	var out []string
+	for i, e := range n.Content {
+		p := path + "[" + strconv.Itoa(i) + "]"
+		name := d.str(e, p, true)
+		switch {
+		case name == "":
+		case !slices.Contains(known, name):
+			d.add(e, p, "unknown weekly series %q%s; series: %s", name, strictyaml.Suggest(name, known), strings.Join(known, ", "))
+		case seen[name]:
+			d.add(e, p, "series %q is listed twice", name)
+		default:
+			seen[name] = true
+			out = append(out, name)
+		}
 	}
 	return out
 }

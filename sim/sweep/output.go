@@ -61,11 +61,19 @@ func finish(ctx context.Context, dir string, m Manifest, chunk func(c int) strin
 	if err := writeAtomic(dir, format.runsFile(), write); err != nil {
 		return err
 	}
+	if len(lay.series) > 0 {
+		err := writeAtomic(dir, format.seriesFile(), func(w io.Writer) error {
+			return writeSeries(ctx, w, m, lay, m.Chunks, chunk, format)
+		})
+		if err != nil {
+			return err
+		}
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	syncDir(dir) // points and runs are in place before the manifest
-	m.Files = []string{ManifestFile, PointsFile, format.runsFile()}
+	syncDir(dir) // points, runs and series are in place before the manifest
+	m.Files = resultFiles(m, format)
 	if err := writeJSON(dir, ManifestFile, m); err != nil {
 		return err
 	}
@@ -154,7 +162,7 @@ func Merge(ctx context.Context, dirs []string, out string, format Format) (*Mani
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if err := lay.verifyChunk(chunk(c), c); err != nil {
+		if err := lay.verifyAll(chunk(c), c); err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrShards, err)
 		}
 	}
@@ -181,8 +189,17 @@ func Merge(ctx context.Context, dirs []string, out string, format Format) (*Mani
 	if err := cleanTemps(out); err != nil {
 		return nil, err
 	}
-	m.Files = []string{ManifestFile, PointsFile, format.runsFile()}
+	m.Files = resultFiles(m, format)
 	return &m, nil
+}
+
+// resultFiles lists the files of a finished sweep of m in format.
+func resultFiles(m Manifest, format Format) []string {
+	files := []string{ManifestFile, PointsFile, format.runsFile()}
+	if len(m.Experiment.Series) > 0 {
+		files = append(files, format.seriesFile())
+	}
+	return files
 }
 
 // copyFinished "merges" a single finished sweep directory (a sweep run as
@@ -222,9 +239,27 @@ func copyFinished(ctx context.Context, dir string, m *Manifest, out string, form
 	if err := writeAtomic(out, format.runsFile(), write); err != nil {
 		return nil, err
 	}
+	if len(m.Experiment.Series) > 0 {
+		series := filepath.Join(dir, format.seriesFile())
+		write := copyFrom(series)
+		if !exists(series) {
+			csv := filepath.Join(dir, SeriesFile)
+			if format != Parquet || !exists(csv) {
+				return nil, fmt.Errorf("%w: %s has no %s", ErrShards, dir, format.seriesFile())
+			}
+			one := *m
+			one.ChunkSize, one.Chunks = m.Runs, 1
+			write = func(w io.Writer) error {
+				return writeSeriesParquet(ctx, w, one, layoutOf(&one), 1, func(int) string { return csv })
+			}
+		}
+		if err := writeAtomic(out, format.seriesFile(), write); err != nil {
+			return nil, err
+		}
+	}
 	syncDir(out)
 	mm := *m
-	mm.Files = []string{ManifestFile, PointsFile, format.runsFile()}
+	mm.Files = resultFiles(*m, format)
 	if err := writeJSON(out, ManifestFile, mm); err != nil {
 		return nil, err
 	}

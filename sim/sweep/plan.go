@@ -187,6 +187,7 @@ type Plan struct {
 	ChunkSize, Chunks int
 
 	metrics  []int    // indices into sim.Metrics()
+	series   []int    // indices into sim.WeeklyColumns()
 	pointsSH string   // hex SHA-256 of points.csv
 	manifest Manifest // without Version, GoVersion and Files
 }
@@ -225,6 +226,15 @@ func (p *Plan) RunOf(i int) (point, rep, policy int) {
 	np := p.NumPolicies()
 	policy, i = i%np, i/np
 	return i / p.Experiment.Replications, i % p.Experiment.Replications, policy
+}
+
+func seriesNames() []string {
+	cs := sim.WeeklyColumns()
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.Name
+	}
+	return names
 }
 
 func metricNames() []string {
@@ -287,6 +297,9 @@ func newPlan(e *Experiment, base *scenario.Resolved, pols []Policy) (*Plan, erro
 	all := metricNames()
 	for _, n := range names {
 		p.metrics = append(p.metrics, slices.Index(all, n))
+	}
+	for _, n := range e.Series {
+		p.series = append(p.series, slices.Index(seriesNames(), n))
 	}
 	p.Dists = make([]sensitivity.Dist, len(e.Parameters))
 	for i, prm := range e.Parameters {
@@ -606,6 +619,9 @@ type Manifest struct {
 	// MetricColumns describe the metric columns of runs.csv, in order.
 	MetricColumns []results.Column `json:"metric_columns"`
 	ScenarioYAML  string           `json:"scenario_yaml"`
+	// SeriesColumns describe the weekly series recorded (the series file's
+	// value columns), in order; absent when none are.
+	SeriesColumns []results.Column `json:"series_columns,omitempty"`
 	// Policies describe the scenarios of an experiment with policies, in
 	// order; absent for an experiment with a base (then Scenario and the
 	// fields after it describe the base; with policies they are empty).
@@ -636,6 +652,7 @@ type ManifestExperiment struct {
 	Replications int                    `json:"replications"`
 	Weeks        int                    `json:"weeks"`
 	Metrics      []string               `json:"metrics"`
+	Series       []string               `json:"series,omitempty"`
 	Design       sensitivity.DesignSpec `json:"design"`
 	Parameters   []ManifestParameter    `json:"parameters"`
 }
@@ -676,6 +693,7 @@ func (p *Plan) newManifest() Manifest {
 			Replications: e.Replications,
 			Weeks:        p.Weeks,
 			Metrics:      p.Metrics(),
+			Series:       e.Series,
 			Design:       e.Design,
 			Parameters:   params,
 		},
@@ -690,6 +708,10 @@ func (p *Plan) newManifest() Manifest {
 		NA:             results.NA,
 		MetricColumns:  cols,
 		ScenarioYAML:   string(p.Base.YAML),
+	}
+	wc := sim.WeeklyColumns()
+	for _, i := range p.series {
+		m.SeriesColumns = append(m.SeriesColumns, results.Column{Name: wc[i].Name, Unit: wc[i].Unit, Doc: wc[i].Doc})
 	}
 	if len(p.Policies) > 0 {
 		m.Scenario, m.ScenarioSHA256, m.ScenarioChain, m.ScenarioYAML = "", "", []string{}, ""

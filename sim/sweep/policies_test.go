@@ -13,6 +13,8 @@ import (
 	"testing/fstest"
 
 	"github.com/parquet-go/parquet-go"
+
+	"github.com/sibsim/sibsim/sim/results"
 )
 
 // tinyPolicies crosses 4 random points and 2 replications of 20 weeks
@@ -325,4 +327,115 @@ func TestComparePolicies(t *testing.T) {
 	close("a lowest share", c.Lowest[0], 1.0/3)
 	close("c lowest share", c.Lowest[2], 2.0/3)
 	close("b lowest share", c.Lowest[1], 0)
+}
+
+// TestSeries: weekly series are recorded for every run, the same bytes
+// whatever the workers, shards and interruptions, in CSV and Parquet, and
+// their bands are read back.
+func TestSeries(t *testing.T) {
+	yaml := strings.Replace(tinyPolicies, "design:", "series: [care_share, active_clients]\ndesign:", 1)
+	p := policyPlan(t, yaml)
+	base := t.TempDir()
+	clean := filepath.Join(base, "clean")
+	mustRun(t, p, clean, Options{Workers: 1, Version: "v"})
+	want := readDir(t, clean)
+	series := strings.Split(strings.TrimSuffix(string(want[SeriesFile]), "\n"), "\n")
+	if len(series) != 1+24*20 || series[0] != "point,replication,scenario,week,care_share,active_clients" ||
+		!strings.HasPrefix(series[1], "0,0,ways-to-wellness,0,") || !strings.HasPrefix(series[21], "0,0,same,0,") {
+		t.Fatalf("series.csv: %d lines, beginning %q; want 481, the header, then 20 weeks per run", len(series), series[:2])
+	}
+	// Weekly values of the renamed default equal the default's.
+	for w := 1; w <= 20; w++ {
+		a, b := strings.SplitN(series[w], ",", 5), strings.SplitN(series[20+w], ",", 5)
+		if a[4] != b[4] {
+			t.Errorf("week %d: %s under ways-to-wellness, %s under same", w-1, a[4], b[4])
+		}
+	}
+	m, _ := ReadManifest(clean)
+	if !slices.Equal(m.Files, []string{ManifestFile, PointsFile, RunsFile, SeriesFile}) || len(m.SeriesColumns) != 2 {
+		t.Errorf("manifest files %q, %d series columns; want the series file and 2", m.Files, len(m.SeriesColumns))
+	}
+
+	var shards []string
+	for k := range 2 {
+		dir := filepath.Join(base, "shard", string(rune('0'+k)))
+		mustRun(t, p, dir, Options{Workers: 3, Version: "v", Shard: k, Shards: 2})
+		shards = append(shards, dir)
+	}
+	if _, err := Merge(context.Background(), shards, filepath.Join(base, "merged"), CSV); err != nil {
+		t.Fatalf("Merge = %v", err)
+	}
+	sameFiles(t, "merged shards", readDir(t, filepath.Join(base, "merged")), want)
+
+	// A damaged series chunk is found on resume and computed again.
+	dir := shards[0]
+	name := filepath.Join(dir, ChunksDir, SeriesChunkName(0))
+	data, _ := os.ReadFile(name)
+	os.WriteFile(name, data[:len(data)/2], 0o644)
+	rep := mustRun(t, p, dir, Options{Version: "v", Shard: 0, Shards: 2, Resume: true})
+	if !slices.Equal(rep.Recomputed, []int{0}) {
+		t.Errorf("resume with a cut series chunk recomputed %v; want [0]", rep.Recomputed)
+	}
+	if _, err := Merge(context.Background(), shards, filepath.Join(base, "merged2"), CSV); err != nil {
+		t.Fatalf("Merge after resume = %v", err)
+	}
+	sameFiles(t, "merged after resume", readDir(t, filepath.Join(base, "merged2")), want)
+
+	// Parquet: the same rows; a finished CSV sweep converts alone.
+	pq := filepath.Join(base, "pq")
+	mustRun(t, p, pq, Options{Version: "v", Format: Parquet})
+	conv := filepath.Join(base, "conv")
+	if _, err := Merge(context.Background(), []string{clean}, conv, Parquet); err != nil {
+		t.Fatalf("Merge(finished, parquet) = %v", err)
+	}
+	sameFiles(t, "converted to Parquet", readDir(t, conv), readDir(t, pq))
+	pdata := readDir(t, pq)[SeriesParquetFile]
+	f, err := parquet.OpenFile(bytes.NewReader(pdata), int64(len(pdata)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.NumRows() != 480 {
+		t.Errorf("series.parquet has %d rows; want 480", f.NumRows())
+	}
+
+	// Bands: per policy, series and week, over the 8 runs of the policy.
+	r, err := ReadResults(context.Background(), clean, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := ReadSeriesBands(context.Background(), r)
+	if err != nil {
+		t.Fatalf("ReadSeriesBands = %v", err)
+	}
+	if len(b.Median) != 3 || b.Weeks != 20 || b.N[2][1][19] != 8 {
+		t.Fatalf("bands: %d policies, %d weeks, n %d; want 3, 20, 8", len(b.Median), b.Weeks, b.N[2][1][19])
+	}
+	// active_clients in week 19 under block-grant: the median of the 8 runs.
+	var xs []float64
+	for _, line := range series[1:] {
+		fs := strings.Split(line, ",")
+		if fs[2] == "block-grant" && fs[3] == "19" {
+			v, _ := results.ParseFloat(fs[5])
+			xs = append(xs, v)
+		}
+	}
+	slices.Sort(xs)
+	if got, want := b.Median[2][1][19], (xs[3]+xs[4])/2; got != want {
+		t.Errorf("median active_clients in week 19 under block-grant = %v; want %v", got, want)
+	}
+	if !(b.P05[2][1][19] >= xs[0] && b.P05[2][1][19] <= xs[1] && b.P95[2][1][19] >= xs[6] && b.P95[2][1][19] <= xs[7]) {
+		t.Errorf("5-95%% band [%v, %v]; want between the two lowest and the two highest of %v", b.P05[2][1][19], b.P95[2][1][19], xs)
+	}
+}
+
+func TestQuantile(t *testing.T) {
+	xs := []float64{1, 2, 3, 4, 5}
+	for _, tt := range []struct{ q, want float64 }{{0, 1}, {0.5, 3}, {0.05, 1.2}, {0.95, 4.8}, {1, 5}} {
+		if got := Quantile(xs, tt.q); math.Abs(got-tt.want) > 1e-12 {
+			t.Errorf("Quantile(%v, %v) = %v; want %v", xs, tt.q, got, tt.want)
+		}
+	}
+	if !math.IsNaN(Quantile(nil, 0.5)) {
+		t.Error("Quantile(nil) is not NaN")
+	}
 }

@@ -213,7 +213,7 @@ func Run(ctx context.Context, p *Plan, dir string, opts Options) (*Report, error
 		// A chunk file is written under a temporary name and renamed, so it
 		// is complete unless the machine crashed before its data reached the
 		// disk: then it fails verification and is computed again.
-		if err := lay.verifyChunk(filepath.Join(chunks, ChunkName(c)), c); err != nil {
+		if err := lay.verifyAll(filepath.Join(chunks, ChunkName(c)), c); err != nil {
 			if err := os.Remove(filepath.Join(chunks, ChunkName(c))); err != nil {
 				return nil, err
 			}
@@ -306,7 +306,8 @@ func inspectDir(dir string) (*dirState, error) {
 		case name == ChunksDir && e.IsDir():
 			st.ours = true
 		case (name == AnalysisDir || name == DiscoverDir) && e.IsDir():
-		case (name == StateFile || name == ManifestFile || name == PointsFile || name == RunsFile || name == RunsParquetFile) && e.Type().IsRegular():
+		case (name == StateFile || name == ManifestFile || name == PointsFile || name == RunsFile || name == RunsParquetFile ||
+			name == SeriesFile || name == SeriesParquetFile) && e.Type().IsRegular():
 			st.ours = true
 		default:
 			if st.foreign == "" {
@@ -400,6 +401,9 @@ func listChunks(dir string, chunks int) (map[int]bool, error) {
 		if isTemp(name) {
 			continue
 		}
+		if sc, ok := chunkIndex(strings.Replace(name, "series-", "chunk-", 1)); ok && strings.HasPrefix(name, "series-") && e.Type().IsRegular() && sc < chunks {
+			continue // a chunk's weekly series, checked with its runs
+		}
 		c, ok := chunkIndex(name)
 		if !ok || !e.Type().IsRegular() {
 			return nil, fmt.Errorf("%w: %s holds %s, which a sweep does not write", ErrOutDir, dir, name)
@@ -437,6 +441,10 @@ type layout struct {
 	// policies are the policies' names (nil with a base): the scenario
 	// column, after replication.
 	policies []string
+	// series are the weekly series recorded (nil for none), over weeks
+	// weeks.
+	series []string
+	weeks  int
 }
 
 func layoutOf(m *Manifest) layout {
@@ -455,6 +463,8 @@ func layoutOf(m *Manifest) layout {
 		size:         m.ChunkSize,
 		metrics:      len(m.Experiment.Metrics),
 		policies:     pols,
+		series:       m.Experiment.Series,
+		weeks:        m.Experiment.Weeks,
 	}
 }
 
@@ -478,6 +488,18 @@ func (l layout) runOf(run int) (point, rep, policy int) {
 func (l layout) chunkRuns(c int) (first, n int) {
 	first = c * l.size
 	return first, min(l.size, l.runs-first)
+}
+
+// verifyAll checks the runs chunk file name of chunk c and, when series
+// are recorded, its series chunk beside it.
+func (l layout) verifyAll(name string, c int) error {
+	if err := l.verifyChunk(name, c); err != nil {
+		return err
+	}
+	if len(l.series) > 0 {
+		return l.verifySeriesChunk(seriesPath(name, c), c)
+	}
+	return nil
 }
 
 // verifyChunk checks a chunk file: the header, one row per run in run
@@ -549,9 +571,10 @@ func (p *Plan) execute(ctx context.Context, dir string, pending []int, opts Opti
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type chunkBuf struct {
-		rows [][]float64
-		left int
+		rows, series [][]float64
+		left         int
 	}
+	recordSeries := len(p.series) > 0
 	var (
 		next     atomic.Int64
 		mu       sync.Mutex
@@ -594,7 +617,7 @@ func (p *Plan) execute(ctx context.Context, dir string, pending []int, opts Opti
 					}
 					lastPoint, lastPolicy = point, pol
 				}
-				res, err := sim.RunOne(ctx, sc, seed, r, p.Weeks, false)
+				res, err := sim.RunOne(ctx, sc, seed, r, p.Weeks, recordSeries)
 				if err != nil {
 					if ctx.Err() == nil {
 						fail(fmt.Errorf("run %d (%s): %w", run, p.describeRun(run), err))
@@ -605,13 +628,23 @@ func (p *Plan) execute(ctx context.Context, dir string, pending []int, opts Opti
 				for i, m := range p.metrics {
 					row[i] = res.Metrics[m]
 				}
+				var weekly []float64
+				if recordSeries {
+					weekly = make([]float64, 0, p.Weeks*len(p.series))
+					for _, wr := range res.Weekly {
+						for _, c := range p.series {
+							weekly = append(weekly, wr[c])
+						}
+					}
+				}
 				mu.Lock()
 				b := bufs[j]
 				if b == nil {
-					b = &chunkBuf{rows: make([][]float64, n), left: n}
+					b = &chunkBuf{rows: make([][]float64, n), series: make([][]float64, n), left: n}
 					bufs[j] = b
 				}
 				b.rows[run-first] = row
+				b.series[run-first] = weekly
 				b.left--
 				complete := b.left == 0
 				if complete {
@@ -623,6 +656,12 @@ func (p *Plan) execute(ctx context.Context, dir string, pending []int, opts Opti
 				}
 				mu.Unlock()
 				if complete {
+					if recordSeries {
+						if err := writeSeriesChunk(dir, c, first, lay, b.series); err != nil {
+							fail(err)
+							return
+						}
+					}
 					if err := writeChunk(dir, c, header, first, lay, b.rows); err != nil {
 						fail(err)
 						return
