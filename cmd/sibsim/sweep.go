@@ -109,10 +109,13 @@ row of metrics per run. docs/sweeps.md describes experiment files.
 
 EXPERIMENT is an experiment file (a path containing a slash, or ending in
 .yaml or .yml) or the name of a shipped experiment (assessment-tariff,
-core-sobol). Every design point is checked before any run starts.
+core-sobol, policies). Every design point is checked before any run starts.
+An experiment with policies (several scenarios) runs every point and
+replication under every policy, with common random numbers.
 
 DIR gets manifest.json, points.csv and runs.csv (runs.parquet with
---format parquet). Runs are written in chunks as they complete
+--format parquet), and series.csv (series.parquet) when the experiment
+records weekly series. Runs are written in chunks as they complete
 (DIR/chunks); an interrupted sweep keeps its complete chunks, and
 --resume continues it. The output is byte-identical whatever the number of
 workers, shards or interruptions.

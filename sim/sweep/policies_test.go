@@ -341,7 +341,7 @@ func TestSeries(t *testing.T) {
 	want := readDir(t, clean)
 	series := strings.Split(strings.TrimSuffix(string(want[SeriesFile]), "\n"), "\n")
 	if len(series) != 1+24*20 || series[0] != "point,replication,scenario,week,care_share,active_clients" ||
-		!strings.HasPrefix(series[1], "0,0,ways-to-wellness,0,") || !strings.HasPrefix(series[21], "0,0,same,0,") {
+		!strings.HasPrefix(series[1], "0,0,ways-to-wellness,1,") || !strings.HasPrefix(series[21], "0,0,same,1,") {
 		t.Fatalf("series.csv: %d lines, beginning %q; want 481, the header, then 20 weeks per run", len(series), series[:2])
 	}
 	// Weekly values of the renamed default equal the default's.
@@ -410,11 +410,12 @@ func TestSeries(t *testing.T) {
 	if len(b.Median) != 3 || b.Weeks != 20 || b.N[2][1][19] != 8 {
 		t.Fatalf("bands: %d policies, %d weeks, n %d; want 3, 20, 8", len(b.Median), b.Weeks, b.N[2][1][19])
 	}
-	// active_clients in week 19 under block-grant: the median of the 8 runs.
+	// active_clients in the last week (20, index 19) under block-grant: the
+	// median of the 8 runs.
 	var xs []float64
 	for _, line := range series[1:] {
 		fs := strings.Split(line, ",")
-		if fs[2] == "block-grant" && fs[3] == "19" {
+		if fs[2] == "block-grant" && fs[3] == "20" {
 			v, _ := results.ParseFloat(fs[5])
 			xs = append(xs, v)
 		}

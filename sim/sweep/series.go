@@ -39,7 +39,8 @@ func (f Format) seriesFile() string {
 }
 
 // seriesHeader is the header of the series file and its chunks: point,
-// replication, scenario (with policies), week, then the series.
+// replication, scenario (with policies), week (from 1, as in weekly.csv),
+// then the series.
 func (l layout) seriesHeader() string {
 	h := []string{"point", "replication"}
 	if len(l.policies) > 0 {
@@ -75,7 +76,7 @@ func writeSeriesChunk(dir string, c, first int, lay layout, rows [][]float64) er
 			b = append(b, ',')
 			key := len(b)
 			for w := range lay.weeks {
-				b = strconv.AppendInt(b[:key], int64(w), 10)
+				b = strconv.AppendInt(b[:key], int64(w+1), 10) // weeks count from 1, as in weekly.csv
 				for _, v := range row[w*ns : (w+1)*ns] {
 					b = append(b, ',')
 					b = append(b, results.FormatFloat(v)...)
@@ -121,7 +122,7 @@ func (l layout) verifySeriesChunk(name string, c int) error {
 		if len(l.policies) > 0 {
 			want = append(want, l.policies[pol])
 		}
-		want = append(want, strconv.Itoa(i%l.weeks))
+		want = append(want, strconv.Itoa(i%l.weeks+1))
 		for k, w := range want {
 			if fields[k] != w {
 				return bad("row %d is %s; want %s", i+1, strings.Join(fields[:keys], ","), strings.Join(want, ","))
@@ -250,8 +251,8 @@ func writeSeriesParquet(ctx context.Context, w io.Writer, m Manifest, lay layout
 	return pw.Close()
 }
 
-// AnalysisSeriesFile: (with policies) scenario, series, week, n, median,
-// p05, p95: the bands of each weekly series (SeriesBands).
+// AnalysisSeriesFile: (with policies) scenario, series, week (from 1),
+// n, median, p05, p95: the bands of each weekly series (SeriesBands).
 const AnalysisSeriesFile = "series_bands.csv"
 
 // SeriesBands summarises the weekly series of a sweep: for each policy,
@@ -268,7 +269,7 @@ type SeriesBands struct {
 	// Weeks is the number of weeks of every run.
 	Weeks int
 	// Median, P05 and P95 are indexed [policy][series][week] (policy 0
-	// with a base): quantiles of the finite values (Hyndman and Fan 1996
+	// with a base; week w from 0 is week w+1 of the series file): quantiles of the finite values (Hyndman and Fan 1996
 	// type 7, linear between order statistics, as R's default); NaN where
 	// there is none. N counts the finite values.
 	Median, P05, P95 [][][]float64
@@ -338,7 +339,7 @@ func ReadSeriesBands(ctx context.Context, r *Results) (*SeriesBands, error) {
 		if len(lay.policies) > 0 {
 			want += lay.policies[pol] + ","
 		}
-		want += strconv.Itoa(row % weeks)
+		want += strconv.Itoa(row%weeks + 1)
 		if got := strings.Join(fs[:keys], ","); got != want {
 			return nil, fmt.Errorf("%s:%d: row %s; want %s (rows are ordered by point, replication, scenario, week)", name, line, got, want)
 		}
@@ -419,7 +420,7 @@ func (b *SeriesBands) file() analysisFile {
 		for pol := range b.Median {
 			for s, name := range b.Series {
 				for w := range b.Weeks {
-					row := []string{name, strconv.Itoa(w), strconv.Itoa(b.N[pol][s][w]),
+					row := []string{name, strconv.Itoa(w + 1), strconv.Itoa(b.N[pol][s][w]),
 						f(b.Median[pol][s][w]), f(b.P05[pol][s][w]), f(b.P95[pol][s][w])}
 					if len(b.Policies) > 0 {
 						row = append([]string{b.Policies[pol]}, row...)

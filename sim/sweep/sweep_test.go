@@ -121,7 +121,7 @@ func TestChunkSizeFor(t *testing.T) {
 
 func TestShippedExperiments(t *testing.T) {
 	l := loader(nil)
-	if got, want := l.Names(), []string{"assessment-tariff", "core-sobol"}; !slices.Equal(got, want) {
+	if got, want := l.Names(), []string{"assessment-tariff", "core-sobol", "policies"}; !slices.Equal(got, want) {
 		t.Errorf("Names() = %q; want %q", got, want)
 	}
 	tests := []struct {
@@ -130,6 +130,7 @@ func TestShippedExperiments(t *testing.T) {
 	}{
 		{"assessment-tariff", 9, 18, 2},
 		{"core-sobol", 2560, 12800, 8},
+		{"policies", 128, 768, 6},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
