@@ -146,6 +146,7 @@ give identical output on any number of workers.
 		newSweepCommand(d),
 		newAnalyzeCommand(d),
 		newCalibrateCommand(d),
+		newDiscoverCommand(d),
 	)
 	return root
 }

@@ -22,12 +22,16 @@ import (
 const parquetRowGroup = 1 << 16
 
 // parquetSchema is the schema of runs.parquet: point and replication as
-// required INT64, then one optional DOUBLE per metric (null for NA), in
-// the order of runs.csv.
-func parquetSchema(metrics []string) *parquet.Schema {
+// required INT64, with policies the scenario as a required UTF-8 string,
+// then one optional DOUBLE per metric (null for NA), in the order of
+// runs.csv.
+func parquetSchema(metrics []string, policies bool) *parquet.Schema {
 	fields := []reflect.StructField{
 		{Name: "Point", Type: reflect.TypeFor[int64](), Tag: `parquet:"point"`},
 		{Name: "Replication", Type: reflect.TypeFor[int64](), Tag: `parquet:"replication"`},
+	}
+	if policies {
+		fields = append(fields, reflect.StructField{Name: "Scenario", Type: reflect.TypeFor[string](), Tag: `parquet:"scenario"`})
 	}
 	for i, m := range metrics {
 		fields = append(fields, reflect.StructField{
@@ -44,7 +48,7 @@ func parquetSchema(metrics []string) *parquet.Schema {
 // values as runs.csv (NA as null), zstd-compressed.
 func writeParquet(ctx context.Context, w io.Writer, m Manifest, lay layout, chunk func(c int) string) error {
 	metrics := m.Experiment.Metrics
-	pw := parquet.NewWriter(w, parquetSchema(metrics),
+	pw := parquet.NewWriter(w, parquetSchema(metrics, len(lay.policies) > 0),
 		parquet.Compression(&zstd.Codec{}),
 		parquet.CreatedBy("sibsim", m.Version, ""),
 		parquet.MaxRowsPerRowGroup(parquetRowGroup),
@@ -56,14 +60,18 @@ func writeParquet(ctx context.Context, w io.Writer, m Manifest, lay layout, chun
 			return err
 		}
 		rows = rows[:0]
-		if err := readChunkRows(chunk(c), lay, func(point, rep int64, vals []float64) {
-			row := make(parquet.Row, 0, 2+len(vals))
+		keys := lay.keys()
+		if err := readChunkRows(chunk(c), lay, func(point, rep int64, policy string, vals []float64) {
+			row := make(parquet.Row, 0, keys+len(vals))
 			row = append(row, parquet.Int64Value(point).Level(0, 0, 0), parquet.Int64Value(rep).Level(0, 0, 1))
+			if keys == 3 {
+				row = append(row, parquet.ByteArrayValue([]byte(policy)).Level(0, 0, 2))
+			}
 			for i, v := range vals {
 				if math.IsNaN(v) {
-					row = append(row, parquet.NullValue().Level(0, 0, 2+i))
+					row = append(row, parquet.NullValue().Level(0, 0, keys+i))
 				} else {
-					row = append(row, parquet.DoubleValue(v).Level(0, 1, 2+i))
+					row = append(row, parquet.DoubleValue(v).Level(0, 1, keys+i))
 				}
 			}
 			rows = append(rows, row)
@@ -78,7 +86,7 @@ func writeParquet(ctx context.Context, w io.Writer, m Manifest, lay layout, chun
 }
 
 // readChunkRows calls fn for every row of a chunk file (header checked).
-func readChunkRows(name string, lay layout, fn func(point, rep int64, vals []float64)) error {
+func readChunkRows(name string, lay layout, fn func(point, rep int64, policy string, vals []float64)) error {
 	f, err := results.OpenRegular(context.Background(), name, results.MaxDataFileBytes, true)
 	if err != nil {
 		return err
@@ -90,24 +98,29 @@ func readChunkRows(name string, lay layout, fn func(point, rep int64, vals []flo
 		return fmt.Errorf("chunk %s: wrong header", name)
 	}
 	vals := make([]float64, lay.metrics)
+	keys := lay.keys()
 	for sc.Scan() {
 		fields := strings.Split(sc.Text(), ",")
-		if len(fields) != 2+lay.metrics {
-			return fmt.Errorf("chunk %s: a row has %d fields; want %d", name, len(fields), 2+lay.metrics)
+		if len(fields) != keys+lay.metrics {
+			return fmt.Errorf("chunk %s: a row has %d fields; want %d", name, len(fields), keys+lay.metrics)
 		}
 		point, err1 := strconv.ParseInt(fields[0], 10, 64)
 		rep, err2 := strconv.ParseInt(fields[1], 10, 64)
 		if err1 != nil || err2 != nil {
 			return fmt.Errorf("chunk %s: bad point or replication %q", name, fields[0]+","+fields[1])
 		}
-		for i, s := range fields[2:] {
+		for i, s := range fields[keys:] {
 			v, err := results.ParseFloat(s)
 			if err != nil {
 				return fmt.Errorf("chunk %s: %w", name, err)
 			}
 			vals[i] = v
 		}
-		fn(point, rep, vals)
+		policy := ""
+		if keys == 3 {
+			policy = fields[2]
+		}
+		fn(point, rep, policy, vals)
 	}
 	return sc.Err()
 }
