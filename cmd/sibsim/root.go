@@ -127,6 +127,7 @@ give identical output on any number of workers.
 		newVersionCommand(d),
 		newSweepCommand(d),
 		newAnalyzeCommand(d),
+		newServeCommand(d),
 	)
 	return root
 }
