@@ -353,3 +353,51 @@ func TestBusyRefusedAndCancelFrees(t *testing.T) {
 		t.Errorf("run after cancelling: %d %v; want 202", code, st)
 	}
 }
+
+// TestLeverLabelsNameTheirPhase checks that each lever of a phase names
+// its own phase (labels of list elements must not share storage).
+func TestLeverLabelsNameTheirPhase(t *testing.T) {
+	base, err := scenario.Default(scenarios.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"contract.provider_payments[0].from_week":                                "provider payments, phase 1 (weeks 0 to 156) · from week",
+		"contract.provider_payments[1].rules[0].per_assessment.tariffs_gbp[0]":   "provider payments, phase 2 (from week 156) · per assessment · tariff for reading 1 (GBP)",
+		"contract.outcome_payments[0].rules[0].wellbeing_outcome.per_client_gbp": "outcome payments, phase 1 (from week 0) · rule 1 · wellbeing outcome · per client (GBP)",
+		"contract.payers[0].cap_gbp":                                             "payer ccg · cap (GBP)",
+	}
+	for _, l := range Levers(base) {
+		if w, ok := want[l.Path]; ok && l.Label != w {
+			t.Errorf("label of %s = %q; want %q", l.Path, l.Label, w)
+		}
+	}
+}
+
+// TestSideBySide runs the shipped SIB against a block grant at its own
+// amount: the view compares both with the first, and the page lists them.
+func TestSideBySide(t *testing.T) {
+	_, srv := newTest(t, Options{})
+	sib := Variant{Baseline: "ways-to-wellness", Replications: 2, Seed: 1}
+	grant := Variant{Baseline: "block-grant", Name: "grant at 900k", Replications: 7, Seed: 4,
+		Overrides: []Override{{"contract.provider_payments[0].rules[0].block_grant.gbp_per_year", "900000"}}}
+	form := url.Values{"mode": {"compare"}, "v": {sib.Token(), grant.Token()}}
+	code, st := postForm(t, srv, "/api/run", form)
+	if code != http.StatusAccepted || st["total"] != float64(4) {
+		t.Fatalf("side-by-side run: %d %v; want 202 with 4 replications (2 each, the first's settings)", code, st)
+	}
+	id := st["id"].(string)
+	if fin := waitDone(t, srv, id); fin["state"] != stateDone {
+		t.Fatalf("side-by-side run: %v", fin)
+	}
+	_, html, _ := get(t, srv, "/api/views/"+id)
+	for _, want := range []string{"ways-to-wellness (reference)", "grant at 900k", "The gap under grant at 900k minus the gap under ways-to-wellness"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("side-by-side view lacks %q", want)
+		}
+	}
+	code, page, _ := get(t, srv, "/compare?"+form.Encode())
+	if code != http.StatusOK || !strings.Contains(page, "grant at 900k") || !strings.Contains(page, "block_grant.gbp_per_year = 900000") {
+		t.Errorf("side-by-side page (%d) does not list the variants and their changes", code)
+	}
+}

@@ -85,6 +85,9 @@ func Levers(s *scenario.Scenario) []Lever {
 	var out []Lever
 	w := leverWalker{out: &out}
 	w.walk(reflect.ValueOf(s).Elem(), "", nil, "")
+	for i := range out {
+		out[i].Label = strings.TrimPrefix(out[i].Label, "contract · ")
+	}
 	return out
 }
 
@@ -165,6 +168,11 @@ func fieldLabel(name string) string {
 	case "km":
 		unit, words = " (km)", words[:len(words)-1]
 	}
+	for i, w := range words {
+		if w == "gbp" {
+			words[i] = "GBP"
+		}
+	}
 	s := strings.Join(words, " ")
 	s = strings.NewReplacer("gp ", "GP ", "ccg", "CCG", "spv", "SPV", "per 1000", "per 1,000").Replace(s)
 	return s + unit
@@ -174,9 +182,12 @@ func fieldLabel(name string) string {
 // a rule by its number when the phase has several, a named thing by its
 // name, a tariff by its reading.
 func elementLabel(path string, list reflect.Value, i int, label []string) []string {
-	base := label[:len(label):len(label)]
-	if len(base) > 0 {
-		base = base[:len(base)-1] // the list's own field label is replaced
+	// The list's own field label (the last) is replaced, in a copy: label
+	// is shared by every element.
+	var base []string
+	listName := ""
+	if len(label) > 0 {
+		base, listName = slices.Clone(label[:len(label)-1]), label[len(label)-1]
 	}
 	e := list.Index(i)
 	for e.Kind() == reflect.Pointer && !e.IsNil() {
@@ -188,7 +199,7 @@ func elementLabel(path string, list reflect.Value, i int, label []string) []stri
 		if x.UntilWeek > 0 {
 			weeks = fmt.Sprintf("weeks %d to %d", x.FromWeek, x.UntilWeek)
 		}
-		return append(base, fmt.Sprintf("phase %d (%s)", i+1, weeks))
+		return append(base, fmt.Sprintf("%s, phase %d (%s)", listName, i+1, weeks))
 	case scenario.Rule:
 		if list.Len() == 1 {
 			return base
@@ -210,5 +221,5 @@ func elementLabel(path string, list reflect.Value, i int, label []string) []stri
 		}
 		return append(base, n)
 	}
-	return append(label[:len(label):len(label)], fmt.Sprintf("#%d", i+1))
+	return append(slices.Clone(label), fmt.Sprintf("#%d", i+1))
 }

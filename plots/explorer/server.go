@@ -140,6 +140,7 @@ func New(opts Options) (*Explorer, error) {
 	m.HandleFunc("GET /{$}", e.handlePage)
 	m.HandleFunc("GET /compare", e.handleComparePage)
 	m.HandleFunc("GET /static/{file}", e.handleStatic)
+	m.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	m.HandleFunc("POST /api/validate", e.handleValidate)
 	m.HandleFunc("POST /api/run", e.handleRun)
 	m.HandleFunc("GET /api/jobs/{id}", e.handleJob)
