@@ -78,7 +78,7 @@ func (e *Explorer) handlePage(w http.ResponseWriter, r *http.Request) {
 	case len(vs) > 1:
 		d.Error = "this page shows one variant: use the side-by-side view for several"
 	}
-	v := Variant{Baseline: e.opts.Default, Replications: 20, Seed: 1}
+	v := Variant{Baseline: e.opts.Default, Replications: e.defaultReps(), Seed: 1}
 	if len(vs) > 0 {
 		v = vs[0]
 	}
@@ -88,7 +88,7 @@ func (e *Explorer) handlePage(w http.ResponseWriter, r *http.Request) {
 		if d.Error == "" {
 			d.Error = err.Error()
 		}
-		v = Variant{Baseline: e.opts.Default, Replications: 20, Seed: 1}
+		v = Variant{Baseline: e.opts.Default, Replications: e.defaultReps(), Seed: 1}
 		if rv, err = e.resolve(v); rv == nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return

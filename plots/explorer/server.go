@@ -249,6 +249,9 @@ func (e *Explorer) baselineOf(ref string) (*baseline, error) {
 	return b, nil
 }
 
+// defaultReps is the replications of a fresh page: 20, within the limit.
+func (e *Explorer) defaultReps() int { return min(20, e.opts.MaxReplications) }
+
 // resolved is a variant ready to run.
 type resolved struct {
 	v      Variant
@@ -264,7 +267,7 @@ func (e *Explorer) resolve(v Variant) (*resolved, error) {
 		v.Baseline = e.opts.Default
 	}
 	if v.Replications == 0 {
-		v.Replications = 20
+		v.Replications = e.defaultReps()
 	}
 	if v.Seed == 0 {
 		v.Seed = 1
@@ -595,7 +598,7 @@ func (e *Explorer) handleUpload(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"baseline": ref, "token": Variant{Baseline: ref, Replications: 20, Seed: 1}.Token()})
+	writeJSON(w, http.StatusOK, map[string]any{"baseline": ref, "token": Variant{Baseline: ref, Replications: e.defaultReps(), Seed: 1}.Token()})
 }
 
 func (e *Explorer) handleStatic(w http.ResponseWriter, r *http.Request) {
