@@ -178,8 +178,9 @@ type runner struct {
 	views *viewCache
 }
 
-// maxKeptJobs bounds the finished jobs kept for polling.
-const maxKeptJobs = 256
+// maxKeptJobs bounds the finished jobs kept for polling (each holds its
+// view: figures and table, some hundreds of kilobytes).
+const maxKeptJobs = 64
 
 func newRunner(base context.Context, o Options) *runner {
 	return &runner{
@@ -200,8 +201,17 @@ func (r *runner) start(items []item, seed uint64, reps int) (*job, error) {
 	id := viewKey(items, seed, reps)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if j, ok := r.jobs[id]; ok && (!j.finished() || j.state == stateDone) {
-		return j, nil
+	if j, ok := r.jobs[id]; ok {
+		if !j.finished() {
+			return j, nil
+		}
+		j.mu.Lock()
+		v := j.view
+		j.mu.Unlock()
+		if v != nil {
+			r.views.put(id, v) // again, if it was dropped from the cache
+			return j, nil
+		}
 	}
 	if v := r.views.get(id); v != nil {
 		j := &job{id: id, items: items, seed: seed, reps: reps, state: stateDone, view: v, end: make(chan struct{})}
