@@ -147,6 +147,7 @@ give identical output on any number of workers.
 		newAnalyzeCommand(d),
 		newCalibrateCommand(d),
 		newDiscoverCommand(d),
+		newServeCommand(d),
 	)
 	return root
 }
