@@ -30,6 +30,9 @@ func (m *Model) planTime() {
 		// and away from hard cases. The steepness is creaming_strength
 		// times the money scale of a care hour's outcome value.
 		w.creamK = sc.Practice.CreamingStrength * m.moneyScale(m.moneyWeight(p)*m.careOutcomeValue(p)/p.wageHour)
+		for cx := range w.cream {
+			w.cream[cx] = creamWeight(w.creamK, float64(cx))
+		}
 	}
 	perCx := sc.Practice.CareHoursPerComplexityWeek
 	for i := range m.clients {
@@ -52,7 +55,7 @@ func (m *Model) planTime() {
 			}
 			need := perCx * cx
 			w.careNeed += need
-			w.careNeedW += need * creamWeight(w.creamK, cx)
+			w.careNeedW += need * w.cream[c.cx]
 			if m.linkService(c) != svcNone {
 				w.nLinkable++
 			}
