@@ -97,23 +97,27 @@ const numChoiceActs = actAccompanied // activities before actAccompanied are cho
 // actLogic is +1 for care activities and -1 for choice activities.
 var actLogic = [numActs]float64{-1, -1, -1, -1, -1, +1, +1, +1}
 
-// client is a referred person. Field order keeps the struct compact.
+// client is a referred person. The record is read and written every week,
+// so it is kept small: week numbers are int16 (horizons are at most
+// scenario.MaxWeeks, places and readings fall due at most a few hundred
+// weeks later), what follows from other fields is derived (the cohort from
+// the referral week, the Star-area penalties from the unmet needs), and
+// what lasts only a week is a local of the weekly step. Field order keeps
+// the struct compact.
 type client struct {
 	id         int32
 	practice   int32
-	worker     int32 // post index; -1 while waiting
-	cohort     int32
-	referred   int32              // week referred
-	engaged    int32              // week engaged (-1 before)
-	nextDue    int32              // week the next follow-up is due
-	changed    int32              // week of the last change of link worker (-1 none)
-	linkUntil  [numServices]int32 // week each held place ends
+	worker     int32              // post index; -1 while waiting
+	referred   int16              // week referred
+	engaged    int16              // week engaged (-1 before)
+	nextDue    int16              // week the next follow-up is due
+	changed    int16              // week of the last change of link worker (-1 none)
+	linkUntil  [numServices]int16 // week each held place ends
 	state      uint8
 	tier       uint8
 	needs      uint8 // unmet needs (bits)
 	needs0     uint8 // needs at referral (bits), for the counterfactual rate
 	conditions uint8 // number of long-term conditions
-	age        uint8 // years, at referral
 	depression bool
 	transport  bool  // transport or mobility barrier
 	digital    bool  // phone / digital access
@@ -131,6 +135,9 @@ type client struct {
 	sm0        float32           // self-management at referral (counterfactual)
 	baseRate   float32           // secondary-care events per week without the intervention
 }
+
+// cohort is the quarterly referral cohort of the client.
+func (c *client) cohort() int { return int(c.referred) / cohortWeeks }
 
 // complexity is the client's current complexity score (cached in cx,
 // which setPenalties keeps in step with needs).

@@ -217,23 +217,28 @@ func (m *Model) truncate(n int) {
 	m.clients = m.clients[:n]
 }
 
-// compact removes clients who have left, keeping ID order.
-func (m *Model) compact() {
-	keep := m.clients[:0]
-	for i := range m.clients {
+// compact removes clients who have left, keeping ID order. from is the
+// position of the first who may have left: the records before it stay
+// where they are.
+func (m *Model) compact(from int) {
+	n := from
+	for i := from; i < len(m.clients); i++ {
 		if m.clients[i].state < stDisengaged {
-			keep = append(keep, m.clients[i])
+			if n != i {
+				m.clients[n] = m.clients[i]
+			}
+			n++
 		}
 	}
-	m.truncate(len(keep))
+	m.truncate(n)
 }
 
 // engage records the baseline reading and starts support.
 func (m *Model) engage(c *client) {
 	sc := m.sc
 	c.state = stEngaged
-	c.engaged = int32(m.week)
-	c.nextDue = int32(m.week + sc.Assessment.FollowUpEveryWeeks)
+	c.engaged = int16(m.week)
+	c.nextDue = int16(m.week + sc.Assessment.FollowUpEveryWeeks)
 	c.star0 = c.total()
 	c.nAssess = 1
 	c.rec0 = m.record(c, false)
@@ -243,9 +248,9 @@ func (m *Model) engage(c *client) {
 	m.row[wcNewEngaged]++
 	m.acc.engagedTier[c.tier]++
 	m.acc.baselineSum += float64(c.rec0)
-	m.sysEv.Cohorts[c.cohort].Clients++
+	m.sysEv.Cohorts[c.cohort()].Clients++
 	pev := &m.providers[m.practices[c.practice].provider].ev
-	pev.Cohorts[c.cohort].Clients++
+	pev.Cohorts[c.cohort()].Clients++
 }
 
 // record returns a recorded Star total: true total plus measurement noise,
@@ -305,9 +310,9 @@ func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool 
 			m.row[wcStarRecordedMean] += float64(rec)
 			m.countReading(c, int(c.nAssess))
 			choiceHours += float32(sc.Practice.FollowUpAssessmentHours)
-			c.nextDue += int32(sc.Assessment.FollowUpEveryWeeks)
+			c.nextDue += int16(sc.Assessment.FollowUpEveryWeeks)
 		} else if m.week > int(c.nextDue)+sc.Assessment.OverdueGraceWeeks {
-			c.nextDue += int32(sc.Assessment.FollowUpEveryWeeks) // reading missed
+			c.nextDue += int16(sc.Assessment.FollowUpEveryWeeks) // reading missed
 		}
 	}
 
@@ -457,7 +462,7 @@ func (m *Model) tryLink(c *client, s int, accompanied bool, rl *stream) {
 	}
 	nb.used[s]++
 	c.links |= 1 << s
-	c.linkUntil[s] = int32(m.week + l.LinkWeeks)
+	c.linkUntil[s] = int16(m.week + l.LinkWeeks)
 	if s == svcExercise || s == svcHealthyEating {
 		c.lifestyle |= 1 << s
 	}
@@ -535,7 +540,7 @@ func (m *Model) secondaryCare(c *client, rh *stream) {
 	m.row[wcSecondaryCareCost] += a
 	m.row[wcSecondaryCareCostCF] += f
 	q := (m.week - int(c.referred)) / cohortWeeks
-	for _, co := range [2]*Cohort{&m.sysEv.Cohorts[c.cohort], &m.providers[m.practices[c.practice].provider].ev.Cohorts[c.cohort]} {
+	for _, co := range [2]*Cohort{&m.sysEv.Cohorts[c.cohort()], &m.providers[m.practices[c.practice].provider].ev.Cohorts[c.cohort()]} {
 		co.ActualGBP[q] += a
 		co.CounterfactualGBP[q] += f
 	}

@@ -3,6 +3,7 @@ package sim
 import (
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // floorWeek is the irreducible per-client work of one week, the yardstick
@@ -130,4 +131,13 @@ func benchFloor(b *testing.B, name string, warm, weeks int) {
 func BenchmarkFloor(b *testing.B) {
 	b.Run("default", func(b *testing.B) { benchFloor(b, "ways-to-wellness", 0, 0) })
 	b.Run("national", func(b *testing.B) { benchFloor(b, "england-national", 52, 52) })
+}
+
+// TestClientRecordSize guards the size of the client record, which the
+// weekly step reads and writes for every client: a field added to it
+// costs every client-week (keep rarely used data elsewhere).
+func TestClientRecordSize(t *testing.T) {
+	if got := unsafe.Sizeof(client{}); got > 108 {
+		t.Errorf("client record is %d bytes; want at most 108", got)
+	}
 }

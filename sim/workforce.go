@@ -56,10 +56,10 @@ func (m *Model) workforce() {
 		}
 	}
 	loss := m.sc.Response.ContinuityBreakLossPerComplexity
-	lost := false
+	firstLost := -1 // position of the first client lost to a break in continuity
 	defer func() {
-		if lost {
-			m.compact()
+		if firstLost >= 0 {
+			m.compact(firstLost)
 		}
 	}()
 	for i := range m.clients {
@@ -70,7 +70,7 @@ func (m *Model) workforce() {
 		w := &m.workers[c.worker]
 		switch {
 		case w.refilled:
-			c.changed = int32(m.week) // waited on the vacant post; new worker
+			c.changed = int16(m.week) // waited on the vacant post; new worker
 		case !w.inPost && w.leftWeek == m.week:
 			if c.state == stEngaged && m.rs.engagement.bernoulli(math.Min(1, loss*float64(c.complexity()))) {
 				m.cnt.active--
@@ -78,7 +78,9 @@ func (m *Model) workforce() {
 				m.cnt.star -= float64(c.tot)
 				m.leave(c, stDisengaged)
 				m.row[wcLostContinuity]++
-				lost = true
+				if firstLost < 0 {
+					firstLost = i
+				}
 				continue
 			}
 			if w.moveTo < 0 {
@@ -89,7 +91,7 @@ func (m *Model) workforce() {
 				m.workers[w.moveTo].caseload++
 			}
 			c.worker = w.moveTo
-			c.changed = int32(m.week)
+			c.changed = int16(m.week)
 		}
 	}
 }
