@@ -46,9 +46,16 @@ func (m *Model) workforce() {
 	// fewest clients (chosen after all of this week's quits).
 	// Caseloads already promised this week count, so that several leavers
 	// do not all hand over to the same colleague.
+	// touched[wi] marks the posts whose clients change worker this week (a
+	// dense flag per post, so the pass below reads little for the rest).
+	if len(m.touched) != len(m.workers) {
+		m.touched = make([]bool, len(m.workers))
+	}
 	for wi := range m.workers {
 		w := &m.workers[wi]
-		if !w.inPost && w.leftWeek == m.week {
+		left := !w.inPost && w.leftWeek == m.week
+		m.touched[wi] = left || w.refilled
+		if left {
 			w.moveTo = m.leastLoaded(int(w.provider))
 			if w.moveTo >= 0 {
 				m.workers[w.moveTo].promised += w.caseload
@@ -64,7 +71,7 @@ func (m *Model) workforce() {
 	}()
 	for i := range m.clients {
 		c := &m.clients[i]
-		if c.worker < 0 || c.state >= stDisengaged {
+		if c.worker < 0 || !m.touched[c.worker] || c.state >= stDisengaged {
 			continue
 		}
 		w := &m.workers[c.worker]
