@@ -39,7 +39,7 @@ func benchRun(b *testing.B, name string, weeks int) {
 }
 
 // BenchmarkDefaultRun is one replication of the default scenario over its
-// full horizon (7 years). Target: 25 ms or less on 2 cores.
+// full horizon (7 years). Target: 20 ms of CPU or less.
 func BenchmarkDefaultRun(b *testing.B) { benchRun(b, "ways-to-wellness", 0) }
 
 // BenchmarkRunBatch is ten replications of the default through RunBatch.
