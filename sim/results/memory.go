@@ -1,6 +1,11 @@
 package results
 
-import "github.com/sibsim/sibsim/sim"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+
+	"github.com/sibsim/sibsim/sim"
+)
 
 // FromRun returns the RunData that ReadRun would read back after Write(run),
 // built in memory without writing files: for a program that draws figures
@@ -17,6 +22,16 @@ func FromRun(run Run) (*RunData, error) {
 		return nil, err
 	}
 	m := newManifest(run)
+	// The hashes the manifest would record: each data file rendered into a
+	// hash, not to disk.
+	m.SHA256 = make(map[string]string, len(outputFiles))
+	for _, f := range outputFiles {
+		h := sha256.New()
+		if err := f.write(h, run); err != nil {
+			return nil, err
+		}
+		m.SHA256[f.name] = hex.EncodeToString(h.Sum(nil))
+	}
 	d := &RunData{
 		Manifest:      m,
 		Summary:       Summarize(run.Batch),
