@@ -2,6 +2,7 @@ package explorer
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -399,5 +400,81 @@ func TestSideBySide(t *testing.T) {
 	code, page, _ := get(t, srv, "/compare?"+form.Encode())
 	if code != http.StatusOK || !strings.Contains(page, "grant at 900k") || !strings.Contains(page, "block_grant.gbp_per_year = 900000") {
 		t.Errorf("side-by-side page (%d) does not list the variants and their changes", code)
+	}
+}
+
+// TestOverridesReadAsTheLoaderReads checks that a lever's value is read
+// as a scenario file's number is: spellings the loader refuses are refused
+// with its message beside the lever, and accepted ones reach the variant's
+// YAML as typed.
+func TestOverridesReadAsTheLoaderReads(t *testing.T) {
+	_, srv := newTest(t, Options{})
+	const (
+		floatPath = "referrals.gp_engagement_mean"
+		intPath   = "allocation.caseload_max"
+	)
+	// loaderMsg is the loader's message for value at path in a file.
+	loaderMsg := func(path, value string) string {
+		t.Helper()
+		parent, field, _ := strings.Cut(path, ".")
+		file := fmt.Sprintf("extends: ways-to-wellness\n%s:\n  %s: %s\n", parent, field, value)
+		_, err := scenario.Loader{Shipped: scenarios.FS, Files: fstest.MapFS{"f.yaml": {Data: []byte(file)}}}.Load("f.yaml")
+		var se *scenario.Error
+		if !errors.As(err, &se) || len(se.Problems) != 1 || se.Problems[0].Path != path {
+			t.Fatalf("loader on %s: %s: %v; want one problem at %s", path, value, err, path)
+		}
+		return se.Problems[0].Msg
+	}
+	for _, c := range []struct{ path, value, want string }{
+		{floatPath, "1e-400", "out of range: too close to 0"},
+		{floatPath, "0x1p6", "must be a number"},
+		{floatPath, "1_00", "without _ between digits"},
+		{floatPath, "017", "without leading zeros"},
+		{floatPath, ".inf", "must be a finite number"},
+		{intPath, "1e2", "must be a whole number"},
+		{intPath, "100.0", "must be a whole number"},
+		{intPath, "0x64", "must be a decimal number"},
+		{intPath, "017", "without leading zeros"},
+	} {
+		t.Run(c.path+"="+c.value, func(t *testing.T) {
+			v := Variant{Baseline: "ways-to-wellness", Replications: 2, Seed: 1, Overrides: []Override{{c.path, c.value}}}
+			code, body := postForm(t, srv, "/api/validate", url.Values{"v": {v.Token()}})
+			ps, _ := body["problems"].([]any)
+			if code != http.StatusBadRequest || len(ps) != 1 {
+				t.Fatalf("validate: %d %v; want 400 with one problem", code, body)
+			}
+			p := ps[0].(map[string]any)
+			want := loaderMsg(c.path, c.value)
+			if p["field"] != c.path || p["msg"] != want || !strings.Contains(want, c.want) {
+				t.Errorf("problem = %v; want field %s, msg %q (the loader's, containing %q)", p, c.path, want, c.want)
+			}
+			if code, y, _ := get(t, srv, "/api/yaml?v="+v.Token()); code != http.StatusBadRequest {
+				t.Errorf("GET yaml of a refused value: %d; want 400\n%s", code, y)
+			}
+		})
+	}
+	// Accepted spellings reach the YAML as typed, and load to their value.
+	for _, c := range []struct {
+		path, value string
+		want        float64
+	}{
+		{floatPath, " 6.5e-1 ", 0.65},
+		{floatPath, ".7", 0.7},
+		{intPath, "+131", 131},
+	} {
+		v := Variant{Baseline: "ways-to-wellness", Replications: 2, Seed: 1, Overrides: []Override{{c.path, c.value}}}
+		code, y, _ := get(t, srv, "/api/yaml?v="+v.Token())
+		_, field, _ := strings.Cut(c.path, ".")
+		if code != http.StatusOK || !strings.Contains(y, field+": "+strings.TrimSpace(c.value)+"\n") {
+			t.Errorf("GET yaml with %s = %q: %d; want it written as typed\n%s", c.path, c.value, code, y)
+			continue
+		}
+		r, err := scenario.Loader{Shipped: scenarios.FS, Files: fstest.MapFS{"v.yaml": {Data: []byte(y)}}}.Load("v.yaml")
+		if err != nil {
+			t.Fatalf("loading the downloaded variant: %v", err)
+		}
+		if got := must(scenario.GetPath(r.Scenario, c.path))[0]; got != c.want {
+			t.Errorf("downloaded variant %s = %v; want %v", c.path, got, c.want)
+		}
 	}
 }

@@ -240,6 +240,7 @@ func (e *Explorer) baselineOf(ref string) (*baseline, error) {
 	if err != nil {
 		return nil, err
 	}
+	b.setLevers()
 	e.mu.Lock()
 	if len(e.baseMemo) > 4*e.opts.MaxUploads+len(e.shipped) {
 		clear(e.baseMemo)
@@ -280,7 +281,7 @@ func (e *Explorer) resolve(v Variant) (*resolved, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &resolved{v: v, base: b, levers: Levers(b.resolved.Scenario)}
+	out := &resolved{v: v, base: b, levers: b.levers}
 	out.res, out.yaml, err = resolveVariant(e.opts.Shipped, b, v, out.levers)
 	if err != nil {
 		return out, err
