@@ -1,6 +1,7 @@
 package explorer
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -476,5 +477,43 @@ func TestOverridesReadAsTheLoaderReads(t *testing.T) {
 		if got := must(scenario.GetPath(r.Scenario, c.path))[0]; got != c.want {
 			t.Errorf("downloaded variant %s = %v; want %v", c.path, got, c.want)
 		}
+	}
+}
+
+// TestRunNeedsAVariant checks that a run request without a valid variant
+// is refused and starts nothing, rather than running a default.
+func TestRunNeedsAVariant(t *testing.T) {
+	e, srv := newTest(t, Options{})
+	empty := base64.RawURLEncoding.EncodeToString([]byte("{}"))
+	noReps := Variant{Baseline: "ways-to-wellness", Seed: 1}.Token()
+	for _, c := range []struct{ name, body, want string }{
+		{"empty form", "", "no variant given"},
+		{"no v field", "x=1", "no variant given"},
+		{"garbage", "\x00%zz&&==", "invalid URL escape"},
+		{"v not a token", "v=***", "not valid base64url"},
+		{"empty variant", "v=" + empty, "names no baseline"},
+		{"no replications", "v=" + noReps, "the variant has problems"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			resp, err := http.Post(srv.URL+"/api/run", "application/x-www-form-urlencoded", strings.NewReader(c.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var body map[string]any
+			json.NewDecoder(resp.Body).Decode(&body)
+			if msg, _ := body["error"].(string); resp.StatusCode != http.StatusBadRequest || !strings.Contains(msg, c.want) {
+				t.Errorf("POST /api/run %q: %d %v; want 400 with an error containing %q", c.body, resp.StatusCode, body, c.want)
+			}
+		})
+	}
+	if code, body, _ := get(t, srv, "/api/csv"); code != http.StatusBadRequest || !strings.Contains(body, "no variant given") {
+		t.Errorf("GET /api/csv without a variant: %d %s; want 400 no variant given", code, body)
+	}
+	e.runner.mu.Lock()
+	n := len(e.runner.jobs)
+	e.runner.mu.Unlock()
+	if n != 0 {
+		t.Errorf("refused requests started %d jobs; want 0", n)
 	}
 }

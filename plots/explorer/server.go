@@ -262,13 +262,11 @@ type resolved struct {
 	yaml   []byte
 }
 
-// resolve checks v's settings and loads it.
+// resolve checks v's settings and loads it. A variant names its baseline
+// and replications: nothing runs by default (a seed of 0 is taken as 1).
 func (e *Explorer) resolve(v Variant) (*resolved, error) {
 	if v.Baseline == "" {
-		v.Baseline = e.opts.Default
-	}
-	if v.Replications == 0 {
-		v.Replications = e.defaultReps()
+		return nil, errors.New("the variant names no baseline")
 	}
 	if v.Seed == 0 {
 		v.Seed = 1
@@ -328,7 +326,7 @@ func (e *Explorer) job(r *http.Request) (*job, error) {
 		return nil, err
 	}
 	if len(vs) == 0 {
-		vs = []Variant{{}}
+		return nil, errors.New("no variant given: a run needs a v parameter (a variant's token)")
 	}
 	var items []item
 	if r.Form.Get("mode") != "compare" {
