@@ -1,6 +1,7 @@
 package explorer
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"maps"
 	"math"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -515,5 +517,50 @@ func TestRunNeedsAVariant(t *testing.T) {
 	e.runner.mu.Unlock()
 	if n != 0 {
 		t.Errorf("refused requests started %d jobs; want 0", n)
+	}
+}
+
+// TestOversizedUploadsRefused checks that a file beyond the limit is
+// refused with 413 and the limit, whether sent raw or as a form, and
+// whether the body is cut by the reader's limit or the file's.
+func TestOversizedUploadsRefused(t *testing.T) {
+	_, srv := newTest(t, Options{MaxUploadBytes: 4096})
+	multipartBody := func(size int) (string, *bytes.Buffer) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw, err := mw.CreateFormFile("file", "big.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw.Write([]byte(strings.Repeat("#", size)))
+		mw.Close()
+		return mw.FormDataContentType(), &buf
+	}
+	for _, c := range []struct {
+		name      string
+		multipart bool
+		size      int
+	}{
+		{"raw, just over", false, 5000},
+		{"raw, far over", false, 300 << 10},
+		{"multipart, just over", true, 5000},
+		{"multipart, far over", true, 300 << 10},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ct, body := "application/yaml", bytes.NewBufferString(strings.Repeat("#", c.size))
+			if c.multipart {
+				ct, body = multipartBody(c.size)
+			}
+			resp, err := http.Post(srv.URL+"/api/upload?name=big.yaml", ct, body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var m map[string]any
+			json.NewDecoder(resp.Body).Decode(&m)
+			if resp.StatusCode != http.StatusRequestEntityTooLarge || m["error"] != "a scenario file may hold at most 4096 bytes" {
+				t.Errorf("upload of %d bytes (limit 4096): %d %v; want 413 naming the limit", c.size, resp.StatusCode, m)
+			}
+		})
 	}
 }

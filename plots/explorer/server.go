@@ -553,11 +553,19 @@ func fileName(name string) string {
 // field "file"), checks it with the loader and holds it in memory.
 func (e *Explorer) handleUpload(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, e.opts.MaxUploadBytes+64<<10)
+	tooLarge := func() {
+		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"error": fmt.Sprintf("a scenario file may hold at most %d bytes", e.opts.MaxUploadBytes)})
+	}
 	name := r.URL.Query().Get("name")
 	var data []byte
 	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
 		f, hdr, ferr := r.FormFile("file")
+		var big *http.MaxBytesError
+		if errors.As(ferr, &big) {
+			tooLarge()
+			return
+		}
 		if ferr != nil {
 			writeJSON(w, http.StatusBadRequest, map[string]any{"error": "no file: " + ferr.Error()})
 			return
@@ -569,7 +577,7 @@ func (e *Explorer) handleUpload(w http.ResponseWriter, r *http.Request) {
 		data, err = io.ReadAll(io.LimitReader(r.Body, e.opts.MaxUploadBytes+1))
 	}
 	if err != nil || int64(len(data)) > e.opts.MaxUploadBytes {
-		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"error": fmt.Sprintf("a scenario file may hold at most %d bytes", e.opts.MaxUploadBytes)})
+		tooLarge()
 		return
 	}
 	stem := fileName(strings.TrimSuffix(strings.TrimSuffix(path.Base(strings.ReplaceAll(name, `\`, "/")), ".yaml"), ".yml"))
