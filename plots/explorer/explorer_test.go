@@ -564,3 +564,45 @@ func TestOversizedUploadsRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestCancelAnswersAtOnce cancels a run of the national scenario, whose
+// replications take seconds: the answer must not wait for them, and the
+// workers must stop soon after.
+func TestCancelAnswersAtOnce(t *testing.T) {
+	e, srv := newTest(t, Options{Workers: 1})
+	v := Variant{Baseline: "england-national", Replications: 3, Seed: 1}
+	code, st := postForm(t, srv, "/api/run", url.Values{"v": {v.Token()}})
+	if code != http.StatusAccepted {
+		t.Fatalf("run: %d %v; want 202", code, st)
+	}
+	id := st["id"].(string)
+	j := e.runner.get(id)
+	for deadline := time.Now().Add(10 * time.Second); j.status().State != stateRunning; {
+		if time.Now().After(deadline) {
+			t.Fatalf("job did not start: %v", j.status())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond) // inside the first replication
+	start := time.Now()
+	code, st = postForm(t, srv, "/api/jobs/"+id+"/cancel", nil)
+	if d := time.Since(start); d > 200*time.Millisecond {
+		t.Errorf("cancel took %v; want under 200ms", d)
+	}
+	if code != http.StatusOK || st["state"] != stateCancelled {
+		t.Errorf("cancel: %d %v; want 200 cancelled", code, st)
+	}
+	// The same variant asked again is a new job, not the one stopping.
+	if code, st := postForm(t, srv, "/api/run", url.Values{"v": {v.Token()}}); code != http.StatusAccepted || st["state"] != stateQueued {
+		t.Errorf("run again after cancelling: %d %v; want 202 queued", code, st)
+	}
+	select {
+	case <-j.end:
+		t.Logf("workers stopped %v after the cancel", time.Since(start))
+	case <-time.After(20 * time.Second):
+		t.Errorf("workers still running 20s after the cancel")
+	}
+	if s := j.status(); s.State != stateCancelled || s.Done != 0 {
+		t.Errorf("cancelled job ended %+v; want cancelled with no replication done", s)
+	}
+}

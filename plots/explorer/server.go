@@ -21,7 +21,8 @@
 // forbids any other source; every user-supplied text goes through
 // html/template. Work is bounded: replications per request, running and
 // queued jobs (more are refused with 429), cached bytes, uploads in count
-// and size. Cancelling a job stops its replications at once.
+// and size. Cancelling a job answers at once; its replications stop at
+// their next check of the context (every 16 simulated weeks).
 package explorer
 
 import (
@@ -441,8 +442,7 @@ func (e *Explorer) handleCancel(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"error": "no such job"})
 		return
 	}
-	j.cancel()
-	<-j.end // its workers have stopped
+	j.stop() // its workers stop soon after; the answer does not wait
 	writeJSON(w, http.StatusOK, j.status())
 }
 
