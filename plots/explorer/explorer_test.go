@@ -606,3 +606,34 @@ func TestCancelAnswersAtOnce(t *testing.T) {
 		t.Errorf("cancelled job ended %+v; want cancelled with no replication done", s)
 	}
 }
+
+// TestCountsAgreeWithTheirNouns checks the wording of one replication and
+// one changed parameter.
+func TestCountsAgreeWithTheirNouns(t *testing.T) {
+	_, srv := newTest(t, Options{})
+	v := Variant{Baseline: "ways-to-wellness", Replications: 1, Seed: 5, Overrides: []Override{{tariffPath, "200"}}}
+	code, st := postForm(t, srv, "/api/run", url.Values{"v": {v.Token()}})
+	if code != http.StatusAccepted {
+		t.Fatalf("run: %d %v; want 202", code, st)
+	}
+	id := st["id"].(string)
+	if fin := waitDone(t, srv, id); fin["state"] != stateDone {
+		t.Fatalf("run ended %v; want done", fin)
+	}
+	_, html, _ := get(t, srv, "/api/views/"+id)
+	if !strings.Contains(html, ">1 replication, seed 5,") || strings.Contains(html, "1 replications") {
+		t.Errorf("results of one replication do not read \"1 replication, seed 5\":\n%.400s", html)
+	}
+	_, y, _ := get(t, srv, "/api/yaml?v="+v.Token())
+	if !strings.Contains(y, "ways-to-wellness with 1 changed parameter, made in") {
+		t.Errorf("variant description does not read \"with 1 changed parameter\":\n%.400s", y)
+	}
+	for _, c := range []struct {
+		n    int
+		want string
+	}{{0, "0 replications"}, {1, "1 replication"}, {2, "2 replications"}} {
+		if got := plural(c.n, "replication", "replications"); got != c.want {
+			t.Errorf("plural(%d) = %q; want %q", c.n, got, c.want)
+		}
+	}
+}

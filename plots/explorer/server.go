@@ -129,7 +129,8 @@ func New(opts Options) (*Explorer, error) {
 		return nil, fmt.Errorf("explorer: no shipped scenario %q", opts.Default)
 	}
 	page, err := template.New("page.html.tmpl").Funcs(template.FuncMap{
-		"token": func(v Variant) string { return v.Token() },
+		"token":  func(v Variant) string { return v.Token() },
+		"plural": plural,
 	}).ParseFS(assets, "assets/page.html.tmpl", "assets/result.html.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("explorer: templates: %w", err)
@@ -153,6 +154,14 @@ func New(opts Options) (*Explorer, error) {
 	m.HandleFunc("POST /api/upload", e.handleUpload)
 	e.mux = m
 	return e, nil
+}
+
+// plural writes a count and its noun: "1 replication", "2 replications".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 // Close cancels every job. The Explorer must not be used afterwards.

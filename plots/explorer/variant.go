@@ -283,7 +283,7 @@ func variantYAML(b *baseline, name string, changes []Override) ([]byte, error) {
 			return nil, err
 		}
 	}
-	desc := fmt.Sprintf("%s with %d changed parameter(s), made in the sibsim explorer: %s", b.extends, len(changes), strings.Join(paths, ", "))
+	desc := fmt.Sprintf("%s with %s, made in the sibsim explorer: %s", b.extends, plural(len(changes), "changed parameter", "changed parameters"), strings.Join(paths, ", "))
 	if len(changes) == 0 {
 		desc = b.extends + " unchanged, from the sibsim explorer"
 	}
