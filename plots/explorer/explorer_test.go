@@ -1,11 +1,15 @@
 package explorer
 
 import (
+	"bytes"
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"math"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -399,5 +403,237 @@ func TestSideBySide(t *testing.T) {
 	code, page, _ := get(t, srv, "/compare?"+form.Encode())
 	if code != http.StatusOK || !strings.Contains(page, "grant at 900k") || !strings.Contains(page, "block_grant.gbp_per_year = 900000") {
 		t.Errorf("side-by-side page (%d) does not list the variants and their changes", code)
+	}
+}
+
+// TestOverridesReadAsTheLoaderReads checks that a lever's value is read
+// as a scenario file's number is: spellings the loader refuses are refused
+// with its message beside the lever, and accepted ones reach the variant's
+// YAML as typed.
+func TestOverridesReadAsTheLoaderReads(t *testing.T) {
+	_, srv := newTest(t, Options{})
+	const (
+		floatPath = "referrals.gp_engagement_mean"
+		intPath   = "allocation.caseload_max"
+	)
+	// loaderMsg is the loader's message for value at path in a file.
+	loaderMsg := func(path, value string) string {
+		t.Helper()
+		parent, field, _ := strings.Cut(path, ".")
+		file := fmt.Sprintf("extends: ways-to-wellness\n%s:\n  %s: %s\n", parent, field, value)
+		_, err := scenario.Loader{Shipped: scenarios.FS, Files: fstest.MapFS{"f.yaml": {Data: []byte(file)}}}.Load("f.yaml")
+		var se *scenario.Error
+		if !errors.As(err, &se) || len(se.Problems) != 1 || se.Problems[0].Path != path {
+			t.Fatalf("loader on %s: %s: %v; want one problem at %s", path, value, err, path)
+		}
+		return se.Problems[0].Msg
+	}
+	for _, c := range []struct{ path, value, want string }{
+		{floatPath, "1e-400", "out of range: too close to 0"},
+		{floatPath, "0x1p6", "must be a number"},
+		{floatPath, "1_00", "without _ between digits"},
+		{floatPath, "017", "without leading zeros"},
+		{floatPath, ".inf", "must be a finite number"},
+		{intPath, "1e2", "must be a whole number"},
+		{intPath, "100.0", "must be a whole number"},
+		{intPath, "0x64", "must be a decimal number"},
+		{intPath, "017", "without leading zeros"},
+	} {
+		t.Run(c.path+"="+c.value, func(t *testing.T) {
+			v := Variant{Baseline: "ways-to-wellness", Replications: 2, Seed: 1, Overrides: []Override{{c.path, c.value}}}
+			code, body := postForm(t, srv, "/api/validate", url.Values{"v": {v.Token()}})
+			ps, _ := body["problems"].([]any)
+			if code != http.StatusBadRequest || len(ps) != 1 {
+				t.Fatalf("validate: %d %v; want 400 with one problem", code, body)
+			}
+			p := ps[0].(map[string]any)
+			want := loaderMsg(c.path, c.value)
+			if p["field"] != c.path || p["msg"] != want || !strings.Contains(want, c.want) {
+				t.Errorf("problem = %v; want field %s, msg %q (the loader's, containing %q)", p, c.path, want, c.want)
+			}
+			if code, y, _ := get(t, srv, "/api/yaml?v="+v.Token()); code != http.StatusBadRequest {
+				t.Errorf("GET yaml of a refused value: %d; want 400\n%s", code, y)
+			}
+		})
+	}
+	// Accepted spellings reach the YAML as typed, and load to their value.
+	for _, c := range []struct {
+		path, value string
+		want        float64
+	}{
+		{floatPath, " 6.5e-1 ", 0.65},
+		{floatPath, ".7", 0.7},
+		{intPath, "+131", 131},
+	} {
+		v := Variant{Baseline: "ways-to-wellness", Replications: 2, Seed: 1, Overrides: []Override{{c.path, c.value}}}
+		code, y, _ := get(t, srv, "/api/yaml?v="+v.Token())
+		_, field, _ := strings.Cut(c.path, ".")
+		if code != http.StatusOK || !strings.Contains(y, field+": "+strings.TrimSpace(c.value)+"\n") {
+			t.Errorf("GET yaml with %s = %q: %d; want it written as typed\n%s", c.path, c.value, code, y)
+			continue
+		}
+		r, err := scenario.Loader{Shipped: scenarios.FS, Files: fstest.MapFS{"v.yaml": {Data: []byte(y)}}}.Load("v.yaml")
+		if err != nil {
+			t.Fatalf("loading the downloaded variant: %v", err)
+		}
+		if got := must(scenario.GetPath(r.Scenario, c.path))[0]; got != c.want {
+			t.Errorf("downloaded variant %s = %v; want %v", c.path, got, c.want)
+		}
+	}
+}
+
+// TestRunNeedsAVariant checks that a run request without a valid variant
+// is refused and starts nothing, rather than running a default.
+func TestRunNeedsAVariant(t *testing.T) {
+	e, srv := newTest(t, Options{})
+	empty := base64.RawURLEncoding.EncodeToString([]byte("{}"))
+	noReps := Variant{Baseline: "ways-to-wellness", Seed: 1}.Token()
+	for _, c := range []struct{ name, body, want string }{
+		{"empty form", "", "no variant given"},
+		{"no v field", "x=1", "no variant given"},
+		{"garbage", "\x00%zz&&==", "invalid URL escape"},
+		{"v not a token", "v=***", "not valid base64url"},
+		{"empty variant", "v=" + empty, "names no baseline"},
+		{"no replications", "v=" + noReps, "the variant has problems"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			resp, err := http.Post(srv.URL+"/api/run", "application/x-www-form-urlencoded", strings.NewReader(c.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var body map[string]any
+			json.NewDecoder(resp.Body).Decode(&body)
+			if msg, _ := body["error"].(string); resp.StatusCode != http.StatusBadRequest || !strings.Contains(msg, c.want) {
+				t.Errorf("POST /api/run %q: %d %v; want 400 with an error containing %q", c.body, resp.StatusCode, body, c.want)
+			}
+		})
+	}
+	if code, body, _ := get(t, srv, "/api/csv"); code != http.StatusBadRequest || !strings.Contains(body, "no variant given") {
+		t.Errorf("GET /api/csv without a variant: %d %s; want 400 no variant given", code, body)
+	}
+	e.runner.mu.Lock()
+	n := len(e.runner.jobs)
+	e.runner.mu.Unlock()
+	if n != 0 {
+		t.Errorf("refused requests started %d jobs; want 0", n)
+	}
+}
+
+// TestOversizedUploadsRefused checks that a file beyond the limit is
+// refused with 413 and the limit, whether sent raw or as a form, and
+// whether the body is cut by the reader's limit or the file's.
+func TestOversizedUploadsRefused(t *testing.T) {
+	_, srv := newTest(t, Options{MaxUploadBytes: 4096})
+	multipartBody := func(size int) (string, *bytes.Buffer) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw, err := mw.CreateFormFile("file", "big.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw.Write([]byte(strings.Repeat("#", size)))
+		mw.Close()
+		return mw.FormDataContentType(), &buf
+	}
+	for _, c := range []struct {
+		name      string
+		multipart bool
+		size      int
+	}{
+		{"raw, just over", false, 5000},
+		{"raw, far over", false, 300 << 10},
+		{"multipart, just over", true, 5000},
+		{"multipart, far over", true, 300 << 10},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ct, body := "application/yaml", bytes.NewBufferString(strings.Repeat("#", c.size))
+			if c.multipart {
+				ct, body = multipartBody(c.size)
+			}
+			resp, err := http.Post(srv.URL+"/api/upload?name=big.yaml", ct, body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var m map[string]any
+			json.NewDecoder(resp.Body).Decode(&m)
+			if resp.StatusCode != http.StatusRequestEntityTooLarge || m["error"] != "a scenario file may hold at most 4096 bytes" {
+				t.Errorf("upload of %d bytes (limit 4096): %d %v; want 413 naming the limit", c.size, resp.StatusCode, m)
+			}
+		})
+	}
+}
+
+// TestCancelAnswersAtOnce cancels a run of the national scenario, whose
+// replications take seconds: the answer must not wait for them, and the
+// workers must stop soon after.
+func TestCancelAnswersAtOnce(t *testing.T) {
+	e, srv := newTest(t, Options{Workers: 1})
+	v := Variant{Baseline: "england-national", Replications: 3, Seed: 1}
+	code, st := postForm(t, srv, "/api/run", url.Values{"v": {v.Token()}})
+	if code != http.StatusAccepted {
+		t.Fatalf("run: %d %v; want 202", code, st)
+	}
+	id := st["id"].(string)
+	j := e.runner.get(id)
+	for deadline := time.Now().Add(10 * time.Second); j.status().State != stateRunning; {
+		if time.Now().After(deadline) {
+			t.Fatalf("job did not start: %v", j.status())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond) // inside the first replication
+	start := time.Now()
+	code, st = postForm(t, srv, "/api/jobs/"+id+"/cancel", nil)
+	if d := time.Since(start); d > 200*time.Millisecond {
+		t.Errorf("cancel took %v; want under 200ms", d)
+	}
+	if code != http.StatusOK || st["state"] != stateCancelled {
+		t.Errorf("cancel: %d %v; want 200 cancelled", code, st)
+	}
+	// The same variant asked again is a new job, not the one stopping.
+	if code, st := postForm(t, srv, "/api/run", url.Values{"v": {v.Token()}}); code != http.StatusAccepted || st["state"] != stateQueued {
+		t.Errorf("run again after cancelling: %d %v; want 202 queued", code, st)
+	}
+	select {
+	case <-j.end:
+		t.Logf("workers stopped %v after the cancel", time.Since(start))
+	case <-time.After(20 * time.Second):
+		t.Errorf("workers still running 20s after the cancel")
+	}
+	if s := j.status(); s.State != stateCancelled || s.Done != 0 {
+		t.Errorf("cancelled job ended %+v; want cancelled with no replication done", s)
+	}
+}
+
+// TestCountsAgreeWithTheirNouns checks the wording of one replication and
+// one changed parameter.
+func TestCountsAgreeWithTheirNouns(t *testing.T) {
+	_, srv := newTest(t, Options{})
+	v := Variant{Baseline: "ways-to-wellness", Replications: 1, Seed: 5, Overrides: []Override{{tariffPath, "200"}}}
+	code, st := postForm(t, srv, "/api/run", url.Values{"v": {v.Token()}})
+	if code != http.StatusAccepted {
+		t.Fatalf("run: %d %v; want 202", code, st)
+	}
+	id := st["id"].(string)
+	if fin := waitDone(t, srv, id); fin["state"] != stateDone {
+		t.Fatalf("run ended %v; want done", fin)
+	}
+	_, html, _ := get(t, srv, "/api/views/"+id)
+	if !strings.Contains(html, ">1 replication, seed 5,") || strings.Contains(html, "1 replications") {
+		t.Errorf("results of one replication do not read \"1 replication, seed 5\":\n%.400s", html)
+	}
+	_, y, _ := get(t, srv, "/api/yaml?v="+v.Token())
+	if !strings.Contains(y, "ways-to-wellness with 1 changed parameter, made in") {
+		t.Errorf("variant description does not read \"with 1 changed parameter\":\n%.400s", y)
+	}
+	for _, c := range []struct {
+		n    int
+		want string
+	}{{0, "0 replications"}, {1, "1 replication"}, {2, "2 replications"}} {
+		if got := plural(c.n, "replication", "replications"); got != c.want {
+			t.Errorf("plural(%d) = %q; want %q", c.n, got, c.want)
+		}
 	}
 }

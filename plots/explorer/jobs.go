@@ -144,6 +144,22 @@ func (j *job) status() Status {
 	return s
 }
 
+// stop cancels j and reports it cancelled at once, without waiting for
+// its workers: each notices within the weeks between sim.RunOne's checks
+// of its context (16 weeks of one replication, under a second even on the
+// national scenario), and the job's end closes once they have.
+func (j *job) stop() {
+	j.cancel()
+	j.mu.Lock()
+	if j.state == stateQueued || j.state == stateRunning {
+		j.state, j.err = stateCancelled, errors.New("cancelled")
+	}
+	j.mu.Unlock()
+}
+
+// stopped reports whether j was cancelled and so will not finish its work.
+func (j *job) stopped() bool { return j.ctx.Err() != nil && !j.finished() }
+
 func (j *job) finished() bool {
 	select {
 	case <-j.end:
@@ -201,7 +217,7 @@ func (r *runner) start(items []item, seed uint64, reps int) (*job, error) {
 	id := viewKey(items, seed, reps)
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if j, ok := r.jobs[id]; ok {
+	if j, ok := r.jobs[id]; ok && !j.stopped() {
 		if !j.finished() {
 			return j, nil
 		}
@@ -221,9 +237,11 @@ func (r *runner) start(items []item, seed uint64, reps int) (*job, error) {
 		r.keep(j)
 		return j, nil
 	}
+	// Cancelled jobs still draining do not count: they hold at most the
+	// running slots, which a new job waits for.
 	active := 0
 	for _, j := range r.jobs {
-		if !j.finished() {
+		if !j.finished() && !j.stopped() {
 			active++
 		}
 	}
@@ -268,8 +286,8 @@ func (r *runner) get(id string) *job {
 
 // run waits for a slot, simulates what is not cached and builds the view.
 func (r *runner) run(j *job) {
-	defer close(j.end)
 	defer j.cancel()
+	defer close(j.end) // before cancel, so that a job that ends is never taken as stopped
 	fail := func(state string, err error) {
 		j.mu.Lock()
 		j.state, j.err = state, err
@@ -283,7 +301,9 @@ func (r *runner) run(j *job) {
 		return
 	}
 	j.mu.Lock()
-	j.state = stateRunning
+	if j.state == stateQueued {
+		j.state = stateRunning
+	}
 	j.mu.Unlock()
 
 	runs := make([]*results.RunData, len(j.items))

@@ -21,7 +21,8 @@
 // forbids any other source; every user-supplied text goes through
 // html/template. Work is bounded: replications per request, running and
 // queued jobs (more are refused with 429), cached bytes, uploads in count
-// and size. Cancelling a job stops its replications at once.
+// and size. Cancelling a job answers at once; its replications stop at
+// their next check of the context (every 16 simulated weeks).
 package explorer
 
 import (
@@ -128,7 +129,8 @@ func New(opts Options) (*Explorer, error) {
 		return nil, fmt.Errorf("explorer: no shipped scenario %q", opts.Default)
 	}
 	page, err := template.New("page.html.tmpl").Funcs(template.FuncMap{
-		"token": func(v Variant) string { return v.Token() },
+		"token":  func(v Variant) string { return v.Token() },
+		"plural": plural,
 	}).ParseFS(assets, "assets/page.html.tmpl", "assets/result.html.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("explorer: templates: %w", err)
@@ -152,6 +154,14 @@ func New(opts Options) (*Explorer, error) {
 	m.HandleFunc("POST /api/upload", e.handleUpload)
 	e.mux = m
 	return e, nil
+}
+
+// plural writes a count and its noun: "1 replication", "2 replications".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 // Close cancels every job. The Explorer must not be used afterwards.
@@ -240,6 +250,7 @@ func (e *Explorer) baselineOf(ref string) (*baseline, error) {
 	if err != nil {
 		return nil, err
 	}
+	b.setLevers()
 	e.mu.Lock()
 	if len(e.baseMemo) > 4*e.opts.MaxUploads+len(e.shipped) {
 		clear(e.baseMemo)
@@ -261,13 +272,11 @@ type resolved struct {
 	yaml   []byte
 }
 
-// resolve checks v's settings and loads it.
+// resolve checks v's settings and loads it. A variant names its baseline
+// and replications: nothing runs by default (a seed of 0 is taken as 1).
 func (e *Explorer) resolve(v Variant) (*resolved, error) {
 	if v.Baseline == "" {
-		v.Baseline = e.opts.Default
-	}
-	if v.Replications == 0 {
-		v.Replications = e.defaultReps()
+		return nil, errors.New("the variant names no baseline")
 	}
 	if v.Seed == 0 {
 		v.Seed = 1
@@ -280,7 +289,7 @@ func (e *Explorer) resolve(v Variant) (*resolved, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &resolved{v: v, base: b, levers: Levers(b.resolved.Scenario)}
+	out := &resolved{v: v, base: b, levers: b.levers}
 	out.res, out.yaml, err = resolveVariant(e.opts.Shipped, b, v, out.levers)
 	if err != nil {
 		return out, err
@@ -327,7 +336,7 @@ func (e *Explorer) job(r *http.Request) (*job, error) {
 		return nil, err
 	}
 	if len(vs) == 0 {
-		vs = []Variant{{}}
+		return nil, errors.New("no variant given: a run needs a v parameter (a variant's token)")
 	}
 	var items []item
 	if r.Form.Get("mode") != "compare" {
@@ -442,8 +451,7 @@ func (e *Explorer) handleCancel(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"error": "no such job"})
 		return
 	}
-	j.cancel()
-	<-j.end // its workers have stopped
+	j.stop() // its workers stop soon after; the answer does not wait
 	writeJSON(w, http.StatusOK, j.status())
 }
 
@@ -554,11 +562,19 @@ func fileName(name string) string {
 // field "file"), checks it with the loader and holds it in memory.
 func (e *Explorer) handleUpload(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, e.opts.MaxUploadBytes+64<<10)
+	tooLarge := func() {
+		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"error": fmt.Sprintf("a scenario file may hold at most %d bytes", e.opts.MaxUploadBytes)})
+	}
 	name := r.URL.Query().Get("name")
 	var data []byte
 	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
 		f, hdr, ferr := r.FormFile("file")
+		var big *http.MaxBytesError
+		if errors.As(ferr, &big) {
+			tooLarge()
+			return
+		}
 		if ferr != nil {
 			writeJSON(w, http.StatusBadRequest, map[string]any{"error": "no file: " + ferr.Error()})
 			return
@@ -570,7 +586,7 @@ func (e *Explorer) handleUpload(w http.ResponseWriter, r *http.Request) {
 		data, err = io.ReadAll(io.LimitReader(r.Body, e.opts.MaxUploadBytes+1))
 	}
 	if err != nil || int64(len(data)) > e.opts.MaxUploadBytes {
-		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"error": fmt.Sprintf("a scenario file may hold at most %d bytes", e.opts.MaxUploadBytes)})
+		tooLarge()
 		return
 	}
 	stem := fileName(strings.TrimSuffix(strings.TrimSuffix(path.Base(strings.ReplaceAll(name, `\`, "/")), ".yaml"), ".yml"))

@@ -14,6 +14,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/sibsim/sibsim/sim/scenario"
+	"github.com/sibsim/sibsim/sim/strictyaml"
 )
 
 // Limits on what a variant may hold.
@@ -124,13 +125,41 @@ type baseline struct {
 	extends  string // in the variant YAML: shipped name or the upload's file name
 	files    fstest.MapFS
 	resolved *scenario.Resolved
+	levers   []Lever        // its levers, with Levers
+	byPath   map[string]int // index in levers by path
+	values   []float64      // the baseline's value of each lever
+}
+
+// setLevers lists the levers of the resolved baseline and their values.
+func (b *baseline) setLevers() {
+	b.levers = Levers(b.resolved.Scenario)
+	b.byPath = make(map[string]int, len(b.levers))
+	b.values = make([]float64, len(b.levers))
+	for i, l := range b.levers {
+		b.byPath[l.Path] = i
+		b.values[i] = math.NaN()
+		if xs, err := scenario.GetPath(b.resolved.Scenario, l.Path); err == nil && len(xs) == 1 {
+			b.values[i] = xs[0]
+		}
+	}
+}
+
+// lever returns the lever at path and its baseline value.
+func (b *baseline) lever(path string) (Lever, float64, bool) {
+	i, ok := b.byPath[path]
+	if !ok {
+		return Lever{}, 0, false
+	}
+	return b.levers[i], b.values[i], true
 }
 
 // changes returns v's overrides that differ from the baseline, the last
-// value of a path winning, in the order first made; parsed holds their
-// values. Overrides that cannot be used are problems.
+// value of a path winning, in the order first made, each value as typed
+// (without surrounding spaces). Overrides that cannot be used are
+// problems, with the scenario loader's message for a number it refuses.
 func (b *baseline) changes(v Variant) (kept []Override, problems []VariantProblem) {
 	idx := map[string]int{}
+	var values []float64
 	for _, o := range v.Overrides {
 		bad := func(format string, args ...any) {
 			msg := fmt.Sprintf(format, args...)
@@ -149,33 +178,66 @@ func (b *baseline) changes(v Variant) (kept []Override, problems []VariantProble
 			}
 			continue
 		}
-		old, err := scenario.GetPath(b.resolved.Scenario, o.Path)
-		if err != nil || len(old) != 1 {
+		l, _, ok := b.lever(o.Path)
+		if !ok {
 			bad("not a parameter of %s", b.extends)
 			continue
 		}
-		x, err := strconv.ParseFloat(strings.TrimSpace(o.Value), 64)
-		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			bad("must be a number (got %q)", o.Value)
+		o.Value = strings.TrimSpace(o.Value)
+		x, msg := readNumber(o.Value, l.Integer)
+		if msg != "" {
+			bad("%s", msg)
 			continue
 		}
-		o.Value = formatNumber(x)
 		if i, ok := idx[o.Path]; ok {
-			kept[i] = o
+			kept[i], values[i] = o, x
 			continue
 		}
 		idx[o.Path] = len(kept)
 		kept = append(kept, o)
+		values = append(values, x)
 	}
 	// Drop overrides back at the baseline's value.
 	out := kept[:0]
-	for _, o := range kept {
-		old, _ := scenario.GetPath(b.resolved.Scenario, o.Path)
-		if x, _ := strconv.ParseFloat(o.Value, 64); x != old[0] {
+	for i, o := range kept {
+		if _, old, _ := b.lever(o.Path); values[i] != old {
 			out = append(out, o)
 		}
 	}
 	return out, problems
+}
+
+// readNumber reads text, a lever's value as typed, as the scenario loader
+// reads a plain YAML scalar (sim/strictyaml's Int or Float, docs/cli.md
+// "How numbers are read"): it returns the value, or the loader's message
+// for a value it refuses. The text is written verbatim into the variant's
+// YAML, so the loader then reads the same number.
+func readNumber(text string, integer bool) (float64, string) {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Value: text}
+	if text == "" {
+		// An empty plain scalar is null, which would unset an optional field.
+		return 0, "must be a number (got nothing)"
+	}
+	want := "a number"
+	var x float64
+	var err error
+	if integer {
+		want = "a whole number"
+		var i int64
+		i, err = strictyaml.Int(n)
+		x = float64(i)
+	} else {
+		x, err = strictyaml.Float(n)
+	}
+	switch {
+	case errors.Is(err, strictyaml.ErrWrongType):
+		return 0, fmt.Sprintf("must be %s (got %s)", want, strictyaml.Describe(n))
+	case err != nil:
+		return 0, err.Error()
+	case math.IsNaN(x) || math.IsInf(x, 0):
+		return 0, fmt.Sprintf("must be a finite number (got %g)", x) // as the validator words it
+	}
+	return x, ""
 }
 
 // formatNumber writes x in plain decimals unless that would be long, as
@@ -221,7 +283,7 @@ func variantYAML(b *baseline, name string, changes []Override) ([]byte, error) {
 			return nil, err
 		}
 	}
-	desc := fmt.Sprintf("%s with %d changed parameter(s), made in the sibsim explorer: %s", b.extends, len(changes), strings.Join(paths, ", "))
+	desc := fmt.Sprintf("%s with %s, made in the sibsim explorer: %s", b.extends, plural(len(changes), "changed parameter", "changed parameters"), strings.Join(paths, ", "))
 	if len(changes) == 0 {
 		desc = b.extends + " unchanged, from the sibsim explorer"
 	}

@@ -8,6 +8,11 @@
   var currentJob = null;
   var runSeq = 0;
 
+  // plural writes a count and its noun: "1 replication", "2 replications".
+  function plural(n, one, many) {
+    return n === 1 ? "1 " + one : n + " " + many;
+  }
+
   // b64url encodes a string's UTF-8 bytes as base64url without padding.
   function b64url(s) {
     var bytes = new TextEncoder().encode(s), bin = "";
@@ -129,7 +134,7 @@
     p.max = Math.max(st.total, 1);
     p.value = st.done;
     if (st.state === "queued" || st.state === "running") {
-      status(st.state === "queued" ? "waiting for another run to finish" : "running: " + st.done + " of " + st.total + " replications");
+      status(st.state === "queued" ? "waiting for another run to finish" : "running: " + st.done + " of " + plural(st.total, "replication", "replications"));
       fetch("/api/jobs/" + st.id + "?wait=300").then(function (r) { return r.json(); })
         .then(function (next) { poll(next, seq, after); })
         .catch(function (e) { setRunning(false); status("cannot reach the server: " + e.message, true); });
@@ -229,7 +234,7 @@
     var v = variant();
     var list = saved();
     var tok = b64url(JSON.stringify(v));
-    list.push({ name: v.n || (v.o ? $("name").placeholder + " (" + v.o.length + " changes)" : v.b), token: tok });
+    list.push({ name: v.n || (v.o ? $("name").placeholder + " (" + plural(v.o.length, "change", "changes") + ")" : v.b), token: tok });
     store(list);
     renderSaved();
     status("saved");
