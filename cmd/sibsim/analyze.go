@@ -33,7 +33,7 @@ func newAnalyzeCommand(d *deps) *cobra.Command {
 		Use:   "analyze DIR",
 		Short: "Estimate parameter sensitivities from a sweep's results",
 		Long: `Analyse the results of a parameter sweep: DIR is a directory written by
-"sibsim sweep" (manifest.json, points.csv and runs.csv).
+"sibsim sweep" (manifest.json, points.csv and runs.csv or runs.parquet).
 
 Each metric is first averaged over the replications of each design point
 (replications in which it is undefined, NA, are left out). Then, by the
@@ -74,7 +74,7 @@ from the sweep's seed.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringSliceVar(&opts.metrics, "metric", nil, "metric to analyse; repeat or separate with commas (default: every metric in runs.csv)")
+	f.StringSliceVar(&opts.metrics, "metric", nil, "metric to analyse; repeat or separate with commas (default: every metric of the sweep)")
 	f.StringVar(&opts.out, "out", "", "write the analysis into this directory (default DIR/"+sweep.AnalysisDir+")")
 	intFlag(f, &opts.bootstrap, "bootstrap", 1000, fmt.Sprintf("bootstrap resamples for Sobol intervals (0 to %d; 0 for none)", maxBootstrap))
 	f.StringVar(&opts.format, "format", "svg", "figure format: "+strings.Join(plots.Formats(), ", "))
