@@ -45,7 +45,10 @@ sweep's design:
   morris  Morris elementary effects per parameter: mu, mu* (mean absolute
           effect) and sigma, on the unit scale (a parameter's whole range
           is 1), so parameters with different units are comparable.
-  grid, random, lhs
+  grid    main effects (the mean at each level of a parameter over every
+          level of the others) and two-way interactions (the mean at each
+          pair of levels), drawn with ticks at the design's levels.
+  random, lhs
           no indices; the summaries and figures below.
 
 Tables are printed, with notes on what to beware of (intervals that
@@ -55,8 +58,10 @@ st, st_lo95, st_hi95), sobol2.csv (second order), morris.csv (metric,
 parameter, mu, mu_star, sigma), points_summary.csv (each design point's
 parameter values and, per metric, the mean over replications with its 95%
 interval and count), and figures: sobol-METRIC (indices with intervals),
-morris-METRIC (mu* against sigma) and response-METRIC (the metric's point
-means against each parameter). The output directory must be new, empty or
+morris-METRIC (mu* against sigma), response-METRIC (the metric's point
+means against each parameter) and, for a grid, main-effects-METRIC and
+interactions-METRIC. Axis labels say whether a parameter was varied as a
+multiplier of the base value or as a value. The output directory must be new, empty or
 a previous analysis, which is replaced; it appears complete or not at all.
 
 The same inputs always give the same bytes: bootstrap resamples are drawn
@@ -168,15 +173,17 @@ func checkAnalysisDir(dir string) (bool, error) {
 }
 
 // analysisFigures draws, per metric, its indices (sobol-METRIC or
-// morris-METRIC) and its point means against each parameter
-// (response-METRIC), leaving out a figure with nothing defined to draw.
+// morris-METRIC), its point means against each parameter
+// (response-METRIC) and, for a grid, its main effects and interactions
+// (main-effects-METRIC, interactions-METRIC), leaving out a figure with
+// nothing defined to draw.
 func analysisFigures(a *sweep.Analysis) ([]plots.Figure, error) {
 	ms := make([]plots.SweepMetric, len(a.Metrics))
 	for i, m := range a.Metrics {
-		ms[i] = plots.SweepMetric{Name: m.Name, Means: m.Mean, Sobol: m.Sobol, Morris: m.Morris}
+		ms[i] = plots.SweepMetric{Name: m.Name, Means: m.Mean, Sobol: m.Sobol, Morris: m.Morris, Grid: m.Grid}
 	}
 	r := a.Results
-	return plots.SensitivityFigures(plots.Sweep{Params: r.Params, Dists: r.Dists, Points: r.Points}, ms)
+	return plots.SensitivityFigures(plots.Sweep{Params: r.Params, Dists: r.Dists, Points: r.Points, Scale: r.Scale}, ms)
 }
 
 // writeAnalysisTables prints the analysis.

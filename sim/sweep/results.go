@@ -36,6 +36,9 @@ type Results struct {
 	// distributions, in design order.
 	Params []string
 	Dists  []sensitivity.Dist
+	// Scale says, per parameter, whether its values are factors on the
+	// base scenario's value (scale: true) rather than values.
+	Scale []bool
 	// Points holds the parameter values of each design point:
 	// Points[point][parameter], len(Points) points.
 	Points [][]float64
@@ -83,8 +86,9 @@ type resultsManifest struct {
 		Replications int                    `json:"replications"`
 		Design       sensitivity.DesignSpec `json:"design"`
 		Parameters   []struct {
-			Path string           `json:"path"`
-			Dist sensitivity.Dist `json:"dist"`
+			Path  string           `json:"path"`
+			Dist  sensitivity.Dist `json:"dist"`
+			Scale bool             `json:"scale"`
 		} `json:"parameters"`
 	} `json:"experiment"`
 	Points int               `json:"points"`
@@ -217,6 +221,7 @@ func (r *Results) readManifest() error {
 		}
 		r.Params = append(r.Params, p.Path)
 		r.Dists = append(r.Dists, p.Dist)
+		r.Scale = append(r.Scale, p.Scale)
 	}
 	if m.Experiment.Replications < 1 {
 		bad("experiment.replications: must be >= 1 (got %d)", m.Experiment.Replications)
