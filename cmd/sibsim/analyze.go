@@ -24,6 +24,7 @@ type analyzeOptions struct {
 	out       string
 	bootstrap int
 	format    string
+	halfWidth []string
 	output    outputFlags
 }
 
@@ -51,6 +52,15 @@ sweep's design:
   random, lhs
           no indices; the summaries and figures below.
 
+With --half-width, analyze also estimates how many replications each
+metric needs for a 95% interval of that half-width, absolute (METRIC=0.01)
+or relative to the mean (5%): per design point, from the pooled spread
+within points and at the worst point. DIR may also be a run directory
+(sibsim run's output): then only this estimate is printed, from the spread
+of its replications. The estimate is the smallest n with
+t(0.975, n-1) s / sqrt(n) <= h, s held at its estimate (Law & Kelton's
+sequential procedure; a relative target g uses h = g/(1+g) |mean|).
+
 Tables are printed, with notes on what to beware of (intervals that
 contain zero, small samples, undefined outputs). Written into --out
 (default DIR/analysis): sobol.csv (metric, parameter, s1, s1_lo95, s1_hi95,
@@ -69,6 +79,10 @@ from the sweep's seed.`,
 		Example: `  # Every metric of a sweep, into results/sweep/analysis
   sibsim analyze results/sweep
 
+  # How many replications for intervals of ±5% of each metric's mean?
+  sibsim analyze results/sweep --half-width 5%
+  sibsim analyze results/run --half-width 5% --half-width investor_irr=0.01
+
   # Two metrics, PDF figures, 2000 bootstrap resamples
   sibsim analyze results/sweep --metric care_share_last_year --metric investor_irr \
       --bootstrap 2000 --format pdf --out reports/sensitivity`,
@@ -83,6 +97,7 @@ from the sweep's seed.`,
 	f.StringVar(&opts.out, "out", "", "write the analysis into this directory (default DIR/"+sweep.AnalysisDir+")")
 	intFlag(f, &opts.bootstrap, "bootstrap", 1000, fmt.Sprintf("bootstrap resamples for Sobol intervals (0 to %d; 0 for none)", maxBootstrap))
 	f.StringVar(&opts.format, "format", "svg", "figure format: "+strings.Join(plots.Formats(), ", "))
+	f.StringSliceVar(&opts.halfWidth, "half-width", nil, "estimate the replications a 95% interval of this half-width needs: H or P% for every metric, METRIC=H or METRIC=P% for one; repeatable")
 	addOutputFlags(f, &opts.output)
 	return cmd
 }
@@ -106,6 +121,13 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, s streams) error {
 	if err := opts.check(); err != nil {
 		return err
 	}
+	targets, err := parseHalfWidths(opts.halfWidth)
+	if err != nil {
+		return err
+	}
+	if isRunDir(opts.dir) {
+		return runAnalyzeRun(ctx, opts, targets, s)
+	}
 	res, err := sweep.ReadResults(ctx, opts.dir, opts.metrics)
 	if err != nil {
 		return analyzeError(ctx, err)
@@ -113,6 +135,15 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, s streams) error {
 	a, err := sweep.Analyze(ctx, res, opts.bootstrap)
 	if err != nil {
 		return analyzeError(ctx, err)
+	}
+	for m := range targets.ByMetric {
+		if !containsString(res.Metrics, m) {
+			return usageErrorf("--half-width: metric %q is not analysed; analysed: %s", m, strings.Join(res.Metrics, ", "))
+		}
+	}
+	needs, err := a.ReplicationsNeeded(targets)
+	if err != nil {
+		return usageError(fmt.Errorf("--half-width: %w", err))
 	}
 
 	out := opts.out
@@ -147,6 +178,9 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, s streams) error {
 		return nil
 	}
 	writeAnalysisTables(s.out, a)
+	if len(needs) > 0 {
+		writeSweepReplications(s.out, a, needs)
+	}
 	fmt.Fprintf(s.out, "\nAnalysis written to %s\n", out)
 	return nil
 }
