@@ -14,3 +14,9 @@ var FS embed.FS
 //
 //go:embed sweeps/*.yaml
 var Sweeps embed.FS
+
+// Calibrations holds the shipped calibration targets files as
+// calibration/NAME.yaml (see docs/calibration.md).
+//
+//go:embed calibration/*.yaml
+var Calibrations embed.FS

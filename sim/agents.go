@@ -97,43 +97,47 @@ const numChoiceActs = actAccompanied // activities before actAccompanied are cho
 // actLogic is +1 for care activities and -1 for choice activities.
 var actLogic = [numActs]float64{-1, -1, -1, -1, -1, +1, +1, +1}
 
-// client is a referred person. Field order keeps the struct compact.
+// client is a referred person. The record is read and written every week,
+// so it is kept small: week numbers are int16 (horizons are at most
+// scenario.MaxWeeks, places and readings fall due at most a few hundred
+// weeks later), what follows from other fields is derived (the cohort from
+// the referral week, the Star-area penalties from the unmet needs), and
+// what lasts only a week is a local of the weekly step. Field order keeps
+// the struct compact.
 type client struct {
-	id          int32
-	practice    int32
-	worker      int32 // post index; -1 while waiting
-	cohort      int32
-	referred    int32              // week referred
-	engaged     int32              // week engaged (-1 before)
-	nextDue     int32              // week the next follow-up is due
-	changed     int32              // week of the last change of link worker (-1 none)
-	linkUntil   [numServices]int32 // week each held place ends
-	state       uint8
-	tier        uint8
-	needs       uint8 // unmet needs (bits)
-	needs0      uint8 // needs at referral (bits), for the counterfactual rate
-	conditions  uint8 // number of long-term conditions
-	age         uint8 // years, at referral
-	depression  bool
-	transport   bool  // transport or mobility barrier
-	digital     bool  // phone / digital access
-	links       uint8 // services at which the client holds a place (bits by service)
-	lifestyle   uint8 // lifestyle services ever linked (bits by service)
-	nAssess     uint8
-	cx          uint8             // complexity score: unmet needs + 1 for depression or anxiety
-	tot         float32           // true Star total (sum of star), kept in step with star
-	star        [numAreas]float32 // true wellbeing per area
-	pen         [numAreas]float32 // attainable-score penalty from unmet needs
-	star0       float32           // true total at engagement
-	rec0        float32           // recorded baseline total
-	recLast     float32           // latest recorded total
-	trueAtLast  float32           // true total at the latest reading
-	sm          float32           // self-management of long-term conditions (0..1)
-	sm0         float32           // self-management at referral (counterfactual)
-	baseRate    float32           // secondary-care events per week without the intervention
-	careHours   float32           // care hours received last week
-	choiceHours float32           // choice hours received last week
+	id         int32
+	practice   int32
+	worker     int32              // post index; -1 while waiting
+	referred   int16              // week referred
+	engaged    int16              // week engaged (-1 before)
+	nextDue    int16              // week the next follow-up is due
+	changed    int16              // week of the last change of link worker (-1 none)
+	linkUntil  [numServices]int16 // week each held place ends
+	state      uint8
+	tier       uint8
+	needs      uint8 // unmet needs (bits)
+	needs0     uint8 // needs at referral (bits), for the counterfactual rate
+	conditions uint8 // number of long-term conditions
+	depression bool
+	transport  bool  // transport or mobility barrier
+	digital    bool  // phone / digital access
+	links      uint8 // services at which the client holds a place (bits by service)
+	lifestyle  uint8 // lifestyle services ever linked (bits by service)
+	nAssess    uint8
+	cx         uint8             // complexity score: unmet needs + 1 for depression or anxiety
+	tot        float32           // true Star total (sum of star), kept in step with star
+	star       [numAreas]float32 // true wellbeing per area
+	star0      float32           // true total at engagement
+	rec0       float32           // recorded baseline total
+	recLast    float32           // latest recorded total
+	trueAtLast float32           // true total at the latest reading
+	sm         float32           // self-management of long-term conditions (0..1)
+	sm0        float32           // self-management at referral (counterfactual)
+	baseRate   float32           // secondary-care events per week without the intervention
 }
+
+// cohort is the quarterly referral cohort of the client.
+func (c *client) cohort() int { return int(c.referred) / cohortWeeks }
 
 // complexity is the client's current complexity score (cached in cx,
 // which setPenalties keeps in step with needs).
@@ -189,8 +193,10 @@ type worker struct {
 	coachPer     float64 // coaching hours per engaged client
 	signpostProb float64 // chance a linkable client is signposted this week
 	creamK       float64 // creaming steepness this week
-	readings     float64 // readings done per week, smoothed over enacted_smoothing_weeks
-	targetGap    float64 // this week: share of the provider's reading target not met, 0..1
+	// cream[cx] is creamWeight(creamK, cx) for each complexity score cx.
+	cream     [numNeeds + 2]float64
+	readings  float64 // readings done per week, smoothed over enacted_smoothing_weeks
+	targetGap float64 // this week: share of the provider's reading target not met, 0..1
 	// Pass-1 aggregates over the caseload.
 	nAwaiting, nDue, nEngaged, nLinkable int
 	careNeed, careNeedW                  float64

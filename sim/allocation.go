@@ -7,35 +7,51 @@ package sim
 // in-post worker of the practice's provider with room, taking the
 // provider's posts in turn (a cursor that persists across weeks); otherwise
 // they wait. Once a provider has no room this week, its clients wait
-// without another search.
+// without another search (its practices' posts are among its posts, so
+// none of them has room either).
+//
+// Nothing changes a client between allocation and time allocation (ODD
+// 7.4), so the same pass over the clients also tallies each worker's
+// demand for the week (tally, in timeallocation.go).
 func (m *Model) allocate() {
 	max := m.sc.Allocation.CaseloadMax
 	for i := range m.providers {
 		m.providers[i].full = false
 	}
+	m.beginTally()
 	for i := range m.clients {
 		c := &m.clients[i]
-		if c.state != stWaiting {
-			continue
+		if c.state == stWaiting {
+			m.assign(c, max)
 		}
-		p := &m.practices[c.practice]
-		best := -1
-		for _, wi := range p.posts {
-			w := &m.workers[wi]
-			if w.inPost && w.caseload < max && (best < 0 || w.caseload < m.workers[best].caseload) {
-				best = int(wi)
-			}
+		if c.worker >= 0 {
+			m.tally(c)
 		}
-		if best < 0 {
-			best = m.crossCover(p.provider, max)
-		}
-		if best < 0 {
-			continue
-		}
-		c.worker = int32(best)
-		c.state = stReferred
-		m.workers[best].caseload++
 	}
+}
+
+// assign gives waiting client c a worker with room, if there is one.
+func (m *Model) assign(c *client, max int) {
+	p := &m.practices[c.practice]
+	if m.providers[p.provider].full {
+		return
+	}
+	best := -1
+	for _, wi := range p.posts {
+		w := &m.workers[wi]
+		if w.inPost && w.caseload < max && (best < 0 || w.caseload < m.workers[best].caseload) {
+			best = int(wi)
+		}
+	}
+	if best < 0 {
+		best = m.crossCover(p.provider, max)
+	}
+	if best < 0 {
+		return
+	}
+	c.worker = int32(best)
+	c.state = stReferred
+	m.workers[best].caseload++
 }
 
 // crossCover returns the next in-post worker of provider pi with room after

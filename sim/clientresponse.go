@@ -2,7 +2,10 @@
 
 package sim
 
-import "math"
+import (
+	"math"
+	"math/bits"
+)
 
 // linkService returns the service a client could be linked to now: the
 // service for the first unmet need that has one and where the client holds
@@ -10,21 +13,38 @@ import "math"
 // healthy eating, each once; or svcNone. A client holding max_links places
 // is not linkable.
 func (m *Model) linkService(c *client) int {
-	if popcount(c.links) >= m.sc.Linking.MaxLinks {
+	if bits.OnesCount8(c.links) >= m.sc.Linking.MaxLinks {
 		return svcNone
 	}
-	for k := 0; k < numNeeds; k++ {
-		if s := needService[k]; c.needs&(1<<k) != 0 && s != svcNone && c.links&(1<<s) == 0 {
-			return s
-		}
+	if s := needLink[int(c.needs&(1<<numNeeds-1))<<numServices|int(c.links&(1<<numServices-1))]; s != svcNone {
+		return int(s)
 	}
-	for _, s := range [...]int{svcExercise, svcHealthyEating} {
-		if c.lifestyle&(1<<s) == 0 {
-			return s
-		}
+	if c.lifestyle&(1<<svcExercise) == 0 {
+		return svcExercise
+	}
+	if c.lifestyle&(1<<svcHealthyEating) == 0 {
+		return svcHealthyEating
 	}
 	return svcNone
 }
+
+// needLink[needs<<numServices | links] is the service for the first unmet
+// need (in need order) that has one and where the client holds no place,
+// or svcNone: the first step of linkService, tabulated over every pair of
+// need and place bit sets.
+var needLink = func() (t [1 << (numNeeds + numServices)]int8) {
+	for i := range t {
+		needs, links := i>>numServices, i&(1<<numServices-1)
+		t[i] = svcNone
+		for k := 0; k < numNeeds; k++ {
+			if s := needService[k]; needs&(1<<k) != 0 && s != svcNone && links&(1<<s) == 0 {
+				t[i] = int8(s)
+				break
+			}
+		}
+	}
+	return t
+}()
 
 // releaseResolved releases the places a client holds for needs that are
 // all resolved: a need service's place is kept while any unmet need it
@@ -46,29 +66,43 @@ func (m *Model) releaseResolved(c *client) {
 	}
 }
 
-// setPenalties recomputes a client's attainable-score penalties from unmet needs.
+// setPenalties recomputes a client's complexity score from unmet needs and
+// depression; the attainable-score penalties follow from the needs alone
+// (penalties).
 func (m *Model) setPenalties(c *client) {
-	pen := float32(m.sc.Wellbeing.NeedPenalty)
-	c.pen = [numAreas]float32{}
-	c.cx = uint8(popcount(c.needs))
+	c.cx = uint8(bits.OnesCount8(c.needs))
 	if c.depression {
 		c.cx++
 	}
-	for k := 0; k < numNeeds; k++ {
-		if c.needs&(1<<k) == 0 {
-			continue
-		}
-		for a, wt := range needAreas[k] {
-			c.pen[a] += pen * wt
+}
+
+// penalties returns the attainable-score penalty of each Star area for the
+// unmet needs in the bit set needs: need_penalty times the sum of the
+// weights (needAreas) of the unmet needs. The table of every need set is
+// built once per model.
+func (m *Model) penalties(needs uint8) *[numAreas]float32 {
+	if m.penTab == nil {
+		pen := float32(m.sc.Wellbeing.NeedPenalty)
+		m.penTab = new([1 << numNeeds][numAreas]float32)
+		for set := range m.penTab {
+			for k := 0; k < numNeeds; k++ {
+				if set&(1<<k) == 0 {
+					continue
+				}
+				for a, wt := range needAreas[k] {
+					m.penTab[set][a] += pen * wt
+				}
+			}
 		}
 	}
+	return &m.penTab[needs&(1<<numNeeds-1)]
 }
 
 // attainable is the score area a tends to this week, given unmet needs,
 // self-management and the support lift.
 func (m *Model) attainable(c *client, a int, lift float64) float64 {
 	wb := &m.sc.Wellbeing
-	x := wb.HealthyLevel - float64(c.pen[a])
+	x := wb.HealthyLevel - float64(m.penalties(c.needs)[a])
 	switch a {
 	case areaLifestyle, areaManagingSymptoms:
 		x -= wb.ConditionPenalty * float64(c.conditions) * (1 - float64(c.sm))
@@ -88,9 +122,10 @@ func (m *Model) adjustStar(c *client, lift float64) {
 	l := float32(lift)
 	// Unrolled: the condition penalty falls on lifestyle and managing
 	// symptoms, the support lift on looking after yourself and feeling positive.
+	pen := m.penalties(c.needs)
 	var t [numAreas]float32
 	for a := range t {
-		t[a] = healthy - c.pen[a]
+		t[a] = healthy - pen[a]
 	}
 	t[areaLifestyle] -= cond
 	t[areaManagingSymptoms] -= cond
@@ -136,7 +171,6 @@ func (m *Model) respond() {
 		if c.worker >= 0 {
 			w = &m.workers[c.worker]
 		}
-		c.careHours, c.choiceHours = 0, 0
 		switch c.state {
 		case stWaiting:
 			if eng.bernoulli(sc.Referrals.WaitDropoutPerWeek) {
@@ -183,36 +217,40 @@ func (m *Model) truncate(n int) {
 	m.clients = m.clients[:n]
 }
 
-// compact removes clients who have left, keeping ID order.
-func (m *Model) compact() {
-	keep := m.clients[:0]
-	for i := range m.clients {
+// compact removes clients who have left, keeping ID order. from is the
+// position of the first who may have left: the records before it stay
+// where they are.
+func (m *Model) compact(from int) {
+	n := from
+	for i := from; i < len(m.clients); i++ {
 		if m.clients[i].state < stDisengaged {
-			keep = append(keep, m.clients[i])
+			if n != i {
+				m.clients[n] = m.clients[i]
+			}
+			n++
 		}
 	}
-	m.truncate(len(keep))
+	m.truncate(n)
 }
 
 // engage records the baseline reading and starts support.
 func (m *Model) engage(c *client) {
 	sc := m.sc
 	c.state = stEngaged
-	c.engaged = int32(m.week)
-	c.nextDue = int32(m.week + sc.Assessment.FollowUpEveryWeeks)
+	c.engaged = int16(m.week)
+	c.nextDue = int16(m.week + sc.Assessment.FollowUpEveryWeeks)
 	c.star0 = c.total()
 	c.nAssess = 1
 	c.rec0 = m.record(c, false)
 	c.recLast, c.trueAtLast = c.rec0, c.star0
 	m.row[wcStarRecordedMean] += float64(c.rec0) // a sum until observe divides
-	c.choiceHours += float32(sc.Practice.InitialAssessmentHours)
 	m.countReading(c, 1)
 	m.row[wcNewEngaged]++
 	m.acc.engagedTier[c.tier]++
 	m.acc.baselineSum += float64(c.rec0)
-	m.sysEv.Cohorts[c.cohort].Clients++
+	m.sysEv.Cohorts[c.cohort()].Clients++
 	pev := &m.providers[m.practices[c.practice].provider].ev
-	pev.Cohorts[c.cohort].Clients++
+	pev.Cohorts[c.cohort()].Clients++
 }
 
 // record returns a recorded Star total: true total plus measurement noise,
@@ -249,9 +287,12 @@ func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool 
 	cx := float64(c.complexity())
 	need := sc.Practice.CareHoursPerComplexityWeek * cx
 	var acc, informal, coach float64
+	// Care and choice hours the client receives this week; only whether
+	// there were any matters (the no-contact hazard).
+	var careHours, choiceHours float32
 	inPost := w != nil && w.inPost
 	if inPost {
-		acc = w.careRate * need * creamWeight(w.creamK, cx)
+		acc = w.careRate * need * w.cream[c.cx]
 		informal, coach = w.informalPer, w.coachPer
 	}
 	// Follow-up reading when due, if the worker has reading time left.
@@ -268,10 +309,10 @@ func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool 
 			c.recLast, c.trueAtLast = rec, c.total()
 			m.row[wcStarRecordedMean] += float64(rec)
 			m.countReading(c, int(c.nAssess))
-			c.choiceHours += float32(sc.Practice.FollowUpAssessmentHours)
-			c.nextDue += int32(sc.Assessment.FollowUpEveryWeeks)
+			choiceHours += float32(sc.Practice.FollowUpAssessmentHours)
+			c.nextDue += int16(sc.Assessment.FollowUpEveryWeeks)
 		} else if m.week > int(c.nextDue)+sc.Assessment.OverdueGraceWeeks {
-			c.nextDue += int32(sc.Assessment.FollowUpEveryWeeks) // reading missed
+			c.nextDue += int16(sc.Assessment.FollowUpEveryWeeks) // reading missed
 		}
 	}
 
@@ -288,14 +329,14 @@ func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool 
 			attempt, accompanied = true, true
 		} else if u < pAcc+(1-pAcc)*w.signpostProb {
 			attempt = true
-			c.choiceHours += float32(sc.Linking.HoursPerSignpost)
+			choiceHours += float32(sc.Linking.HoursPerSignpost)
 		}
 		if attempt {
 			m.tryLink(c, s, accompanied, rl)
 		}
 	}
-	c.careHours += float32(acc + informal)
-	c.choiceHours += float32(coach)
+	careHours += float32(acc + informal)
+	choiceHours += float32(coach)
 
 	// Need resolution: background, linked service, and hands-on help.
 	if c.needs != 0 {
@@ -356,7 +397,7 @@ func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool 
 		fit = min(1, (acc+informal)/need)
 	}
 	h := r.DisengageBasePerWeek * (1 + r.MisfitHazardPerComplexity*cx*(1-fit))
-	if c.careHours+c.choiceHours == 0 {
+	if careHours+choiceHours == 0 {
 		h *= r.NoContactHazardMultiplier
 	}
 	faceToFace := !m.remote && (accompanied || acc > 0 || (inPost && w.room))
@@ -421,7 +462,7 @@ func (m *Model) tryLink(c *client, s int, accompanied bool, rl *stream) {
 	}
 	nb.used[s]++
 	c.links |= 1 << s
-	c.linkUntil[s] = int32(m.week + l.LinkWeeks)
+	c.linkUntil[s] = int16(m.week + l.LinkWeeks)
 	if s == svcExercise || s == svcHealthyEating {
 		c.lifestyle |= 1 << s
 	}
@@ -499,7 +540,7 @@ func (m *Model) secondaryCare(c *client, rh *stream) {
 	m.row[wcSecondaryCareCost] += a
 	m.row[wcSecondaryCareCostCF] += f
 	q := (m.week - int(c.referred)) / cohortWeeks
-	for _, co := range [2]*Cohort{&m.sysEv.Cohorts[c.cohort], &m.providers[m.practices[c.practice].provider].ev.Cohorts[c.cohort]} {
+	for _, co := range [2]*Cohort{&m.sysEv.Cohorts[c.cohort()], &m.providers[m.practices[c.practice].provider].ev.Cohorts[c.cohort()]} {
 		co.ActualGBP[q] += a
 		co.CounterfactualGBP[q] += f
 	}

@@ -42,10 +42,12 @@ type Model struct {
 	remote     bool
 	capFactor  float64
 	gpFactor   float64
-	poolInflow float64      // per week, share of pool0
-	ageRate    [256]float64 // secondary-care rate multiplier by age
-	needSurv   []float64    // chance a need is unmet after k weeks without the programme
-	cnt        struct {     // end-of-week client counts, kept by respond and workforce
+	poolInflow float64                           // per week, share of pool0
+	ageRate    [256]float64                      // secondary-care rate multiplier by age
+	needSurv   []float64                         // chance a need is unmet after k weeks without the programme
+	penTab     *[1 << numNeeds][numAreas]float32 // Star-area penalties by set of unmet needs (penalties)
+	touched    []bool                            // workforce: posts whose clients change worker this week
+	cnt        struct {                          // end-of-week client counts, kept by respond and workforce
 		waiting, active, engaged int
 		star                     float64
 	}

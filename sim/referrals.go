@@ -56,8 +56,7 @@ func (m *Model) newClient(pi int) {
 		id:       m.nextClientID,
 		practice: int32(pi),
 		worker:   -1,
-		cohort:   int32(m.week / cohortWeeks),
-		referred: int32(m.week),
+		referred: int16(m.week),
 		engaged:  -1,
 		changed:  -1,
 		state:    stWaiting,
@@ -79,7 +78,7 @@ func (m *Model) newClient(pi int) {
 	}
 	c.depression = r.bernoulli(sc.Clients.DepressionAnxietyShare)
 	pop := &sc.Population
-	c.age = uint8(pop.AgeMin + int(r.float()*float64(pop.AgeMax-pop.AgeMin+1)))
+	age := uint8(pop.AgeMin + int(r.float()*float64(pop.AgeMax-pop.AgeMin+1))) // years, at referral
 	c.transport = r.bernoulli(sc.Clients.TransportBarrierShare)
 	c.digital = r.bernoulli(sc.Clients.DigitalAccessShare)
 	c.needs0 = c.needs
@@ -105,14 +104,14 @@ func (m *Model) newClient(pi int) {
 	if c.depression {
 		rate *= h.DepressionRateMultiplier
 	}
-	rate *= m.ageRate[c.age]
+	rate *= m.ageRate[age]
 	c.baseRate = float32(rate / 52)
 	// Cohort records exist from referral; clients count in them once engaged.
 	prov := &m.providers[p.provider]
 	m.sysEv.Referrals++
 	prov.ev.Referrals++
 	for _, ev := range [2]*Evidence{&m.sysEv, &prov.ev} {
-		for int(c.cohort) >= len(ev.Cohorts) {
+		for c.cohort() >= len(ev.Cohorts) {
 			ev.Cohorts = append(ev.Cohorts, m.newCohort())
 		}
 	}

@@ -405,7 +405,7 @@ func TestCreamingRespondsToOutcomePrices(t *testing.T) {
 	p.pressure = 1
 	k := func(pr Prices) float64 {
 		p.prices = pr
-		m.planTime()
+		m.beginTally()
 		return m.workers[p.postIdx[0]].creamK
 	}
 	var per Prices

@@ -2,11 +2,15 @@
 
 package sim
 
-import "math"
+import (
+	"math"
+	"math/bits"
+)
 
 // planTime is the weekly time allocation of every link worker (ODD 7.4).
 //
-// Pass 1 over the caseload gathers what clients need this week. Each worker
+// Pass 1 over the caseload gathers what clients need this week (beginTally
+// and tally, run in allocation's pass over the clients). Each worker
 // then splits discretionary hours across the eight activities with a
 // softmax of utilities capped by demand: utility = orientation term (care
 // activities attract care-oriented workers) + money term (a bounded,
@@ -18,6 +22,14 @@ import "math"
 // "preferred" split that distress and socialisation compare against.
 // Per-client rates follow from the split.
 func (m *Model) planTime() {
+	for wi := range m.workers {
+		m.allocateHours(&m.workers[wi])
+	}
+}
+
+// beginTally clears each worker's demand tallies and sets the week's
+// creaming steepness, before the pass over the clients (tally).
+func (m *Model) beginTally() {
 	sc := m.sc
 	for wi := range m.workers {
 		w := &m.workers[wi]
@@ -30,36 +42,34 @@ func (m *Model) planTime() {
 		// and away from hard cases. The steepness is creaming_strength
 		// times the money scale of a care hour's outcome value.
 		w.creamK = sc.Practice.CreamingStrength * m.moneyScale(m.moneyWeight(p)*m.careOutcomeValue(p)/p.wageHour)
-	}
-	perCx := sc.Practice.CareHoursPerComplexityWeek
-	for i := range m.clients {
-		c := &m.clients[i]
-		if c.worker < 0 {
-			continue
-		}
-		w := &m.workers[c.worker]
-		switch c.state {
-		case stReferred:
-			w.nAwaiting++
-		case stEngaged:
-			w.nEngaged++
-			cx := float64(c.complexity())
-			w.complexitySum += cx
-			w.needSum += float64(popcount(c.needs))
-			if m.week >= int(c.nextDue) {
-				w.nDue++
-				w.duePrice += m.providers[w.provider].prices.Assessment[seqIndex(int(c.nAssess)+1)]
-			}
-			need := perCx * cx
-			w.careNeed += need
-			w.careNeedW += need * creamWeight(w.creamK, cx)
-			if m.linkService(c) != svcNone {
-				w.nLinkable++
-			}
+		for cx := range w.cream {
+			w.cream[cx] = creamWeight(w.creamK, float64(cx))
 		}
 	}
-	for wi := range m.workers {
-		m.allocateHours(&m.workers[wi])
+}
+
+// tally adds client c, who has a worker, to that worker's demand this
+// week; clients are tallied in ID order.
+func (m *Model) tally(c *client) {
+	w := &m.workers[c.worker]
+	switch c.state {
+	case stReferred:
+		w.nAwaiting++
+	case stEngaged:
+		w.nEngaged++
+		cx := float64(c.complexity())
+		w.complexitySum += cx
+		w.needSum += float64(bits.OnesCount8(c.needs))
+		if m.week >= int(c.nextDue) {
+			w.nDue++
+			w.duePrice += m.providers[w.provider].prices.Assessment[seqIndex(int(c.nAssess)+1)]
+		}
+		need := m.sc.Practice.CareHoursPerComplexityWeek * cx
+		w.careNeed += need
+		w.careNeedW += need * w.cream[c.cx]
+		if m.linkService(c) != svcNone {
+			w.nLinkable++
+		}
 	}
 }
 

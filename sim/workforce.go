@@ -46,9 +46,16 @@ func (m *Model) workforce() {
 	// fewest clients (chosen after all of this week's quits).
 	// Caseloads already promised this week count, so that several leavers
 	// do not all hand over to the same colleague.
+	// touched[wi] marks the posts whose clients change worker this week (a
+	// dense flag per post, so the pass below reads little for the rest).
+	if len(m.touched) != len(m.workers) {
+		m.touched = make([]bool, len(m.workers))
+	}
 	for wi := range m.workers {
 		w := &m.workers[wi]
-		if !w.inPost && w.leftWeek == m.week {
+		left := !w.inPost && w.leftWeek == m.week
+		m.touched[wi] = left || w.refilled
+		if left {
 			w.moveTo = m.leastLoaded(int(w.provider))
 			if w.moveTo >= 0 {
 				m.workers[w.moveTo].promised += w.caseload
@@ -56,21 +63,21 @@ func (m *Model) workforce() {
 		}
 	}
 	loss := m.sc.Response.ContinuityBreakLossPerComplexity
-	lost := false
+	firstLost := -1 // position of the first client lost to a break in continuity
 	defer func() {
-		if lost {
-			m.compact()
+		if firstLost >= 0 {
+			m.compact(firstLost)
 		}
 	}()
 	for i := range m.clients {
 		c := &m.clients[i]
-		if c.worker < 0 || c.state >= stDisengaged {
+		if c.worker < 0 || !m.touched[c.worker] || c.state >= stDisengaged {
 			continue
 		}
 		w := &m.workers[c.worker]
 		switch {
 		case w.refilled:
-			c.changed = int32(m.week) // waited on the vacant post; new worker
+			c.changed = int16(m.week) // waited on the vacant post; new worker
 		case !w.inPost && w.leftWeek == m.week:
 			if c.state == stEngaged && m.rs.engagement.bernoulli(math.Min(1, loss*float64(c.complexity()))) {
 				m.cnt.active--
@@ -78,7 +85,9 @@ func (m *Model) workforce() {
 				m.cnt.star -= float64(c.tot)
 				m.leave(c, stDisengaged)
 				m.row[wcLostContinuity]++
-				lost = true
+				if firstLost < 0 {
+					firstLost = i
+				}
 				continue
 			}
 			if w.moveTo < 0 {
@@ -89,7 +98,7 @@ func (m *Model) workforce() {
 				m.workers[w.moveTo].caseload++
 			}
 			c.worker = w.moveTo
-			c.changed = int32(m.week)
+			c.changed = int16(m.week)
 		}
 	}
 }

@@ -74,6 +74,23 @@ interactions-METRIC. Axis labels say whether a parameter was varied as a
 multiplier of the base value or as a value. The output directory must be new, empty or
 a previous analysis, which is replaced; it appears complete or not at all.
 
+A sweep over several policies (an experiment with policies) is analysed
+per policy: the tables, CSV files (with a scenario column) and figures
+(METRIC-under-POLICY) above for each. Then the policies are compared on
+each metric: each policy's mean over the design points and the share of
+points where it is highest and lowest; and for each pair a and b the paired
+difference a − b at each point (the mean over replications of each
+replication's difference, under common random numbers), with the share of
+points where a is higher, b is higher, and where the difference's 95%
+interval excludes 0. Written: policies.csv, pairs.csv, differences.csv
+(the difference at every point, with its parameters) and figures
+difference-METRIC-A-B (the difference against each parameter).
+
+A sweep that recorded weekly series (series.csv) gets, per series and
+policy, the median and the 5% and 95% quantiles over all its runs (every
+design point and replication) week by week: series_bands.csv and figures
+series-NAME.
+
 The same inputs always give the same bytes: bootstrap resamples are drawn
 from the sweep's seed.`,
 		Example: `  # Every metric of a sweep, into results/sweep/analysis
@@ -145,6 +162,14 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, s streams) error {
 	if err != nil {
 		return usageError(fmt.Errorf("--half-width: %w", err))
 	}
+	a.Series, err = sweep.ReadSeriesBands(ctx, res)
+	switch {
+	case errors.Is(err, sweep.ErrSeriesParquet):
+		// The runs are analysed from runs.parquet; only the bands are left out.
+		fmt.Fprintf(s.err, "note: %v\n", err)
+	case err != nil:
+		return analyzeError(ctx, err)
+	}
 
 	out := opts.out
 	if out == "" {
@@ -211,13 +236,60 @@ func checkAnalysisDir(dir string) (bool, error) {
 // (response-METRIC) and, for a grid, its main effects and interactions
 // (main-effects-METRIC, interactions-METRIC), leaving out a figure with
 // nothing defined to draw.
+//
+// With policies, each figure is per policy (METRIC-under-POLICY), and each
+// pair of policies gets the paired difference at each point against each
+// parameter (difference-METRIC-A-B). A sweep with weekly series gets the
+// bands of each series (series-NAME).
 func analysisFigures(a *sweep.Analysis) ([]plots.Figure, error) {
 	ms := make([]plots.SweepMetric, len(a.Metrics))
 	for i, m := range a.Metrics {
-		ms[i] = plots.SweepMetric{Name: m.Name, Means: m.Mean, Sobol: m.Sobol, Morris: m.Morris, Grid: m.Grid}
+		ms[i] = plots.SweepMetric{Name: metricLabel(m), Means: m.Mean, Sobol: m.Sobol, Morris: m.Morris, Grid: m.Grid}
 	}
 	r := a.Results
-	return plots.SensitivityFigures(plots.Sweep{Params: r.Params, Dists: r.Dists, Points: r.Points, Scale: r.Scale}, ms)
+	sw := plots.Sweep{Params: r.Params, Dists: r.Dists, Points: r.Points, Scale: r.Scale}
+	figs, err := plots.SensitivityFigures(sw, ms)
+	if err != nil {
+		return nil, err
+	}
+	if b := a.Series; b != nil {
+		for s, name := range b.Series {
+			var med, lo, hi [][]float64
+			for pol := range b.Median {
+				med, lo, hi = append(med, b.Median[pol][s]), append(lo, b.P05[pol][s]), append(hi, b.P95[pol][s])
+			}
+			f, err := plots.SeriesBandsFigure(name, b.Units[s], b.Policies, med, lo, hi)
+			switch {
+			case errors.Is(err, plots.ErrNothingToDraw):
+				continue
+			case err != nil:
+				return nil, err
+			}
+			figs = append(figs, f)
+		}
+	}
+	for _, c := range a.Policies {
+		for _, d := range c.Pairs {
+			f, err := plots.DifferenceFigure(c.Metric, d.A, d.B, sw, d.Mean)
+			switch {
+			case errors.Is(err, plots.ErrNothingToDraw):
+				continue
+			case err != nil:
+				return nil, err
+			}
+			figs = append(figs, f)
+		}
+	}
+	return figs, nil
+}
+
+// metricLabel names a metric's analysis: the metric, and the policy when
+// there are several.
+func metricLabel(m *sweep.MetricAnalysis) string {
+	if m.Policy != "" {
+		return m.Name + " under " + m.Policy
+	}
+	return m.Name
 }
 
 // writeAnalysisTables prints the analysis.
@@ -227,8 +299,13 @@ func writeAnalysisTables(w io.Writer, a *sweep.Analysis) {
 	if r.Replications == 1 {
 		reps = "replication"
 	}
-	fmt.Fprintf(w, "Sweep %s: %s design, %d parameters, %d points × %d %s, seed %d\n",
-		r.Name, r.Design.Kind, len(r.Params), len(r.Points), r.Replications, reps, r.Seed)
+	if len(r.Policies) > 0 {
+		fmt.Fprintf(w, "Sweep %s: %s design, %d parameters, %d points × %d %s × %d policies (%s), seed %d\n",
+			r.Name, r.Design.Kind, len(r.Params), len(r.Points), r.Replications, reps, len(r.Policies), strings.Join(r.Policies, ", "), r.Seed)
+	} else {
+		fmt.Fprintf(w, "Sweep %s: %s design, %d parameters, %d points × %d %s, seed %d\n",
+			r.Name, r.Design.Kind, len(r.Params), len(r.Points), r.Replications, reps, r.Seed)
+	}
 	for _, n := range a.Notes {
 		fmt.Fprintf(w, "  note: %s\n", n)
 	}
@@ -242,9 +319,44 @@ func writeAnalysisTables(w io.Writer, a *sweep.Analysis) {
 		default:
 			s := m.Spread()
 			fmt.Fprintf(w, "%s over %d design points (%d with the metric defined): mean %s, smallest %s, largest %s\n",
-				m.Name, len(m.Mean), s.Defined, results.Human(s.Mean), results.Human(s.Min), results.Human(s.Max))
+				metricLabel(m), len(m.Mean), s.Defined, results.Human(s.Mean), results.Human(s.Min), results.Human(s.Max))
 		}
 	}
+	for _, c := range a.Policies {
+		fmt.Fprintln(w)
+		writePolicyTables(w, r.Replications, c)
+	}
+}
+
+// writePolicyTables prints how the policies compare on one metric: each
+// policy's mean and the share of points where it is highest or lowest,
+// then each pair's paired difference.
+func writePolicyTables(w io.Writer, reps int, c *sweep.PolicyComparison) {
+	fmt.Fprintf(w, "%s by policy, over the %d design points where every policy has it:\n", c.Metric, c.Compared)
+	rows := [][]string{{"policy", "mean", "highest at", "lowest at"}}
+	for i, name := range c.Policies {
+		rows = append(rows, []string{name, results.Human(c.Mean[i]), percent(c.Highest[i]), percent(c.Lowest[i])})
+	}
+	writeTable(w, rows, []bool{true, false, false, false})
+	fmt.Fprintf(w, "paired differences a − b at each point (mean over replications of each replication's difference, common random numbers):\n")
+	rows = [][]string{{"a", "b", "mean a − b", "a higher at", "b higher at", "a clearly higher", "b clearly higher"}}
+	for _, d := range c.Pairs {
+		rows = append(rows, []string{d.A, d.B, results.Human(d.MeanDifference), percent(d.AHigher), percent(d.BHigher), percent(d.AClearly), percent(d.BClearly)})
+	}
+	writeTable(w, rows, []bool{true, true, false, false, false, false, false})
+	if reps < 2 {
+		fmt.Fprintln(w, "  note: one replication per point: no intervals, so no difference is clearly higher")
+	} else {
+		fmt.Fprintln(w, "  note: shares are of the design points; \"clearly\" means the 95% interval of the difference at the point excludes 0")
+	}
+}
+
+// percent writes a share as a whole percentage, "NA" when undefined.
+func percent(x float64) string {
+	if x != x {
+		return results.NA
+	}
+	return fmt.Sprintf("%.0f%%", 100*x)
 }
 
 // zeroNote is the end of sensitivity's notes on intervals containing zero,
@@ -257,7 +369,7 @@ func writeSobolTable(w io.Writer, a *sweep.Analysis, m *sweep.MetricAnalysis) {
 	if a.Bootstrap == 0 {
 		boot = "no bootstrap intervals"
 	}
-	fmt.Fprintf(w, "%s: Sobol indices (N = %d, %s)\n", m.Name, a.Results.Design.N, boot)
+	fmt.Fprintf(w, "%s: Sobol indices (N = %d, %s)\n", metricLabel(m), a.Results.Design.N, boot)
 	rows := [][]string{{"parameter", "S1", "95% interval", "ST", "95% interval", "notes"}}
 	for i, p := range params {
 		var notes []string
@@ -294,7 +406,7 @@ func writeSobolTable(w io.Writer, a *sweep.Analysis, m *sweep.MetricAnalysis) {
 func writeMorrisTable(w io.Writer, a *sweep.Analysis, m *sweep.MetricAnalysis) {
 	r := m.Morris
 	d := a.Results.Design
-	fmt.Fprintf(w, "%s: Morris elementary effects on the unit scale (r = %d trajectories, p = %d levels)\n", m.Name, d.Trajectories, d.Levels)
+	fmt.Fprintf(w, "%s: Morris elementary effects on the unit scale (r = %d trajectories, p = %d levels)\n", metricLabel(m), d.Trajectories, d.Levels)
 	rows := [][]string{{"parameter", "mu", "mu*", "sigma"}}
 	for i, p := range a.Results.Params {
 		rows = append(rows, []string{p, results.Human(r.Mu[i]), results.Human(r.MuStar[i]), results.Human(r.Sigma[i])})

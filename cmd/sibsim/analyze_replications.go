@@ -34,7 +34,11 @@ func parseHalfWidths(specs []string) (stats.Targets, error) {
 		if p, ok := strings.CutSuffix(value, "%"); ok {
 			h.Relative, num = true, p
 		}
-		v, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+		// Decimal only, as every number flag (decimalFloat): no hex,
+		// underscores, '+', Inf or NaN.
+		var d decimalFloat
+		err := d.Set(strings.TrimSpace(num))
+		v := float64(d)
 		if h.Relative {
 			v /= 100
 		}
@@ -149,7 +153,11 @@ func writeSweepReplications(w io.Writer, a *sweep.Analysis, needs []sweep.PointN
 		if n.Unestimated > 0 {
 			worst += fmt.Sprintf(" (%d points not estimable)", n.Unestimated)
 		}
-		rows = append(rows, append(needRow(n.Metric, n.Target, n.Pooled, ""), worst))
+		label := n.Metric
+		if n.Policy != "" {
+			label += " under " + n.Policy
+		}
+		rows = append(rows, append(needRow(label, n.Target, n.Pooled, ""), worst))
 	}
 	writeTable(w, rows, []bool{true, false, false, false, false, false, true, true})
 	writeNeedFooter(w)

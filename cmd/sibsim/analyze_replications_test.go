@@ -37,6 +37,11 @@ func TestAnalyzeHalfWidthRun(t *testing.T) {
 		{nil, "is a run directory (sibsim run), not a sweep"},
 		{[]string{"--half-width", "0"}, "--half-width \"0\": want a positive number"},
 		{[]string{"--half-width", "150%"}, "a percentage below 100%"},
+		{[]string{"--half-width", "0x1p-4"}, "--half-width \"0x1p-4\": want a positive number"},
+		{[]string{"--half-width", "0.0_1"}, "--half-width \"0.0_1\": want a positive number"},
+		{[]string{"--half-width", "Inf"}, "--half-width \"Inf\": want a positive number"},
+		{[]string{"--half-width", "+0.1"}, "--half-width \"+0.1\": want a positive number"},
+		{[]string{"--half-width", "m=1e-400"}, "--half-width \"m=1e-400\": want a positive number"},
 		{[]string{"--half-width", "=1"}, "empty metric name"},
 		{[]string{"--half-width", "nope=1"}, `unknown metric "nope"`},
 	} {

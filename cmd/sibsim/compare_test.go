@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -530,6 +531,16 @@ func TestCompareEqualCost(t *testing.T) {
 	}
 	if !strings.Contains(m.ScenarioYAML, "Equal cost: all payment amounts scaled by "+factor) {
 		t.Errorf("manifest description does not record the rescaling by %s:\n%s", factor, firstN(m.ScenarioYAML, 400))
+	}
+	// The report says so at the top, with the factor.
+	page, err := os.ReadFile(filepath.Join(out, compare.ReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := results.ParseFloat(factor)
+	want := "block-grant: every payment amount multiplied by " + strconv.FormatFloat(f, 'g', 4, 64)
+	if i, h := strings.Index(string(page), want), strings.Index(string(page), `id="metrics"`); i < 0 || i > h {
+		t.Errorf("report.html does not say %q before the key metrics", want)
 	}
 	// sibsim report and plot read the rescaling back: the same report.
 	html := filepath.Join(t.TempDir(), "r.html")

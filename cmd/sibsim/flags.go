@@ -2,7 +2,10 @@ package main
 
 import (
 	"errors"
+	"math"
+	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/pflag"
 )
@@ -86,4 +89,37 @@ func intFlag(f *pflag.FlagSet, p *int, name string, value int, usage string) {
 func uint64Flag(f *pflag.FlagSet, p *uint64, name string, value uint64, usage string) {
 	*p = value
 	f.Var((*decimalUint64)(p), name, usage)
+}
+
+// decimalFloat is a float64 flag value written as a decimal number: an
+// optional '-', digits with an optional fraction, and an optional exponent
+// (e or E, an optional sign, digits), as in "0.25", "-0.1", ".5" or "1e-3".
+// Hexadecimal floats, underscores, '+', Inf and NaN are refused, as are
+// values beyond float64's range and non-zero values that would round to
+// zero: the rule docs/cli.md gives for numbers in files.
+type decimalFloat float64
+
+func (v *decimalFloat) String() string { return strconv.FormatFloat(float64(*v), 'g', -1, 64) }
+func (v *decimalFloat) Type() string   { return "float" }
+func (v *decimalFloat) Set(s string) error {
+	if !decimalFloatRE.MatchString(s) {
+		return errors.New("want a number written in decimal, like 0.25, -0.1 or 1e-3")
+	}
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(x, 0) {
+		return errors.New("out of range")
+	}
+	if x == 0 && strings.ContainsAny(strings.SplitN(strings.ToLower(s), "e", 2)[0], "123456789") {
+		return errors.New("out of range: too close to 0 to be told from 0")
+	}
+	*v = decimalFloat(x)
+	return nil
+}
+
+var decimalFloatRE = regexp.MustCompile(`^-?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?$`)
+
+// floatFlag defines a decimal-only float64 flag.
+func floatFlag(f *pflag.FlagSet, p *float64, name string, value float64, usage string) {
+	*p = value
+	f.Var((*decimalFloat)(p), name, usage)
 }

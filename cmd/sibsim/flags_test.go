@@ -71,3 +71,13 @@ func TestNumericFlagsAccepted(t *testing.T) {
 		t.Errorf("decimalUint64.Set(max) = %d, %v", u, err)
 	}
 }
+
+// TestDecimalFloatAccepted: decimal spellings of numbers mean their value.
+func TestDecimalFloatAccepted(t *testing.T) {
+	for in, want := range map[string]float64{"0.25": 0.25, "-0.1": -0.1, ".5": 0.5, "1.": 1, "1e-3": 1e-3, "-2E+2": -200, "0": 0, "0.000e5": 0, "017": 17} {
+		var v decimalFloat
+		if err := v.Set(in); err != nil || float64(v) != want {
+			t.Errorf("decimalFloat.Set(%q) = %v, %v; want %v", in, float64(v), err, want)
+		}
+	}
+}

@@ -216,6 +216,9 @@ type jsonValidated struct {
 	Valid    bool          `json:"valid"`
 	Scenario *string       `json:"scenario"`
 	Problems []jsonProblem `json:"problems"`
+	// Notes are remarks on a valid file that are not problems, such as a
+	// list without names that replaces its parent's whole.
+	Notes []jsonProblem `json:"notes"`
 }
 
 type jsonValidate struct {

@@ -359,6 +359,7 @@ func TestValidate(t *testing.T) {
 	good := writeFile(t, "good.yaml", goodScenario)
 	bad := writeFile(t, "bad.yaml", badScenario)
 	missing := filepath.Join(t.TempDir(), "missing.yaml")
+	replaced := writeFile(t, "replaced.yaml", "extends: ways-to-wellness\ncontract:\n  provider_payments: [{from_week: 0, rules: [{block_grant: {gbp_per_year: 1}}]}]\n")
 	tests := []struct {
 		name       string
 		args       []string
@@ -372,6 +373,8 @@ func TestValidate(t *testing.T) {
 		{"bad", []string{bad}, exitInvalid, nil, "sibsim: 1 of 1 scenario files invalid\n", 3},
 		{"good and bad and missing", []string{good, bad, missing}, exitInvalid,
 			[]string{good + ": ok\n", "missing.yaml"}, "sibsim: 2 of 3 scenario files invalid\n", 3},
+		{"a list replaced whole gets a note", []string{replaced}, exitOK,
+			[]string{replaced + ": ok\n" + replaced + ":3:22: contract.provider_payments: note: replaces the whole list of scenarios/ways-to-wellness.yaml (2 items): its items have no name to merge by\n"}, "", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -141,9 +141,13 @@ give identical output on any number of workers.
 		newReportCommand(d),
 		newValidateCommand(d),
 		newScenariosCommand(d),
+		newSchemaCommand(d),
 		newVersionCommand(d),
 		newSweepCommand(d),
 		newAnalyzeCommand(d),
+		newCalibrateCommand(d),
+		newDiscoverCommand(d),
+		newServeCommand(d),
 	)
 	return root
 }

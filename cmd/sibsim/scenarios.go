@@ -71,20 +71,29 @@ func runScenariosList(_ context.Context, opts *scenariosListOptions, s streams) 
 
 type scenariosShowOptions struct {
 	ref          string
+	explain      bool
 	loadScenario func(ref string) (*scenario.Resolved, error)
 }
 
 func newScenariosShowCommand(d *deps) *cobra.Command {
 	opts := &scenariosShowOptions{}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "show NAME|FILE",
 		Short: "Print a resolved scenario as YAML",
 		Long: `Print a scenario as YAML after resolving its extends chain and checking
 it: every parameter with its value, defaults included. The output is a
 valid scenario file that reproduces the scenario (its SHA-256 is the hash
-recorded in run manifests).`,
+recorded in run manifests).
+
+With --explain, every field has a comment above it with its meaning, unit,
+range, default and source (from the model description, docs/ODD.md
+appendix A), and a value that a file of the extends chain changed from
+the base scenario says "set in FILE" on its line. The output is still a
+valid scenario file for the same scenario, but its bytes, and so their
+SHA-256, differ.`,
 		Example: `  sibsim scenarios show ways-to-wellness
-  sibsim scenarios show my-variant.yaml > resolved.yaml`,
+  sibsim scenarios show my-variant.yaml > resolved.yaml
+  sibsim scenarios show my-variant.yaml --explain | less`,
 		Args: cobra.ExactArgs(1),
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 			if len(args) > 0 {
@@ -98,6 +107,8 @@ recorded in run manifests).`,
 			return classify(cmd.Context(), runScenariosShow(cmd.Context(), opts, d.streams))
 		},
 	}
+	cmd.Flags().BoolVar(&opts.explain, "explain", false, "comment every field with its meaning, unit, range, default and source, and mark values changed from the base scenario")
+	return cmd
 }
 
 func runScenariosShow(_ context.Context, opts *scenariosShowOptions, s streams) error {
@@ -105,6 +116,12 @@ func runScenariosShow(_ context.Context, opts *scenariosShowOptions, s streams) 
 	if err != nil {
 		return err
 	}
-	_, err = s.out.Write(r.YAML)
+	out := r.YAML
+	if opts.explain {
+		if out, err = r.Explain(); err != nil {
+			return err
+		}
+	}
+	_, err = s.out.Write(out)
 	return err
 }

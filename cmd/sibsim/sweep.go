@@ -101,10 +101,13 @@ row of metrics per run. docs/sweeps.md describes experiment files.
 
 EXPERIMENT is an experiment file (a path containing a slash, or ending in
 .yaml or .yml) or the name of a shipped experiment (assessment-tariff,
-core-sobol). Every design point is checked before any run starts.
+core-sobol, policies). Every design point is checked before any run starts.
+An experiment with policies (several scenarios) runs every point and
+replication under every policy, with common random numbers.
 
 DIR gets manifest.json, points.csv and runs.csv (runs.parquet with
---format parquet). Runs are written in chunks as they complete
+--format parquet), and series.csv (series.parquet) when the experiment
+records weekly series. Runs are written in chunks as they complete
 (DIR/chunks); an interrupted sweep keeps its complete chunks, and
 --resume continues it. The output is byte-identical whatever the number of
 workers, shards or interruptions.
@@ -229,8 +232,13 @@ func runSweep(ctx context.Context, opts *sweepOptions, s streams) error {
 	if e.Replications == 1 {
 		reps = "replication"
 	}
-	fmt.Fprintf(s.out, "Sweep %s: %d points x %d %s = %d runs, seed %d, %d weeks, %s design, sha256 %s\n",
-		e.Name, p.Points, e.Replications, reps, p.Runs, e.Seed, p.Weeks, e.Design.Kind, shortHash(p.Hash()))
+	if len(p.Policies) > 0 {
+		fmt.Fprintf(s.out, "Sweep %s: %d points x %d %s x %d policies (%s) = %d runs, seed %d, %d weeks, %s design, sha256 %s\n",
+			e.Name, p.Points, e.Replications, reps, len(p.Policies), strings.Join(p.PolicyNames(), ", "), p.Runs, e.Seed, p.Weeks, e.Design.Kind, shortHash(p.Hash()))
+	} else {
+		fmt.Fprintf(s.out, "Sweep %s: %d points x %d %s = %d runs, seed %d, %d weeks, %s design, sha256 %s\n",
+			e.Name, p.Points, e.Replications, reps, p.Runs, e.Seed, p.Weeks, e.Design.Kind, shortHash(p.Hash()))
+	}
 	switch {
 	case rep.AlreadyComplete:
 		fmt.Fprintf(s.out, "Already complete in %s\n", opts.out)
@@ -242,9 +250,20 @@ func runSweep(ctx context.Context, opts *sweepOptions, s streams) error {
 		if rep.Skipped > 0 {
 			fmt.Fprintf(s.out, "Resumed: %d of %d chunks were already complete\n", rep.Skipped, rep.Chunks)
 		}
-		fmt.Fprintf(s.out, "Results written to %s: %s, %s, %s\n", opts.out, sweep.ManifestFile, sweep.PointsFile, runsFileName(format))
+		files := []string{sweep.ManifestFile, sweep.PointsFile, runsFileName(format)}
+		if len(e.Series) > 0 {
+			files = append(files, seriesFileName(format))
+		}
+		fmt.Fprintf(s.out, "Results written to %s: %s\n", opts.out, strings.Join(files, ", "))
 	}
 	return nil
+}
+
+func seriesFileName(f sweep.Format) string {
+	if f == sweep.Parquet {
+		return sweep.SeriesParquetFile
+	}
+	return sweep.SeriesFile
 }
 
 func runsFileName(f sweep.Format) string {

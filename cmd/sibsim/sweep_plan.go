@@ -152,7 +152,7 @@ func runSweepPlan(_ context.Context, opts *sweepPlanOptions, s streams) error {
 			fmt.Fprintf(s.err, "sibsim: warning: %s is a temporary build (go run) that the job will not find; give an installed sibsim with --binary\n", p.Binary)
 		}
 	} else {
-		p.Files, err = sweep.KubernetesFiles(opts.file, sp.Base.Chain, opts.readFile)
+		p.Files, err = sweep.KubernetesFiles(opts.file, sp.Chain(), opts.readFile)
 		var pe *sweep.ShipPathError
 		switch {
 		case errors.As(err, &pe):

@@ -167,7 +167,7 @@ func TestSweepErrors(t *testing.T) {
 			"referrals.gp_engagement_mean: must be between 0 and 1"}},
 		{"invalid base", []string{"sweep", badBase, "--out", "x"}, exitInvalid, []string{
 			"sibsim: invalid base scenario", "broken.yaml:2:8: weeks: must be >= 1 (got -1)"}},
-		{"unknown shipped", []string{"sweep", "nope", "--out", "x"}, exitInvalid, []string{`no shipped experiment "nope" (shipped: assessment-tariff, core-sobol)`}},
+		{"unknown shipped", []string{"sweep", "nope", "--out", "x"}, exitInvalid, []string{`no shipped experiment "nope" (shipped: assessment-tariff, core-sobol, policies)`}},
 		{"missing file", []string{"sweep", "none/x.yaml", "--out", "x"}, exitInvalid, []string{"experiment file none/x.yaml does not exist"}},
 		{"merge no out", []string{"sweep", "merge", "a"}, exitUsage, []string{"--out DIR is required"}},
 		{"merge not shards", []string{"sweep", "merge", full, "--out", filepath.Join(t.TempDir(), "m")}, exitInvalid, []string{"is not a shard directory"}},

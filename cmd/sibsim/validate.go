@@ -26,6 +26,12 @@ decode it strictly (unknown or misspelt fields are errors) and check every
 value. Prints "FILE: ok" for a valid file and every problem of an invalid
 one, each as file:line:column: field: message, on stdout.
 
+A valid file may get notes, one a line after "FILE: ok", each as
+file:line:column: field: note: message. A note says that a list replaced
+the whole list of the scenario it extends: lists whose items have a name
+(providers, neighbourhoods, shocks, payers) merge item by item, matched by
+name, but others (payment phases, tariffs) cannot.
+
 Exits with code 3 if any file is invalid or missing, 0 if all are valid. A
 shipped scenario name is accepted in place of a file.`,
 		Example: `  sibsim validate my-scenario.yaml
@@ -53,13 +59,21 @@ func runValidate(ctx context.Context, opts *validateOptions, s streams) error {
 		var ee *exitError
 		switch {
 		case err == nil:
-			j.Files = append(j.Files, jsonValidated{File: f, Valid: true, Scenario: optional(res.Scenario.Name), Problems: []jsonProblem{}})
+			v := jsonValidated{File: f, Valid: true, Scenario: optional(res.Scenario.Name), Problems: []jsonProblem{}, Notes: []jsonProblem{}}
+			for _, n := range res.Notes {
+				v.Notes = append(v.Notes, problemJSON(n))
+			}
+			j.Files = append(j.Files, v)
 			if opts.output.text() {
 				fmt.Fprintf(s.out, "%s: ok\n", f)
+				for _, n := range res.Notes {
+					n.Msg = "note: " + n.Msg
+					fmt.Fprintln(s.out, n.Error())
+				}
 			}
 		case errors.As(err, &ee) && ee.code == exitInvalid:
 			invalid++
-			v := jsonValidated{File: f, Problems: []jsonProblem{}}
+			v := jsonValidated{File: f, Problems: []jsonProblem{}, Notes: []jsonProblem{}}
 			var se *scenario.Error
 			if errors.As(err, &se) {
 				for _, p := range se.Problems {

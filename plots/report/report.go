@@ -86,7 +86,8 @@ type view struct {
 	Versions     string
 	Params       []paramView
 	Headlines    []headline
-	OneRep       bool // a single replication: no intervals
+	EqualCost    []string // how scenarios were rescaled to the reference's cost
+	OneRep       bool     // a single replication: no intervals
 	Key          metricTable
 	All          metricTable
 	Figures      []figureView
@@ -201,6 +202,7 @@ func build(in Input) (*view, error) {
 		}
 	}
 	v.Headlines = headlines(c, in.Runs)
+	v.EqualCost = equalCostSentences(c)
 	v.OneRep = c.Replications < 2
 	v.Key = table("key-metrics", c, key, units)
 	v.All = table("all-metrics-table", c, c.Metrics, units)
@@ -328,4 +330,24 @@ func hasEventAttribute(lower []byte) bool {
 		}
 	}
 	return false
+}
+
+// equalCostSentences says, for each scenario whose payments were rescaled
+// for an equal-cost comparison (compare.EqualCost), what was multiplied and
+// by how much; nil when none was.
+func equalCostSentences(c *compare.Comparison) []string {
+	var out []string
+	for s := 1; s < len(c.Scenarios); s++ {
+		sc := c.Scale(s)
+		if !sc.Rescaled() {
+			continue
+		}
+		what := "every payment amount"
+		if sc.Rule != compare.AllRules {
+			what = "the amounts of its " + sc.Rule + " rules"
+		}
+		out = append(out, fmt.Sprintf("%s: %s multiplied by %s, so that its expected commissioner spend (%s) matches %s's.",
+			c.Scenarios[s], what, strconv.FormatFloat(sc.Factor, 'g', 4, 64), compare.CommissionerSpendMetric, c.Scenarios[0]))
+	}
+	return out
 }

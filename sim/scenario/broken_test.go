@@ -44,9 +44,9 @@ var brokenWant = map[string][]string{
 	"shares-not-one.yaml": {`testdata/broken/shares-not-one.yaml:5:21: contract.outcome_payments[0].payer_shares: shares must sum to 1 (got 0.85)`},
 	"unknown-payer.yaml":  {`testdata/broken/unknown-payer.yaml:8:9: contract.outcome_payments[0].payer_shares.treasury: unknown payer "treasury"`},
 	"provider-missing-fields.yaml": {
-		`testdata/broken/provider-missing-fields.yaml:5:5: providers[0].on_cost_share: missing required field`,
-		`testdata/broken/provider-missing-fields.yaml:5:5: providers[0].overhead_gbp_per_post_year: missing required field`,
-		`testdata/broken/provider-missing-fields.yaml:5:5: providers[0].reserves_gbp: missing required field`,
+		`testdata/broken/provider-missing-fields.yaml:8:5: providers[0].on_cost_share: missing required field`,
+		`testdata/broken/provider-missing-fields.yaml:8:5: providers[0].overhead_gbp_per_post_year: missing required field`,
+		`testdata/broken/provider-missing-fields.yaml:8:5: providers[0].reserves_gbp: missing required field`,
 	},
 	"nan.yaml": {
 		`testdata/broken/nan.yaml:3:17: population.list_size_cv: must be a finite number (got NaN)`,

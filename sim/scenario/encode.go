@@ -35,6 +35,11 @@ func marshal(s *Scenario) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Marshal returns s in the canonical form of Resolved.YAML: every field in
+// declaration order, optional fields only when set. Loading the bytes gives
+// s again.
+func Marshal(s *Scenario) ([]byte, error) { return marshal(s) }
+
 func encodeValue(v reflect.Value) *yaml.Node {
 	switch v.Kind() {
 	case reflect.Pointer:

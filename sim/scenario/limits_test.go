@@ -123,10 +123,10 @@ func TestLimits(t *testing.T) {
 		{"caseload_max of 2^62", "allocation: {caseload_max: 4611686018427387904}\n",
 			[]string{"s.yaml:2:28: allocation.caseload_max: must be <= 1000 (got 4611686018427387904)"}},
 		{"largest caseload", "allocation: {caseload_max: 1000, caseload_target: 1000}\n", nil},
-		{"salary of 1e308", "providers:\n" + provider("a", 11, "1e308") + provider("b", 11, "1"),
-			[]string{"s.yaml:3:101: providers[0].salary_gbp: must be <= 1e12 (got 1e+308)"}},
-		{"largest salary", "providers:\n" + provider("a", 11, "1e12") + provider("b", 11, "1e12"), nil},
-		{"too many workers", "providers:\n" + provider("a", 60000, "1") + provider("b", 60000, "1"),
+		{"salary of 1e308", "providers:\n" + provider("community", 11, "1e308") + provider("coaching", 11, "1"),
+			[]string{"s.yaml:3:109: providers[0].salary_gbp: must be <= 1e12 (got 1e+308)"}},
+		{"largest salary", "providers:\n" + provider("community", 11, "1e12") + provider("coaching", 11, "1e12"), nil},
+		{"too many workers", "providers:\n" + provider("community", 60000, "1") + provider("coaching", 60000, "1"),
 			[]string{"s.yaml:3:3: providers: link_workers must sum to at most 100000 (got 120000)"}},
 		{"too many GP referrals", "population: {practices: 20000}\nreferrals: {gp_max_per_practice_week: 6}\n",
 			[]string{"s.yaml:3:12: referrals: the scenario could refer 120066 people a week, more than the limit of 100000: " +
@@ -138,9 +138,9 @@ func TestLimits(t *testing.T) {
 		{"C1 in description", "description: \"a\\x9bb\"\n",
 			[]string{"s.yaml:2:14: description: must not contain control characters (found U+009B at character 2)"}},
 		{"bidi override in shock name", "shocks: [{name: \"\\u202Ex\", start_week: 1, end_week: 2, service_capacity_factor: 1, gp_referral_factor: 1}]\n",
-			[]string{"s.yaml:2:17: shocks[0].name: must not contain bidirectional control characters (found U+202E at character 1)"}},
+			[]string{"s.yaml:2:17: shocks[1].name: must not contain bidirectional control characters (found U+202E at character 1)"}},
 		{"newline in neighbourhood name", "neighbourhoods:\n  - {name: \"a\\nb\", practice_share: 1, deprivation: 0.5, services: {}}\n",
-			[]string{"s.yaml:3:12: neighbourhoods[0].name: must not contain control characters (found U+000A at character 2)"}},
+			[]string{"s.yaml:3:12: neighbourhoods[4].name: must not contain control characters (found U+000A at character 2)"}},
 		{"accented name", "name: \"Café – Tyneside\"\n", nil},
 	}
 	for _, tt := range tests {

@@ -35,6 +35,8 @@ func newTree() *strictyaml.Tree {
 		MaxProblems:  maxProblems,
 		Aliases:      true,
 		MergeKeyHint: ": use extends",
+		ItemKey:      "name",
+		RemoveKey:    "remove",
 	})
 }
 
@@ -58,8 +60,11 @@ func Default(shipped fs.FS) (*Scenario, error) {
 // A file may name the scenario it overrides in its top-level extends field:
 // a file path, relative to the extending file's directory, or a shipped
 // name (inside a shipped scenario always a shipped name). The chain is
-// merged node by node: mapping keys override the parent's recursively;
-// lists and scalars replace the parent's wholesale.
+// merged node by node (strictyaml.Tree.Merge): mapping keys override the
+// parent's recursively; lists whose items have a name (providers,
+// neighbourhoods, shocks, payers) merge item by item, matched by name, and
+// {name: x, remove: true} removes an item; other lists and scalars replace
+// the parent's whole, with a note in Resolved.Notes.
 type Loader struct {
 	// Shipped holds the shipped scenarios as NAME.yaml at its root.
 	Shipped fs.FS
@@ -80,6 +85,12 @@ type Resolved struct {
 	YAML []byte
 	// Hash is the hex SHA-256 of YAML.
 	Hash string
+	// Notes are things the author should know that are not problems: a
+	// list in a file that replaced the whole of the list it extends,
+	// because its items have no name to merge by.
+	Notes []Problem
+
+	origin map[string]string // field path -> file that set it, for Explain
 }
 
 // source is one file in an extends chain.
@@ -158,10 +169,11 @@ func (l Loader) Load(ref string) (*Resolved, error) {
 		return nil, treeErr(t)
 	}
 	merged := roots[len(roots)-1]
+	t.RefuseRemovals(merged, "")
 	for i := len(roots) - 2; i >= 0; i-- {
 		merged = t.Merge(merged, roots[i])
 	}
-	s, err := decodeAndValidate(t, merged)
+	s, origin, err := decodeAndValidate(t, merged)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +182,7 @@ func (l Loader) Load(ref string) (*Resolved, error) {
 		return nil, err
 	}
 	sum := sha256.Sum256(y)
-	return &Resolved{Scenario: s, Chain: chain, YAML: y, Hash: hex.EncodeToString(sum[:])}, nil
+	return &Resolved{Scenario: s, Chain: chain, YAML: y, Hash: hex.EncodeToString(sum[:]), Notes: t.Notes(), origin: origin}, nil
 }
 
 // readChain parses top (whose contents are data) and every file it
@@ -266,8 +278,9 @@ func (l Loader) extendsTarget(t *strictyaml.Tree, cur source, ext *yaml.Node) *s
 	}
 }
 
-// decodeAndValidate decodes the merged tree strictly and validates the result.
-func decodeAndValidate(t *strictyaml.Tree, merged *yaml.Node) (*Scenario, error) {
+// decodeAndValidate decodes the merged tree strictly and validates the
+// result. It also returns, by field path, the file that set each field.
+func decodeAndValidate(t *strictyaml.Tree, merged *yaml.Node) (*Scenario, map[string]string, error) {
 	d := strictyaml.NewDecoder(t)
 	s := new(Scenario)
 	d.Decode(merged, s)
@@ -279,9 +292,13 @@ func decodeAndValidate(t *strictyaml.Tree, merged *yaml.Node) (*Scenario, error)
 		t.Add(p)
 	}, d.Bad)
 	if err := treeErr(t); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return s, nil
+	origin := make(map[string]string, len(d.Nodes))
+	for p, n := range d.Nodes {
+		origin[p] = t.File(n)
+	}
+	return s, origin, nil
 }
 
 // Info names and describes a shipped scenario.

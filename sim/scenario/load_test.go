@@ -270,6 +270,10 @@ contract:
 		name: "aliases",
 		files: fstest.MapFS{"alias.yaml": {Data: []byte(`extends: ways-to-wellness
 neighbourhoods:
+  - {name: inner-west, remove: true}
+  - {name: riverside, remove: true}
+  - {name: outer-west, remove: true}
+  - {name: fringe, remove: true}
   - name: only
     practice_share: 1
     deprivation: 0.5
@@ -692,8 +696,8 @@ contract:
 		"a.yaml:2:8: weeks: must be a whole number (got 1e3)",
 		"a.yaml:3:7: name: must be a string (got null)",
 		"a.yaml:4:13: population: must be a mapping (got a list)",
-		"a.yaml:9:18: shocks[0].remote_only: must be true or false (got \"yes\", which some YAML readers take as true)",
-		"a.yaml:10:30: shocks[0].service_capacity_factor: must be a number (got \"1\")",
+		"a.yaml:9:18: shocks[1].remote_only: must be true or false (got \"yes\", which some YAML readers take as true)",
+		"a.yaml:10:30: shocks[1].service_capacity_factor: must be a number (got \"1\")",
 		"a.yaml:15:27: contract.outcome_payments[0].payer_shares.ccg: must be a number (got \"high\")",
 		"a.yaml:15:33: contract.outcome_payments[0].payer_shares: keys must be plain strings (got a list)",
 		"a.yaml:16:24: contract.outcome_payments[0].rules[0].weight: must be a number (got \"2\")",
@@ -800,5 +804,77 @@ func TestFormatFloat(t *testing.T) {
 		if err := n.Decode(&got); err != nil || got != f {
 			t.Errorf("formatFloat(%g) = %q, which reads back as %g, %v", f, s, got, err)
 		}
+	}
+}
+
+func TestExtendsMergesNamedItems(t *testing.T) {
+	def, err := Default(scenarios.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := `extends: ways-to-wellness
+providers:
+  - {name: coaching, link_workers: 5}
+neighbourhoods:
+  - {name: fringe, remove: true}
+  - {name: riverside, practice_share: 0.45}
+shocks:
+  - {name: covid-19, remove: true}
+  - {name: cuts, start_week: 10, end_week: 20, service_capacity_factor: 0.5, gp_referral_factor: 1}
+contract:
+  payers:
+    - {name: cbo, cap_gbp: 1}
+  provider_payments:
+    - from_week: 0
+      rules: [{block_grant: {gbp_per_year: 1}}]
+`
+	r, err := Loader{Shipped: scenarios.FS, Files: fstest.MapFS{"m.yaml": {Data: []byte(data)}}}.Load("m.yaml")
+	if err != nil {
+		t.Fatalf("Load(m.yaml) = %v", err)
+	}
+	s := r.Scenario
+	wantProviders := slices.Clone(def.Providers)
+	wantProviders[1].LinkWorkers = 5
+	if !reflect.DeepEqual(s.Providers, wantProviders) {
+		t.Errorf("providers = %+v; want the default's with coaching at 5 posts", s.Providers)
+	}
+	var names []string
+	for _, n := range s.Neighbourhoods {
+		names = append(names, n.Name)
+	}
+	if want := []string{"inner-west", "riverside", "outer-west"}; !slices.Equal(names, want) || s.Neighbourhoods[1].PracticeShare != 0.45 ||
+		s.Neighbourhoods[1].Deprivation != def.Neighbourhoods[1].Deprivation {
+		t.Errorf("neighbourhoods %v, riverside %+v; want %v and riverside's share 0.45, the rest inherited", names, s.Neighbourhoods[1], want)
+	}
+	if want := []Shock{{Name: "cuts", StartWeek: 10, EndWeek: 20, ServiceCapacityFactor: 0.5, GPReferralFactor: 1}}; !reflect.DeepEqual(s.Shocks, want) {
+		t.Errorf("shocks = %+v; want %+v", s.Shocks, want)
+	}
+	if len(s.Contract.Payers) != 3 || s.Contract.Payers[1].CapGBP != 1 || s.Contract.Payers[0] != def.Contract.Payers[0] {
+		t.Errorf("payers = %+v; want the default's with cbo's cap 1", s.Contract.Payers)
+	}
+	wantNotes := []string{"m.yaml:14:5: contract.provider_payments: replaces the whole list of scenarios/ways-to-wellness.yaml (2 items): its items have no name to merge by"}
+	var notes []string
+	for _, n := range r.Notes {
+		notes = append(notes, n.Error())
+	}
+	if !slices.Equal(notes, wantNotes) {
+		t.Errorf("notes = %q; want %q", notes, wantNotes)
+	}
+}
+
+func TestRemoveErrors(t *testing.T) {
+	tests := []struct{ name, data, want string }{
+		{"no such item", "extends: ways-to-wellness\nshocks: [{name: flu, remove: true}]\n",
+			`x.yaml:2:10: shocks[0]: cannot remove "flu": the list it extends has no item with name "flu" (it has "covid-19")`},
+		{"nothing extended", "name: x\nshocks: [{name: flu, remove: true}]\n",
+			"x.yaml:2:22: shocks[0].remove: nothing to remove: remove only removes an item from a list merged by name with that of the scenario this file extends"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := loadErr(t, Loader{Shipped: scenarios.FS, Files: fstest.MapFS{"x.yaml": {Data: []byte(tc.data)}}}, "x.yaml")
+			if lines := strings.Split(e.Error(), "\n"); !slices.Contains(lines, tc.want) {
+				t.Errorf("Load(x.yaml) =\n%s\nwant the line\n%s", e, tc.want)
+			}
+		})
 	}
 }

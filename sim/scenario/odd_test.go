@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"fmt"
 	"os"
 	"reflect"
 	"slices"
@@ -10,12 +11,6 @@ import (
 
 // oddFile is the model description (ODD protocol), relative to this package.
 const oddFile = "../../docs/ODD.md"
-
-// The parameter table of docs/ODD.md (appendix A) lies between these markers.
-const (
-	oddTableBegin = "<!-- BEGIN PARAMETERS -->"
-	oddTableEnd   = "<!-- END PARAMETERS -->"
-)
 
 // schemaPaths returns the YAML path of every leaf field of the Scenario type,
 // sorted, in the notation of docs/ODD.md: fields joined by dots, a list of
@@ -111,44 +106,89 @@ func TestODDDocumentsEveryParameter(t *testing.T) {
 }
 
 // TestODDParameterTableMatchesSchema fails when the parameter table names a
-// path the schema does not have (a renamed or removed parameter).
+// path the schema does not have (a renamed or removed parameter), when a
+// scenario field has no row of its own, or when a row leaves its meaning,
+// unit or default empty: sibsim schema and scenarios show --explain print
+// these cells.
 func TestODDParameterTableMatchesSchema(t *testing.T) {
-	doc := readODD(t)
-	_, rest, ok := strings.Cut(doc, oddTableBegin)
-	table, _, ok2 := strings.Cut(rest, oddTableEnd)
-	if !ok || !ok2 {
-		t.Fatalf("%s: parameter table markers %q and %q not found", oddFile, oddTableBegin, oddTableEnd)
+	rows, err := parseParamTable(readODD(t))
+	if err != nil {
+		t.Fatalf("%s: %v", oddFile, err)
 	}
 	known := schemaPaths()
-	var stale []string
-	rows := 0
-	for _, line := range strings.Split(table, "\n") {
-		cells := strings.Split(line, "|")
-		if len(cells) < 3 || !strings.HasPrefix(strings.TrimSpace(line), "|") {
-			continue
+	var stale, missing, empty []string
+	for p, r := range rows {
+		if !slices.Contains(known, p) {
+			stale = append(stale, p)
 		}
-		first := cells[1] // cells[0] is the text before the leading "|"
-		for {
-			_, after, found := strings.Cut(first, "`")
-			if !found {
-				break
+		for _, c := range []struct{ name, text string }{{"meaning", r.Meaning}, {"unit", r.Unit}, {"default", r.Default}} {
+			if PlainText(c.text) == "" {
+				empty = append(empty, fmt.Sprintf("line %d: %s: no %s", r.Line, p, c.name))
 			}
-			p, after2, closed := strings.Cut(after, "`")
-			if !closed {
-				break
-			}
-			rows++
-			if !slices.Contains(known, p) {
-				stale = append(stale, p)
-			}
-			first = after2
 		}
 	}
-	if rows == 0 {
-		t.Fatalf("%s: no parameter paths found between the table markers", oddFile)
+	for _, p := range known {
+		if _, ok := rows[p]; !ok {
+			missing = append(missing, p)
+		}
 	}
+	slices.Sort(stale)
+	slices.Sort(empty)
 	if len(stale) > 0 {
 		t.Errorf("%s names %d parameter paths that the scenario schema does not have:\n\t%s",
 			oddFile, len(stale), strings.Join(stale, "\n\t"))
+	}
+	if len(missing) > 0 {
+		t.Errorf("%s: the parameter table has no row for %d scenario fields:\n\t%s",
+			oddFile, len(missing), strings.Join(missing, "\n\t"))
+	}
+	if len(empty) > 0 {
+		t.Errorf("%s: parameter table rows with empty cells:\n\t%s", oddFile, strings.Join(empty, "\n\t"))
+	}
+}
+
+// TestParamDocsIsTheFile checks that the table the binary embeds is the
+// one in docs/ODD.md, read with the same parser.
+func TestParamDocsIsTheFile(t *testing.T) {
+	fromFile, err := parseParamTable(readODD(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	embedded, err := ParamDocs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(embedded, fromFile) {
+		t.Errorf("ParamDocs() differs from the table in %s", oddFile)
+	}
+	if got := embedded["population.practices"]; got.Meaning == "" || got.Unit != "count" || got.Default != "17" {
+		t.Errorf("ParamDocs()[population.practices] = %+v; want a meaning, unit count, default 17", got)
+	}
+}
+
+func TestParseParamTableErrors(t *testing.T) {
+	for _, tc := range []struct{ name, doc, want string }{
+		{"no markers", "# ODD\n", "markers"},
+		{"no path column", oddTableBegin + "\n| Name | Unit |\n|---|---|\n| `a` | x |\n" + oddTableEnd, "no Path column"},
+		{"row without path", oddTableBegin + "\n| Path | Unit |\n|---|---|\n| a | x |\n" + oddTableEnd, "names no path"},
+		{"duplicate", oddTableBegin + "\n| Path | Unit |\n|---|---|\n| `a` | x |\n| `a` | y |\n" + oddTableEnd, "already has a row"},
+		{"empty", oddTableBegin + "\n" + oddTableEnd, "no parameter rows"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := parseParamTable(tc.doc)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("parseParamTable() error = %v; want one containing %q", err, tc.want)
+			}
+		})
+	}
+	rows, err := parseParamTable(oddTableBegin + "\n| Unit | Path | Meaning |\n|---|---|---|\n| h | `a.b` | what it is |\n\ntext\n\n| Path | Default (x, y) |\n|---|---|\n| `c[].d` | 1, 2 |\n" + oddTableEnd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rows["a.b"]; got.Unit != "h" || got.Meaning != "what it is" {
+		t.Errorf("rows[a.b] = %+v; want unit h, meaning %q", got, "what it is")
+	}
+	if got := rows["c[].d"]; got.Default != "1, 2" || got.Unit != "" {
+		t.Errorf("rows[c[].d] = %+v; want default %q and no unit", got, "1, 2")
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -43,6 +44,13 @@ type Options struct {
 	MergeKeyHint string
 	// Order is the order of the problems in Err.
 	Order Order
+	// ItemKey, when set, makes Merge merge two lists item by item when
+	// every item of both is a mapping with this key ("name") holding a
+	// string: see Merge.
+	ItemKey string
+	// RemoveKey, with ItemKey, marks an item of a child list that removes
+	// the parent's item of the same name: {name: x, remove: true}.
+	RemoveKey string
 }
 
 // Tree holds the YAML node trees parsed from one or more files, the file
@@ -53,7 +61,8 @@ type Tree struct {
 	origin   map[*yaml.Node]string
 	budget   int // nodes left
 	problems []Problem
-	more     int // problems beyond MaxProblems, not kept
+	more     int       // problems beyond MaxProblems, not kept
+	notes    []Problem // see Notes
 }
 
 // NewTree returns an empty Tree.
@@ -89,6 +98,20 @@ func (t *Tree) Problem(file string, n *yaml.Node, path, format string, args ...a
 	}
 	t.Add(p)
 }
+
+// Note records something a reader of file should know that is not a
+// problem, at node n and field path.
+func (t *Tree) Note(file string, n *yaml.Node, path, format string, args ...any) {
+	p := Problem{File: file, Path: path, Msg: fmt.Sprintf(format, args...)}
+	if n != nil {
+		p.Line, p.Column = n.Line, n.Column
+	}
+	t.notes = append(t.notes, p)
+}
+
+// Notes returns the notes recorded so far (by Merge: lists replaced
+// whole), sorted by position.
+func (t *Tree) Notes() []Problem { return Sort(t.notes, ByPositionAndText) }
 
 // Problems returns the problems recorded so far, sorted, and the number
 // found beyond Options.MaxProblems.
@@ -312,14 +335,60 @@ func (t *Tree) Without(m *yaml.Node, key string) *yaml.Node {
 	return &out
 }
 
-// Merge overlays child on parent: a child mapping's keys override the
-// parent's recursively; anything else in the child replaces the parent's
-// value wholesale. Neither input is modified; each node of the result keeps
-// the file it came from.
+// Merge overlays child on parent and returns the result:
+//
+//   - mappings merge key by key, recursively: a key the child sets
+//     overrides the parent's value, the parent's other keys stay;
+//   - with Options.ItemKey set, a list whose items, in parent and child,
+//     are all mappings naming themselves by that key merges item by item:
+//     a child item with a name the parent's list has merges with that item
+//     (in its place), one with a new name is added after the parent's
+//     items, and one with Options.RemoveKey set to true removes the
+//     parent's item (an error if there is none); a name removed may be
+//     given again later in the list, to replace the item whole;
+//   - any other list, and any other value, replaces the parent's whole. A
+//     child list that replaces a non-empty parent list this way gets a
+//     note (Notes), so a reader can tell it was not merged.
+//
+// Neither input is modified; each node of the result keeps the file it
+// came from. Problems (removing a name the parent lacks, a name given twice
+// in one list, a removal with other fields) are recorded in t.
 func (t *Tree) Merge(parent, child *yaml.Node) *yaml.Node {
-	if parent.Kind != yaml.MappingNode || child.Kind != yaml.MappingNode {
-		return child
+	return t.merge(parent, child, "")
+}
+
+func (t *Tree) merge(parent, child *yaml.Node, path string) *yaml.Node {
+	switch {
+	case parent.Kind == yaml.MappingNode && child.Kind == yaml.MappingNode:
+		return t.mergeMaps(parent, child, path)
+	case parent.Kind == yaml.SequenceNode && child.Kind == yaml.SequenceNode:
+		if t.named(parent) && t.named(child) && len(child.Content) > 0 {
+			return t.mergeNamed(parent, child, path)
+		}
+		if n := len(parent.Content); n > 0 {
+			what := "its items have no " + t.opts.ItemKey + " to merge by"
+			switch {
+			case len(child.Content) == 0:
+				what = "an empty list empties it"
+			case t.opts.ItemKey == "":
+				what = "lists are not merged"
+			}
+			t.Note(t.origin[child], child, path, "replaces the whole list of %s (%d %s): %s",
+				t.origin[parent], n, plural(n, "item", "items"), what)
+		}
 	}
+	t.RefuseRemovals(child, path)
+	return child
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func (t *Tree) mergeMaps(parent, child *yaml.Node, path string) *yaml.Node {
 	out := &yaml.Node{Kind: yaml.MappingNode, Style: child.Style, Tag: child.Tag, Line: child.Line, Column: child.Column}
 	t.origin[out] = t.origin[child]
 	override := map[string]int{} // key -> index of the key in child.Content
@@ -334,7 +403,7 @@ func (t *Tree) Merge(parent, child *yaml.Node) *yaml.Node {
 		if k.Kind == yaml.ScalarNode {
 			if j, ok := override[k.Value]; ok {
 				used[j] = true
-				out.Content = append(out.Content, child.Content[j], t.Merge(v, child.Content[j+1]))
+				out.Content = append(out.Content, child.Content[j], t.merge(v, child.Content[j+1], JoinPath(path, k.Value)))
 				continue
 			}
 		}
@@ -342,10 +411,159 @@ func (t *Tree) Merge(parent, child *yaml.Node) *yaml.Node {
 	}
 	for i := 0; i+1 < len(child.Content); i += 2 {
 		if !used[i] {
-			out.Content = append(out.Content, child.Content[i], child.Content[i+1])
+			k, v := child.Content[i], child.Content[i+1]
+			t.RefuseRemovals(v, JoinPath(path, k.Value))
+			out.Content = append(out.Content, k, v)
 		}
 	}
 	return out
+}
+
+// itemName returns the name an item of a list gives itself under
+// Options.ItemKey, and whether it has one.
+func (t *Tree) itemName(item *yaml.Node) (string, bool) {
+	if t.opts.ItemKey == "" || item.Kind != yaml.MappingNode {
+		return "", false
+	}
+	_, v := Lookup(item, t.opts.ItemKey)
+	if v == nil || v.Kind != yaml.ScalarNode || v.ShortTag() != StrTag {
+		return "", false
+	}
+	return v.Value, true
+}
+
+// named reports whether every item of list seq names itself.
+func (t *Tree) named(seq *yaml.Node) bool {
+	if t.opts.ItemKey == "" {
+		return false
+	}
+	for _, item := range seq.Content {
+		if _, ok := t.itemName(item); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// removal returns the value node of the removal key of item, or nil.
+func (t *Tree) removal(item *yaml.Node) *yaml.Node {
+	if t.opts.RemoveKey == "" || item.Kind != yaml.MappingNode {
+		return nil
+	}
+	_, v := Lookup(item, t.opts.RemoveKey)
+	return v
+}
+
+// mergeNamed merges two lists of named items.
+func (t *Tree) mergeNamed(parent, child *yaml.Node, path string) *yaml.Node {
+	out := &yaml.Node{Kind: yaml.SequenceNode, Style: child.Style, Tag: child.Tag, Line: child.Line, Column: child.Column}
+	t.origin[out] = t.origin[child]
+	items := slices.Clone(parent.Content)
+	added := map[string]int{}   // name -> line of the child's item that sets it
+	removed := map[string]int{} // name -> line of the child's item that removes it
+	for i, item := range child.Content {
+		name, _ := t.itemName(item)
+		ipath := path + "[" + strconv.Itoa(i) + "]"
+		file := t.origin[item]
+		rm := t.removal(item)
+		_, nameNode := Lookup(item, t.opts.ItemKey)
+		// A name may be removed and then given again (to replace the item
+		// whole), but not set or removed twice.
+		line, dup := added[name]
+		if !dup && rm != nil {
+			line, dup = removed[name]
+		}
+		if dup {
+			t.Problem(file, nameNode, JoinPath(ipath, t.opts.ItemKey), "%s %q appears twice in this list (first at line %d)", t.opts.ItemKey, name, line)
+			continue
+		}
+		if rm != nil {
+			removed[name] = item.Line
+		} else {
+			added[name] = item.Line
+		}
+		at := slices.IndexFunc(items, func(n *yaml.Node) bool { got, _ := t.itemName(n); return got == name })
+		if rm != nil {
+			if !t.validRemoval(item, rm, ipath) {
+				continue
+			}
+			if at < 0 {
+				t.Problem(file, item, ipath, "cannot remove %q: the list it extends has no item with %s %q (it has %s)",
+					name, t.opts.ItemKey, name, t.itemNames(items))
+				continue
+			}
+			items = slices.Delete(items, at, at+1)
+			continue
+		}
+		if at < 0 {
+			t.RefuseRemovals(item, ipath)
+			items = append(items, item)
+			continue
+		}
+		items[at] = t.merge(items[at], item, ipath)
+	}
+	out.Content = items
+	return out
+}
+
+// validRemoval checks a removal item: its removal key must be true and it
+// may have no key but the name.
+func (t *Tree) validRemoval(item, rm *yaml.Node, path string) bool {
+	file := t.origin[item]
+	if b, err := Bool(rm); err != nil || !b {
+		t.Problem(file, rm, JoinPath(path, t.opts.RemoveKey), "must be true, to remove the item, or left out (got %s)", Describe(rm))
+		return false
+	}
+	ok := true
+	for i := 0; i+1 < len(item.Content); i += 2 {
+		if k := item.Content[i]; k.Value != t.opts.ItemKey && k.Value != t.opts.RemoveKey {
+			t.Problem(file, k, JoinPath(path, k.Value), "an item that is removed has only %s and %s (got %s too)", t.opts.ItemKey, t.opts.RemoveKey, QuoteShort(k.Value))
+			ok = false
+		}
+	}
+	return ok
+}
+
+// itemNames lists the names of items for messages: "a, b" or "no items".
+func (t *Tree) itemNames(items []*yaml.Node) string {
+	if len(items) == 0 {
+		return "no items"
+	}
+	names := make([]string, len(items))
+	for i, item := range items {
+		name, _ := t.itemName(item)
+		names[i] = strconv.Quote(name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// RefuseRemovals records a problem for every removal item (see Merge) in
+// n, the value at path of a file that is not merged onto a parent there:
+// the file extends nothing, or its list replaces the parent's whole.
+func (t *Tree) RefuseRemovals(n *yaml.Node, path string) {
+	if t.opts.RemoveKey == "" {
+		return
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k := n.Content[i]; k.Kind == yaml.ScalarNode {
+				t.RefuseRemovals(n.Content[i+1], JoinPath(path, k.Value))
+			}
+		}
+	case yaml.SequenceNode:
+		for i, item := range n.Content {
+			ipath := path + "[" + strconv.Itoa(i) + "]"
+			if _, named := t.itemName(item); named {
+				if k, _ := Lookup(item, t.opts.RemoveKey); k != nil {
+					t.Problem(t.origin[k], k, JoinPath(ipath, t.opts.RemoveKey),
+						"nothing to remove: %s only removes an item from a list merged by %s with that of the scenario this file extends", t.opts.RemoveKey, t.opts.ItemKey)
+					continue
+				}
+			}
+			t.RefuseRemovals(item, ipath)
+		}
+	}
 }
 
 // IsNull reports whether n is a YAML null (~, null or nothing).

@@ -23,8 +23,9 @@ const (
 	AnalysisSobol2File = "sobol2.csv"
 	// AnalysisMorrisFile: metric,parameter,mu,mu_star,sigma.
 	AnalysisMorrisFile = "morris.csv"
-	// AnalysisPointsFile: point, the parameters, then per metric
-	// METRIC_mean, METRIC_lo95, METRIC_hi95, METRIC_n.
+	// AnalysisPointsFile: point, (with policies) scenario, the
+	// parameters, then per metric METRIC_mean, METRIC_lo95, METRIC_hi95,
+	// METRIC_n.
 	AnalysisPointsFile = "points_summary.csv"
 )
 
@@ -40,13 +41,25 @@ type Analysis struct {
 	// Notes are about the whole sweep: that points.csv differs from the
 	// design rebuilt from the manifest, say.
 	Notes []string
-	// Metrics hold one analysis per metric of Results.Metrics, in order.
+	// Metrics hold one analysis per metric of Results.Metrics, in order;
+	// with policies, one per metric and policy, the policies of each
+	// metric together in order.
 	Metrics []*MetricAnalysis
+	// Policies compares the policies of an experiment with policies, per
+	// metric (see ComparePolicies); nil with a base.
+	Policies []*PolicyComparison
+	// Series holds the bands of the weekly series, when the sweep recorded
+	// them and they were read (ReadSeriesBands); nil otherwise.
+	Series *SeriesBands
 }
 
-// MetricAnalysis is one metric's analysis.
+// MetricAnalysis is one metric's analysis (under one policy, in an
+// experiment with policies).
 type MetricAnalysis struct {
 	Name string
+	// Policy is the policy analysed, in an experiment with policies; ""
+	// with a base.
+	Policy string
 	// Mean, Lo95, Hi95 and N are, per design point, the mean over the
 	// replications in which the metric is defined, its 95% Student t
 	// interval and the count (stats.Describe): NaN where undefined.
@@ -89,34 +102,58 @@ func Analyze(ctx context.Context, r *Results, bootstrap int) (*Analysis, error) 
 			return nil, err
 		}
 	}
-	reps := r.Replications
 	for i, name := range r.Metrics {
-		if err := ctx.Err(); err != nil {
-			return nil, err
+		for pol := range r.NumPolicies() {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			m := &MetricAnalysis{Name: name}
+			if len(r.Policies) > 0 {
+				m.Policy = r.Policies[pol]
+			}
+			for p := range r.Points {
+				sum := stats.Describe(r.replicationValues(i, p, pol))
+				m.Mean = append(m.Mean, sum.Mean)
+				m.Lo95 = append(m.Lo95, sum.Lo95)
+				m.Hi95 = append(m.Hi95, sum.Hi95)
+				m.N = append(m.N, sum.N)
+			}
+			var err error
+			switch kind {
+			case sensitivity.DesignSobol:
+				m.Sobol, err = sensitivity.Sobol(d, m.Mean, bootstrap, r.Seed)
+			case sensitivity.DesignMorris:
+				m.Morris, err = sensitivity.Morris(d, r.Dists, m.Mean)
+			case sensitivity.DesignGrid:
+				m.Grid, err = sensitivity.GridMeans(r.Points, m.Mean)
+			}
+			if err != nil {
+				if m.Policy != "" {
+					return nil, fmt.Errorf("%s: %s under %s: %w", r.file(PointsFile), name, m.Policy, err)
+				}
+				return nil, fmt.Errorf("%s: %s: %w", r.file(PointsFile), name, err)
+			}
+			a.Metrics = append(a.Metrics, m)
 		}
-		m := &MetricAnalysis{Name: name}
-		for p := range r.Points {
-			sum := stats.Describe(r.Values[i][p*reps : (p+1)*reps])
-			m.Mean = append(m.Mean, sum.Mean)
-			m.Lo95 = append(m.Lo95, sum.Lo95)
-			m.Hi95 = append(m.Hi95, sum.Hi95)
-			m.N = append(m.N, sum.N)
-		}
-		var err error
-		switch kind {
-		case sensitivity.DesignSobol:
-			m.Sobol, err = sensitivity.Sobol(d, m.Mean, bootstrap, r.Seed)
-		case sensitivity.DesignMorris:
-			m.Morris, err = sensitivity.Morris(d, r.Dists, m.Mean)
-		case sensitivity.DesignGrid:
-			m.Grid, err = sensitivity.GridMeans(r.Points, m.Mean)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", r.file(PointsFile), name, err)
-		}
-		a.Metrics = append(a.Metrics, m)
+	}
+	if len(r.Policies) > 0 {
+		a.Policies = ComparePolicies(r)
 	}
 	return a, nil
+}
+
+// replicationValues returns metric i's values in the replications of
+// point under policy, in order.
+func (r *Results) replicationValues(i, point, policy int) []float64 {
+	reps, np := r.Replications, r.NumPolicies()
+	if np == 1 {
+		return r.Values[i][point*reps : (point+1)*reps]
+	}
+	out := make([]float64, reps)
+	for rep := range out {
+		out[rep] = r.Values[i][r.Run(point, rep, policy)]
+	}
+	return out
 }
 
 // design rebuilds the sweep's design from its spec, parameters and seed,
@@ -267,7 +304,8 @@ func CheckAnalysisDir(dir string, isFigure func(name string) bool) (exists bool,
 	for _, e := range entries {
 		name := e.Name()
 		ours := name == AnalysisSobolFile || name == AnalysisSobol2File || name == AnalysisMorrisFile ||
-			name == AnalysisPointsFile || isFigure(name)
+			name == AnalysisPointsFile || name == AnalysisPoliciesFile || name == AnalysisPairsFile ||
+			name == AnalysisDifferencesFile || name == AnalysisSeriesFile || isFigure(name)
 		if !e.Type().IsRegular() || !ours {
 			return true, fmt.Errorf("%w: %s holds %s, which sibsim analyze does not write; "+
 				"use a new or empty directory, or a previous analysis", results.ErrOutDir, dir, name)
@@ -289,19 +327,40 @@ func (a *Analysis) WriteFiles(dir string) error {
 	}
 	r := a.Results
 	f := results.FormatFloat
+	np := r.NumPolicies()
+	// keyed returns the first columns of a row about m: the metric and,
+	// with policies, its policy.
+	keyed := func(m *MetricAnalysis, rest ...string) []string {
+		if np > 1 {
+			return append([]string{m.Name, m.Policy}, rest...)
+		}
+		return append([]string{m.Name}, rest...)
+	}
+	keyHeader := func(rest ...string) []string {
+		if np > 1 {
+			return append([]string{"metric", ScenarioColumn}, rest...)
+		}
+		return append([]string{"metric"}, rest...)
+	}
 	files := []file{{
 		name:   AnalysisPointsFile,
 		header: a.pointsHeader(),
 		rows: func(emit func(...string)) {
 			for p, vals := range r.Points {
-				row := []string{strconv.Itoa(p)}
-				for _, v := range vals {
-					row = append(row, f(v))
+				for pol := range np {
+					row := []string{strconv.Itoa(p)}
+					if np > 1 {
+						row = append(row, r.Policies[pol])
+					}
+					for _, v := range vals {
+						row = append(row, f(v))
+					}
+					for j := pol; j < len(a.Metrics); j += np {
+						m := a.Metrics[j]
+						row = append(row, f(m.Mean[p]), f(m.Lo95[p]), f(m.Hi95[p]), strconv.Itoa(m.N[p]))
+					}
+					emit(row...)
 				}
-				for _, m := range a.Metrics {
-					row = append(row, f(m.Mean[p]), f(m.Lo95[p]), f(m.Hi95[p]), strconv.Itoa(m.N[p]))
-				}
-				emit(row...)
 			}
 		},
 	}}
@@ -309,12 +368,12 @@ func (a *Analysis) WriteFiles(dir string) error {
 	case sensitivity.DesignSobol:
 		files = append(files, file{
 			name:   AnalysisSobolFile,
-			header: []string{"metric", "parameter", "s1", "s1_lo95", "s1_hi95", "st", "st_lo95", "st_hi95"},
+			header: keyHeader("parameter", "s1", "s1_lo95", "s1_hi95", "st", "st_lo95", "st_hi95"),
 			rows: func(emit func(...string)) {
 				for _, m := range a.Metrics {
 					for i, p := range r.Params {
 						s1, st := m.Sobol.S1[i], m.Sobol.ST[i]
-						emit(m.Name, p, f(s1.Value), f(s1.Lo95), f(s1.Hi95), f(st.Value), f(st.Lo95), f(st.Hi95))
+						emit(keyed(m, p, f(s1.Value), f(s1.Lo95), f(s1.Hi95), f(st.Value), f(st.Lo95), f(st.Hi95))...)
 					}
 				}
 			},
@@ -322,13 +381,13 @@ func (a *Analysis) WriteFiles(dir string) error {
 		if r.Design.SecondOrder {
 			files = append(files, file{
 				name:   AnalysisSobol2File,
-				header: []string{"metric", "parameter_i", "parameter_j", "s2", "s2_lo95", "s2_hi95"},
+				header: keyHeader("parameter_i", "parameter_j", "s2", "s2_lo95", "s2_hi95"),
 				rows: func(emit func(...string)) {
 					for _, m := range a.Metrics {
 						for i, pi := range r.Params {
 							for j := i + 1; j < len(r.Params); j++ {
 								s := m.Sobol.S2[i][j]
-								emit(m.Name, pi, r.Params[j], f(s.Value), f(s.Lo95), f(s.Hi95))
+								emit(keyed(m, pi, r.Params[j], f(s.Value), f(s.Lo95), f(s.Hi95))...)
 							}
 						}
 					}
@@ -338,15 +397,23 @@ func (a *Analysis) WriteFiles(dir string) error {
 	case sensitivity.DesignMorris:
 		files = append(files, file{
 			name:   AnalysisMorrisFile,
-			header: []string{"metric", "parameter", "mu", "mu_star", "sigma"},
+			header: keyHeader("parameter", "mu", "mu_star", "sigma"),
 			rows: func(emit func(...string)) {
 				for _, m := range a.Metrics {
 					for i, p := range r.Params {
-						emit(m.Name, p, f(m.Morris.Mu[i]), f(m.Morris.MuStar[i]), f(m.Morris.Sigma[i]))
+						emit(keyed(m, p, f(m.Morris.Mu[i]), f(m.Morris.MuStar[i]), f(m.Morris.Sigma[i]))...)
 					}
 				}
 			},
 		})
+	}
+	if a.Policies != nil {
+		for _, pf := range a.policyFiles() {
+			files = append(files, file(pf))
+		}
+	}
+	if a.Series != nil {
+		files = append(files, file(a.Series.file()))
 	}
 	for _, fl := range files {
 		err := results.WriteFileAtomic(filepath.Join(dir, fl.name), func(w io.Writer) error {
@@ -373,8 +440,15 @@ func (a *Analysis) WriteFiles(dir string) error {
 }
 
 func (a *Analysis) pointsHeader() []string {
-	h := append([]string{"point"}, a.Results.Params...)
-	for _, m := range a.Metrics {
+	h := []string{"point"}
+	if len(a.Results.Policies) > 0 {
+		h = append(h, ScenarioColumn)
+	}
+	h = append(h, a.Results.Params...)
+	for j, m := range a.Metrics {
+		if j%a.Results.NumPolicies() != 0 {
+			continue // one set of columns per metric
+		}
 		h = append(h, m.Name+"_mean", m.Name+"_lo95", m.Name+"_hi95", m.Name+"_n")
 	}
 	return h

@@ -128,7 +128,7 @@ func (e *ShipPathError) Error() string {
 }
 
 // KubernetesFiles lists the files the pods of a Kubernetes plan need for
-// the experiment ref whose base scenario chain (Plan.Base.Chain) is chain:
+// the experiment ref whose scenario chain (Plan.Chain) is chain:
 // the experiment file and every scenario file of the chain, each read with
 // readFile and shipped at the relative path a local run reads it from, so
 // that the results, whose manifests name the scenario files, are the same

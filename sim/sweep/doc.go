@@ -22,6 +22,15 @@
 // sweep splits into shards (chunk c belongs to shard c % N) that Merge
 // joins byte for byte into what one process would have written.
 //
+// An experiment may name several policies (scenarios) instead of a base:
+// then run i is policy i % Q, replication (i / Q) % R of point i / (Q R)
+// (Plan.RunOf), every policy sharing each point's and replication's random
+// numbers, and the outputs gain a scenario column. It may also record
+// weekly series (series.csv). ComparePolicies compares policies by their
+// paired differences, ReadSeriesBands bands the series, and Discover finds
+// the regions of the parameters' space where an outcome happens (package
+// discover).
+//
 // A finished sweep directory holds
 //
 //	manifest.json  the resolved experiment, design, base scenario, hashes, version

@@ -3,6 +3,8 @@ package sweep
 import (
 	"errors"
 	"math"
+	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,6 +23,7 @@ const (
 	maxParameters   = 1000
 	maxReplications = 100_000
 	maxWeeks        = 2600
+	maxPolicies     = 100
 	// MaxRuns bounds points × replications.
 	MaxRuns = 1 << 30
 )
@@ -34,8 +37,12 @@ type Experiment struct {
 	Name        string
 	Description string
 	// Base is the scenario varied: a file path relative to File, or the name
-	// of a shipped scenario.
+	// of a shipped scenario. Empty when Policies is set.
 	Base string
+	// Policies, when set instead of Base, are the scenarios (references
+	// like Base) each crossed with the design: every point and replication
+	// runs under every policy. See PolicyLabel for their names.
+	Policies []string
 	// Seed is the master seed of every run and of the design.
 	Seed uint64
 	// Replications per design point (>= 1).
@@ -45,6 +52,9 @@ type Experiment struct {
 	// Metrics are names from sim.Metrics() to record, in order; empty in the
 	// file means every metric.
 	Metrics []string
+	// Series are names from sim.WeeklyColumns() recorded week by week for
+	// every run, in order; empty for none.
+	Series []string
 	// Design says how points are chosen.
 	Design sensitivity.DesignSpec
 	// Parameters are what varies, in design-coordinate order.
@@ -116,16 +126,26 @@ func Parse(file string, data []byte) (*Experiment, error) {
 	d.fields(root, "", []fieldSpec{
 		{name: "name", required: true, set: func(n *yaml.Node, p string) { e.Name = d.str(n, p, true) }},
 		{name: "description", set: func(n *yaml.Node, p string) { e.Description = d.str(n, p, false) }},
-		{name: "base", required: true, set: func(n *yaml.Node, p string) { e.Base = d.str(n, p, true) }},
+		{name: "base", set: func(n *yaml.Node, p string) { e.Base = d.str(n, p, true) }},
+		{name: "policies", also: []string{"scenarios"}, set: func(n *yaml.Node, p string) { e.Policies = d.policies(n, p) }},
 		{name: "seed", set: func(n *yaml.Node, p string) { e.Seed = d.uint(n, p) }},
 		{name: "replications", required: true, set: func(n *yaml.Node, p string) {
 			e.Replications = d.intRange(n, p, 1, maxReplications)
 		}},
 		{name: "weeks", set: func(n *yaml.Node, p string) { e.Weeks = d.intRange(n, p, 1, maxWeeks) }},
 		{name: "metrics", set: func(n *yaml.Node, p string) { e.Metrics = d.metrics(n, p) }},
+		{name: "series", set: func(n *yaml.Node, p string) { e.Series = d.series(n, p) }},
 		{name: "design", required: true, set: func(n *yaml.Node, p string) { e.Design = d.design(n, p) }},
 		{name: "parameters", required: true, set: func(n *yaml.Node, p string) { e.Parameters = d.parameters(n, p) }},
 	})
+	_, hasBase := e.at["base"]
+	_, hasPolicies := e.at["policies"]
+	switch {
+	case hasBase && hasPolicies:
+		d.add(e.at["policies"], "policies", "give base (one scenario) or policies (several), not both")
+	case !hasBase && !hasPolicies && root.Kind == yaml.MappingNode:
+		d.add(root, "base", "missing required field (or give policies: several scenarios, each crossed with the design)")
+	}
 	if err := d.err(); err != nil {
 		return nil, err
 	}
@@ -307,6 +327,37 @@ func (d *decoder) metrics(n *yaml.Node, path string) []string {
 	return out
 }
 
+// series decodes the list of weekly series: known names
+// (sim.WeeklyColumns), each once.
+func (d *decoder) series(n *yaml.Node, path string) []string {
+	if n.Kind != yaml.SequenceNode {
+		d.add(n, path, "must be a list of weekly series names (got %s)", strictyaml.Describe(n))
+		return nil
+	}
+	if len(n.Content) == 0 {
+		d.add(n, path, "must not be empty (leave series out to record none)")
+		return nil
+	}
+	known := seriesNames()
+	seen := map[string]bool{}
+	var out []string
+	for i, e := range n.Content {
+		p := path + "[" + strconv.Itoa(i) + "]"
+		name := d.str(e, p, true)
+		switch {
+		case name == "":
+		case !slices.Contains(known, name):
+			d.add(e, p, "unknown weekly series %q%s; series: %s", name, strictyaml.Suggest(name, known), strings.Join(known, ", "))
+		case seen[name]:
+			d.add(e, p, "series %q is listed twice", name)
+		default:
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
 func (d *decoder) design(n *yaml.Node, path string) sensitivity.DesignSpec {
 	var s sensitivity.DesignSpec
 	d.fields(n, path, []fieldSpec{
@@ -322,6 +373,68 @@ func (d *decoder) design(n *yaml.Node, path string) sensitivity.DesignSpec {
 		{name: "second_order", set: func(n *yaml.Node, p string) { s.SecondOrder = d.boolean(n, p) }},
 	})
 	return s
+}
+
+// policyLabel matches the names of policies: they head the scenario
+// column of runs.csv and name files and figures.
+var policyLabel = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._+-]*$`)
+
+// PolicyLabel returns the name of the policy whose scenario reference is
+// ref: a shipped scenario's name, or a file's name without its directory
+// and .yaml or .yml extension ("../x/my-sib.yaml" is "my-sib"). The name
+// heads the policy's rows in the scenario column of the outputs.
+func PolicyLabel(ref string) string {
+	base := ref
+	if i := strings.LastIndexAny(base, "/"+string(os.PathSeparator)); i >= 0 {
+		base = base[i+1:]
+	}
+	lower := strings.ToLower(base)
+	for _, ext := range []string{".yaml", ".yml"} {
+		if strings.HasSuffix(lower, ext) {
+			return base[:len(base)-len(ext)]
+		}
+	}
+	return base
+}
+
+// policies decodes the list of policies: scenario references whose names
+// (PolicyLabel) are distinct and hold only letters, digits, '.', '_', '+'
+// and '-'.
+func (d *decoder) policies(n *yaml.Node, path string) []string {
+	if n.Kind != yaml.SequenceNode {
+		d.add(n, path, "must be a list of scenarios: shipped names or file paths (got %s)", strictyaml.Describe(n))
+		return nil
+	}
+	if len(n.Content) == 0 {
+		d.add(n, path, "must not be empty")
+		return nil
+	}
+	if len(n.Content) > maxPolicies {
+		d.add(n, path, "at most %d policies (got %d)", maxPolicies, len(n.Content))
+		return nil
+	}
+	firstAt := map[string]int{}
+	var out []string
+	for i, e := range n.Content {
+		p := path + "[" + strconv.Itoa(i) + "]"
+		d.Nodes[p] = e
+		ref := d.str(e, p, true)
+		if strings.TrimSpace(ref) == "" {
+			continue
+		}
+		label := PolicyLabel(ref)
+		if !policyLabel.MatchString(label) {
+			d.add(e, p, "policy name %q (from %s) may hold only letters, digits, '.', '_', '+' and '-', and must start with a letter or digit", label, ref)
+			continue
+		}
+		if j, dup := firstAt[label]; dup {
+			d.add(e, p, "policy name %q is also the name of policies[%d]; policies are named by their file or shipped name, which must differ", label, j)
+			continue
+		}
+		firstAt[label] = i
+		out = append(out, ref)
+	}
+	return out
 }
 
 // distKeys are the keys that give a parameter's distribution.

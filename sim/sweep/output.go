@@ -72,12 +72,27 @@ func finish(ctx context.Context, dir string, m Manifest, chunk func(c int) strin
 	} else if sum != m.PointsSHA256 {
 		return m, fmt.Errorf("%s does not match the sweep's design points (sha256 %s; want %s)", filepath.Join(dir, PointsFile), short(sum), short(m.PointsSHA256))
 	}
+	if len(lay.series) > 0 {
+		err := writeAtomic(dir, format.seriesFile(), func(w io.Writer) error {
+			return writeSeries(ctx, w, m, lay, m.Chunks, chunk, format)
+		})
+		if err != nil {
+			return m, err
+		}
+	}
 	if err := ctx.Err(); err != nil {
 		return m, err
 	}
-	syncDir(dir) // points and runs are in place before the manifest
-	m.Files = []string{ManifestFile, PointsFile, format.runsFile()}
+	syncDir(dir) // points, runs and series are in place before the manifest
+	m.Files = resultFiles(m, format)
 	m.SHA256 = map[string]string{PointsFile: m.PointsSHA256, format.runsFile(): hex.EncodeToString(h.Sum(nil))}
+	if len(lay.series) > 0 {
+		sum, err := fileSHA256(filepath.Join(dir, format.seriesFile()))
+		if err != nil {
+			return m, err
+		}
+		m.SHA256[format.seriesFile()] = sum
+	}
 	if err := writeJSON(dir, ManifestFile, m); err != nil {
 		return m, err
 	}
@@ -155,7 +170,7 @@ func Merge(ctx context.Context, dirs []string, out string, format Format) (*Mani
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if err := lay.verifyChunk(chunk(c), c); err != nil {
+		if err := lay.verifyAll(chunk(c), c); err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrShards, err)
 		}
 	}
@@ -192,6 +207,15 @@ func checkMergeOut(dir string) (bool, error) {
 		err = fmt.Errorf("%w: %w", ErrOutDir, err)
 	}
 	return exists, err
+}
+
+// resultFiles lists the files of a finished sweep of m in format.
+func resultFiles(m Manifest, format Format) []string {
+	files := []string{ManifestFile, PointsFile, format.runsFile()}
+	if len(m.Experiment.Series) > 0 {
+		files = append(files, format.seriesFile())
+	}
+	return files
 }
 
 // copyFinished "merges" a single finished sweep directory (a sweep run as
@@ -239,10 +263,30 @@ func copyFinished(ctx context.Context, dir string, m *Manifest, out string, form
 	} else if sum != m.PointsSHA256 {
 		return nil, fmt.Errorf("%w: %s does not match the sweep's design points", ErrShards, filepath.Join(dir, PointsFile))
 	}
-	syncDir(tmp)
 	mm := *m
-	mm.Files = []string{ManifestFile, PointsFile, format.runsFile()}
+	mm.Files = resultFiles(*m, format)
 	mm.SHA256 = map[string]string{PointsFile: m.PointsSHA256, format.runsFile(): hex.EncodeToString(h.Sum(nil))}
+	if len(m.Experiment.Series) > 0 {
+		series := filepath.Join(dir, format.seriesFile())
+		write := copyFrom(ctx, series)
+		if !exists(series) {
+			csv := filepath.Join(dir, SeriesFile)
+			if format != Parquet || !exists(csv) {
+				return nil, fmt.Errorf("%w: %s has no %s", ErrShards, dir, format.seriesFile())
+			}
+			one := *m
+			one.ChunkSize, one.Chunks = m.Runs, 1
+			write = func(w io.Writer) error {
+				return writeSeriesParquet(ctx, w, one, layoutOf(&one), 1, func(int) string { return csv })
+			}
+		}
+		hs := sha256.New()
+		if err := writeAtomic(tmp, format.seriesFile(), func(w io.Writer) error { return write(io.MultiWriter(w, hs)) }); err != nil {
+			return nil, err
+		}
+		mm.SHA256[format.seriesFile()] = hex.EncodeToString(hs.Sum(nil))
+	}
+	syncDir(tmp)
 	if err := writeJSON(tmp, ManifestFile, mm); err != nil {
 		return nil, err
 	}

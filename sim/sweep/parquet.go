@@ -23,15 +23,19 @@ import (
 const parquetRowGroup = 1 << 16
 
 // parquetSchema is the schema of runs.parquet: point and replication as
-// required INT64, then each varied parameter's value at the run's point as
-// a required DOUBLE named by its path (as in points.csv), then one
-// optional DOUBLE per metric (null for NA), in the order of runs.csv. With
-// the parameters beside the metrics, the file stands alone in a data frame
-// (pandas, R, DuckDB) without a join on points.csv.
-func parquetSchema(params, metrics []string) *parquet.Schema {
+// required INT64, with policies the scenario as a required UTF-8 string,
+// then each varied parameter's value at the run's point as a required
+// DOUBLE named by its path (as in points.csv), then one optional DOUBLE per
+// metric (null for NA), in the order of runs.csv. With the parameters
+// beside the metrics, the file stands alone in a data frame (pandas, R,
+// DuckDB) without a join on points.csv.
+func parquetSchema(params, metrics []string, policies bool) *parquet.Schema {
 	fields := []reflect.StructField{
 		{Name: "Point", Type: reflect.TypeFor[int64](), Tag: `parquet:"point"`},
 		{Name: "Replication", Type: reflect.TypeFor[int64](), Tag: `parquet:"replication"`},
+	}
+	if policies {
+		fields = append(fields, reflect.StructField{Name: "Scenario", Type: reflect.TypeFor[string](), Tag: `parquet:"scenario"`})
 	}
 	for i, p := range params {
 		fields = append(fields, reflect.StructField{
@@ -62,7 +66,7 @@ func writeParquet(ctx context.Context, w io.Writer, m Manifest, lay layout, poin
 	for i, p := range m.Experiment.Parameters {
 		params[i] = p.Path
 		if strings.ContainsAny(p.Path, ",\"`") || p.Path == "" || slices.Contains(metrics, p.Path) ||
-			p.Path == "point" || p.Path == "replication" || slices.Contains(params[:i], p.Path) {
+			p.Path == "point" || p.Path == "replication" || p.Path == ScenarioColumn || slices.Contains(params[:i], p.Path) {
 			return fmt.Errorf("parameter %q cannot name a column of %s", p.Path, RunsParquetFile)
 		}
 	}
@@ -70,8 +74,7 @@ func writeParquet(ctx context.Context, w io.Writer, m Manifest, lay layout, poin
 	if err != nil {
 		return err
 	}
-	k := len(params)
-	pw := parquet.NewWriter(w, parquetSchema(params, metrics),
+	pw := parquet.NewWriter(w, parquetSchema(params, metrics, len(lay.policies) > 0),
 		parquet.Compression(&zstd.Codec{}),
 		parquet.CreatedBy("sibsim", m.Version, ""),
 		parquet.MaxRowsPerRowGroup(parquetRowGroup),
@@ -84,21 +87,26 @@ func writeParquet(ctx context.Context, w io.Writer, m Manifest, lay layout, poin
 			return err
 		}
 		rows = rows[:0]
-		if err := readChunkRows(chunk(c), lay, func(point, rep int64, vals []float64) {
-			row := make(parquet.Row, 0, 2+k+len(vals))
+		keys := lay.keys()
+		first := keys + len(params)
+		if err := readChunkRows(chunk(c), lay, func(point, rep int64, policy string, vals []float64) {
+			row := make(parquet.Row, 0, first+len(vals))
 			row = append(row, parquet.Int64Value(point).Level(0, 0, 0), parquet.Int64Value(rep).Level(0, 0, 1))
+			if keys == 3 {
+				row = append(row, parquet.ByteArrayValue([]byte(policy)).Level(0, 0, 2))
+			}
 			if point < 0 || point >= int64(len(points)) {
 				rowErr = fmt.Errorf("chunk %s: point %d; the sweep has %d", chunk(c), point, len(points))
 				return
 			}
 			for i, x := range points[point] {
-				row = append(row, parquet.DoubleValue(x).Level(0, 0, 2+i))
+				row = append(row, parquet.DoubleValue(x).Level(0, 0, keys+i))
 			}
 			for i, v := range vals {
 				if math.IsNaN(v) {
-					row = append(row, parquet.NullValue().Level(0, 0, 2+k+i))
+					row = append(row, parquet.NullValue().Level(0, 0, first+i))
 				} else {
-					row = append(row, parquet.DoubleValue(v).Level(0, 1, 2+k+i))
+					row = append(row, parquet.DoubleValue(v).Level(0, 1, first+i))
 				}
 			}
 			rows = append(rows, row)
@@ -127,7 +135,7 @@ func loadPoints(ctx context.Context, dir string, params []string, n int) ([][]fl
 }
 
 // readChunkRows calls fn for every row of a chunk file (header checked).
-func readChunkRows(name string, lay layout, fn func(point, rep int64, vals []float64)) error {
+func readChunkRows(name string, lay layout, fn func(point, rep int64, policy string, vals []float64)) error {
 	f, err := results.OpenRegular(context.Background(), name, results.MaxDataFileBytes, true)
 	if err != nil {
 		return err
@@ -139,24 +147,29 @@ func readChunkRows(name string, lay layout, fn func(point, rep int64, vals []flo
 		return fmt.Errorf("chunk %s: wrong header", name)
 	}
 	vals := make([]float64, lay.metrics)
+	keys := lay.keys()
 	for sc.Scan() {
 		fields := strings.Split(sc.Text(), ",")
-		if len(fields) != 2+lay.metrics {
-			return fmt.Errorf("chunk %s: a row has %d fields; want %d", name, len(fields), 2+lay.metrics)
+		if len(fields) != keys+lay.metrics {
+			return fmt.Errorf("chunk %s: a row has %d fields; want %d", name, len(fields), keys+lay.metrics)
 		}
 		point, err1 := strconv.ParseInt(fields[0], 10, 64)
 		rep, err2 := strconv.ParseInt(fields[1], 10, 64)
 		if err1 != nil || err2 != nil {
 			return fmt.Errorf("chunk %s: bad point or replication %q", name, fields[0]+","+fields[1])
 		}
-		for i, s := range fields[2:] {
+		for i, s := range fields[keys:] {
 			v, err := results.ParseFloat(s)
 			if err != nil {
 				return fmt.Errorf("chunk %s: %w", name, err)
 			}
 			vals[i] = v
 		}
-		fn(point, rep, vals)
+		policy := ""
+		if keys == 3 {
+			policy = fields[2]
+		}
+		fn(point, rep, policy, vals)
 	}
 	return sc.Err()
 }

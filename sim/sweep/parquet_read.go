@@ -27,7 +27,8 @@ type parquetRuns struct {
 }
 
 // openParquetRuns opens runs.parquet and checks its columns: point and
-// replication (INT64, required), then, optionally, the manifest's
+// replication (INT64, required), for an experiment with policies the
+// scenario (UTF-8 string, required), then, optionally, the manifest's
 // parameters in order (DOUBLE, required), then the metrics (DOUBLE,
 // optional), each named once. The file is read into memory: Parquet's
 // footer comes last and its columns are read by offset. A file the Parquet
@@ -59,7 +60,11 @@ func (r *Results) openParquetRuns() (pr *parquetRuns, err error) {
 		}
 		return nil
 	}
-	if len(cols) < 3 || pr.names[0] != "point" || pr.names[1] != "replication" {
+	keys := r.keys()
+	if len(cols) < keys+1 || pr.names[0] != "point" || pr.names[1] != "replication" || keys == 3 && pr.names[2] != ScenarioColumn {
+		if keys == 3 {
+			return nil, fmt.Errorf("%s: columns %q; want point, replication, scenario, the parameters, then metrics", name, pr.names)
+		}
 		return nil, fmt.Errorf("%s: columns %q; want point, replication, the parameters, then metrics", name, pr.names)
 	}
 	for i := range 2 {
@@ -67,11 +72,17 @@ func (r *Results) openParquetRuns() (pr *parquetRuns, err error) {
 			return nil, err
 		}
 	}
-	pr.first = 2
+	if keys == 3 {
+		c := cols[2]
+		if len(c.Columns()) > 0 || c.Type() == nil || c.Type().Kind() != parquet.ByteArray || c.Optional() || c.Repeated() {
+			return nil, fmt.Errorf("%s: column 3 (%s) is not a required string", name, c.Name())
+		}
+	}
+	pr.first = keys
 	k := len(r.Params)
-	if len(cols) > 2+k && slices.Equal(pr.names[2:2+k], r.Params) {
-		pr.params, pr.first = true, 2+k
-		for i := 2; i < 2+k; i++ {
+	if len(cols) > keys+k && slices.Equal(pr.names[keys:keys+k], r.Params) {
+		pr.params, pr.first = true, keys+k
+		for i := keys; i < keys+k; i++ {
 			if err := want(i, parquet.Double, false); err != nil {
 				return nil, err
 			}
@@ -99,7 +110,7 @@ func recoverParquet(name string, err *error) {
 
 // readParquetRuns reads the values of metrics from runs.parquet, checking
 // as readRuns checks runs.csv that rows come in order of point, then
-// replication, one per run, and that the parameter columns, when the file
+// replication (then policy, in the manifest's order), one per run, and that the parameter columns, when the file
 // has them, hold each point's values in points.csv.
 func (r *Results) readParquetRuns(ctx context.Context, pr *parquetRuns, metrics []string) (err error) {
 	name := r.file(RunsParquetFile)
@@ -111,7 +122,7 @@ func (r *Results) readParquetRuns(ctx context.Context, pr *parquetRuns, metrics 
 	for i, m := range metrics {
 		cols[i] = slices.Index(pr.names, m)
 	}
-	reps := r.Replications
+	reps, np, keys := r.Replications, r.NumPolicies(), r.keys()
 	r.Metrics = metrics
 	r.Values = make([][]float64, len(metrics))
 	for i := range r.Values {
@@ -133,14 +144,23 @@ func (r *Results) readParquetRuns(ctx context.Context, pr *parquetRuns, metrics 
 			if len(row) != len(pr.names) {
 				return fmt.Errorf("%s: run %d has %d values; want %d", name, run, len(row), len(pr.names))
 			}
-			p, rep := int64(run/reps), int64(run%reps)
+			pol, pr0 := run%np, run/np
+			p, rep := int64(pr0/reps), int64(pr0%reps)
 			if row[0].Int64() != p || row[1].Int64() != rep {
-				return fmt.Errorf("%s: row %d: point %d replication %d; want point %d replication %d (rows are ordered by point, then replication, from 0)",
-					name, run+1, row[0].Int64(), row[1].Int64(), p, rep)
+				order := "point, then replication"
+				if keys == 3 {
+					order += ", then scenario"
+				}
+				return fmt.Errorf("%s: row %d: point %d replication %d; want point %d replication %d (rows are ordered by %s, from 0)",
+					name, run+1, row[0].Int64(), row[1].Int64(), p, rep, order)
+			}
+			if keys == 3 && string(row[2].ByteArray()) != r.Policies[pol] {
+				return fmt.Errorf("%s: row %d: scenario %q; want %s (each point and replication has a row per policy, in the manifest's order)",
+					name, run+1, row[2].ByteArray(), r.Policies[pol])
 			}
 			if pr.params {
 				for i, x := range r.Points[p] {
-					if v := row[2+i].Double(); v != x {
+					if v := row[keys+i].Double(); v != x {
 						return fmt.Errorf("%s: row %d: %s is %v; %s has %v at point %d",
 							name, run+1, r.Params[i], v, PointsFile, x, p)
 					}

@@ -149,7 +149,7 @@ func TestParquetWithoutParameters(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	pw := parquet.NewWriter(&b, parquetSchema(nil, rc.Metrics))
+	pw := parquet.NewWriter(&b, parquetSchema(nil, rc.Metrics, false))
 	var rows []parquet.Row
 	for run := range rc.Values[0] {
 		row := parquet.Row{parquet.Int64Value(int64(run/rc.Replications)).Level(0, 0, 0), parquet.Int64Value(int64(run%rc.Replications)).Level(0, 0, 1)}

@@ -111,21 +111,40 @@ func (l Loader) LoadContext(ctx context.Context, ref string) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	base := e.Base
-	switch {
-	case shipped && isFileRef(base):
-		return nil, &Error{Problems: []Problem{e.problem("base", "a shipped experiment can only name a shipped scenario (got %q)", base)}}
-	case isFileRef(base) && !filepath.IsAbs(base) && !path.IsAbs(filepath.ToSlash(base)):
-		base = path.Join(path.Dir(filepath.ToSlash(file)), filepath.ToSlash(base))
+	if len(e.Policies) == 0 {
+		r, err := l.loadScenario(e, shipped, "base", e.Base)
+		if err != nil {
+			return nil, err
+		}
+		return NewPlanContext(ctx, e, r)
 	}
-	r, err := l.Scenarios.Load(base)
+	rs := make([]*scenario.Resolved, len(e.Policies))
+	for i, ref := range e.Policies {
+		if rs[i], err = l.loadScenario(e, shipped, fmt.Sprintf("policies[%d]", i), ref); err != nil {
+			return nil, err
+		}
+	}
+	return NewPolicyPlanContext(ctx, e, rs)
+}
+
+// loadScenario loads the scenario ref that the experiment e names at key
+// (base, or policies[i]): a file path relative to the experiment file, or
+// a shipped scenario.
+func (l Loader) loadScenario(e *Experiment, shipped bool, key, ref string) (*scenario.Resolved, error) {
+	switch {
+	case shipped && isFileRef(ref):
+		return nil, &Error{Problems: []Problem{e.problem(key, "a shipped experiment can only name a shipped scenario (got %q)", ref)}}
+	case isFileRef(ref) && !filepath.IsAbs(ref) && !path.IsAbs(filepath.ToSlash(ref)):
+		ref = path.Join(path.Dir(filepath.ToSlash(e.File)), filepath.ToSlash(ref))
+	}
+	r, err := l.Scenarios.Load(ref)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, &Error{Problems: []Problem{e.problem("base", "%v", err)}}
+			return nil, &Error{Problems: []Problem{e.problem(key, "%v", err)}}
 		}
-		return nil, &BaseError{Experiment: file, Base: base, Err: err}
+		return nil, &BaseError{Experiment: e.File, Base: ref, Err: err}
 	}
-	return NewPlanContext(ctx, e, r)
+	return r, nil
 }
 
 // BaseError is a base scenario that failed to load; Err is the scenario
@@ -150,27 +169,81 @@ func (e *Experiment) problem(key, format string, args ...any) Problem {
 	return p
 }
 
-// Plan is an experiment resolved against its base scenario and checked:
-// every design point gives a valid scenario. Run index i runs replication
-// i % Replications of point i / Replications.
+// Plan is an experiment resolved against its base scenario (or its
+// policies) and checked: every design point gives a valid scenario. Run
+// index i runs policy i % P, replication (i / P) % Replications of point
+// i / (P × Replications), with P the number of policies (1 for an
+// experiment with a base): see RunOf.
 type Plan struct {
 	Experiment *Experiment
-	// Base is the resolved base scenario.
+	// Base is the resolved base scenario; with policies, the first
+	// policy's scenario.
 	Base *scenario.Resolved
+	// Policies are the experiment's policies, in order; nil for an
+	// experiment with a base.
+	Policies []Policy
 	// Weeks is the horizon of every run.
 	Weeks int
 	// Dists are the parameters' distributions, in order.
 	Dists  []sensitivity.Dist
 	Design *sensitivity.Design
-	// Points is the number of design points; Runs = Points × Replications.
+	// Points is the number of design points; Runs = Points × Replications
+	// × the number of policies (1 with a base).
 	Points, Runs int
 	// ChunkSize runs make a chunk (the last may be shorter); Chunks chunks
 	// cover the runs. Both follow from Runs alone.
 	ChunkSize, Chunks int
 
 	metrics  []int    // indices into sim.Metrics()
+	seeds    []uint64 // per point, in an explicit-points plan (NewPointsPlan)
+	series   []int    // indices into sim.WeeklyColumns()
 	pointsSH string   // hex SHA-256 of points.csv
 	manifest Manifest // without Version, GoVersion and Files
+}
+
+// Policy is one policy of an experiment with policies: a scenario crossed
+// with the design.
+type Policy struct {
+	// Name is PolicyLabel(Ref): the policy's value in the scenario column.
+	Name string
+	// Ref is the scenario reference as the experiment file gives it.
+	Ref string
+	// Scenario is the resolved scenario.
+	Scenario *scenario.Resolved
+}
+
+// NumPolicies returns the number of policies each point and replication
+// runs under: 1 for an experiment with a base.
+func (p *Plan) NumPolicies() int { return max(1, len(p.Policies)) }
+
+// PolicyNames returns the policies' names, in order; nil for an
+// experiment with a base (whose outputs have no scenario column).
+func (p *Plan) PolicyNames() []string {
+	var out []string
+	for _, pol := range p.Policies {
+		out = append(out, pol.Name)
+	}
+	return out
+}
+
+// RunOf returns the design point, replication and policy of run i:
+// policies vary fastest, then replications, then points, so the runs of
+// one point and replication under every policy are consecutive and share
+// their random numbers (the seed and replication, never the scenario,
+// seed the streams: sim/rng.go).
+func (p *Plan) RunOf(i int) (point, rep, policy int) {
+	np := p.NumPolicies()
+	policy, i = i%np, i/np
+	return i / p.Experiment.Replications, i % p.Experiment.Replications, policy
+}
+
+func seriesNames() []string {
+	cs := sim.WeeklyColumns()
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = c.Name
+	}
+	return names
 }
 
 func metricNames() []string {
@@ -203,7 +276,38 @@ func NewPlan(e *Experiment, base *scenario.Resolved) (*Plan, error) {
 // NewPlanContext is NewPlan, stopping with ctx's error once ctx is done
 // while the design points are checked.
 func NewPlanContext(ctx context.Context, e *Experiment, base *scenario.Resolved) (*Plan, error) {
-	p := &Plan{Experiment: e, Base: base, Weeks: e.Weeks}
+	if len(e.Policies) > 0 {
+		return nil, &Error{Problems: []Problem{e.problem("policies", "an experiment with policies is planned with NewPolicyPlan")}}
+	}
+	return newPlan(ctx, e, base, nil)
+}
+
+// NewPolicyPlan resolves e, an experiment with policies, against the
+// policies' scenarios (in the order of e.Policies) as NewPlan does against
+// a base: every path must select a number in every policy's scenario (a
+// path valid in one policy and not another is an error naming both) and
+// every design point must give a valid scenario under every policy. The
+// horizon, unless the experiment sets weeks, is the first policy's; every
+// policy runs it.
+func NewPolicyPlan(e *Experiment, scenarios []*scenario.Resolved) (*Plan, error) {
+	return NewPolicyPlanContext(context.Background(), e, scenarios)
+}
+
+// NewPolicyPlanContext is NewPolicyPlan, stopping with ctx's error once
+// ctx is done while the design points are checked.
+func NewPolicyPlanContext(ctx context.Context, e *Experiment, scenarios []*scenario.Resolved) (*Plan, error) {
+	if len(e.Policies) == 0 || len(scenarios) != len(e.Policies) {
+		return nil, &Error{Problems: []Problem{e.problem("policies", "%d scenarios for %d policies", len(scenarios), len(e.Policies))}}
+	}
+	pols := make([]Policy, len(scenarios))
+	for i, r := range scenarios {
+		pols[i] = Policy{Name: PolicyLabel(e.Policies[i]), Ref: e.Policies[i], Scenario: r}
+	}
+	return newPlan(ctx, e, scenarios[0], pols)
+}
+
+func newPlan(ctx context.Context, e *Experiment, base *scenario.Resolved, pols []Policy) (*Plan, error) {
+	p := &Plan{Experiment: e, Base: base, Policies: pols, Weeks: e.Weeks}
 	if p.Weeks == 0 {
 		p.Weeks = base.Scenario.Weeks
 	}
@@ -215,22 +319,20 @@ func NewPlanContext(ctx context.Context, e *Experiment, base *scenario.Resolved)
 	for _, n := range names {
 		p.metrics = append(p.metrics, slices.Index(all, n))
 	}
+	for _, n := range e.Series {
+		p.series = append(p.series, slices.Index(seriesNames(), n))
+	}
 	p.Dists = make([]sensitivity.Dist, len(e.Parameters))
 	for i, prm := range e.Parameters {
 		p.Dists[i] = prm.Dist
 	}
 	var ps []Problem
 	checkOverlap(e, &ps)
-	// Paths against the base scenario: indices in range, rules of the right type.
+	// Paths against the base scenario, or every policy's: indices in
+	// range, rules of the right type.
 	for i, prm := range e.Parameters {
-		if _, err := scenario.GetPath(base.Scenario, prm.Path); err != nil {
-			ps = append(ps, e.problem(fmt.Sprintf("parameters[%d].path", i), "%s", pathMsg(err)))
-			continue
-		}
-		if prm.Scale {
-			if err := scenario.ScalePath(base.Scenario.Clone(), prm.Path, 1); err != nil {
-				ps = append(ps, e.problem(fmt.Sprintf("parameters[%d].scale", i), "%s", pathMsg(err)))
-			}
+		if pr, ok := p.checkPath(i, prm); !ok {
+			ps = append(ps, pr)
 		}
 	}
 	if err := newError(ps, 0); err != nil {
@@ -245,11 +347,15 @@ func NewPlanContext(ctx context.Context, e *Experiment, base *scenario.Resolved)
 	}
 	p.Design = d
 	p.Points = len(d.Points)
-	if uint64(p.Points)*uint64(e.Replications) > MaxRuns {
+	if uint64(p.Points)*uint64(e.Replications)*uint64(p.NumPolicies()) > MaxRuns {
+		if len(pols) > 0 {
+			return nil, &Error{Problems: []Problem{e.problem("replications",
+				"%d design points × %d replications × %d policies is more than %d runs", p.Points, e.Replications, len(pols), MaxRuns)}}
+		}
 		return nil, &Error{Problems: []Problem{e.problem("replications",
 			"%d design points × %d replications is more than %d runs", p.Points, e.Replications, MaxRuns)}}
 	}
-	p.Runs = p.Points * e.Replications
+	p.Runs = p.Points * e.Replications * p.NumPolicies()
 	p.ChunkSize = ChunkSizeFor(p.Runs)
 	p.Chunks = (p.Runs + p.ChunkSize - 1) / p.ChunkSize
 	if err := p.checkPoints(ctx); err != nil {
@@ -262,6 +368,50 @@ func NewPlanContext(ctx context.Context, e *Experiment, base *scenario.Resolved)
 	p.pointsSH = hex.EncodeToString(h.Sum(nil))
 	p.manifest = p.newManifest()
 	return p, nil
+}
+
+// checkPath checks parameter i's path (and scale) against the base
+// scenario or every policy's scenario. A path that fails under some
+// policies only is reported naming one where it holds and one where it
+// fails.
+func (p *Plan) checkPath(i int, prm Parameter) (Problem, bool) {
+	e := p.Experiment
+	check := func(sc *scenario.Scenario) (string, string) {
+		if _, err := scenario.GetPath(sc, prm.Path); err != nil {
+			return "path", pathMsg(err)
+		}
+		if prm.Scale {
+			if err := scenario.ScalePath(sc.Clone(), prm.Path, 1); err != nil {
+				return "scale", pathMsg(err)
+			}
+		}
+		return "", ""
+	}
+	if len(p.Policies) == 0 {
+		if key, msg := check(p.Base.Scenario); key != "" {
+			return e.problem(fmt.Sprintf("parameters[%d].%s", i, key), "%s", msg), false
+		}
+		return Problem{}, true
+	}
+	good, bad := -1, -1
+	var badKey, badMsg string
+	for j, pol := range p.Policies {
+		if key, msg := check(pol.Scenario.Scenario); key != "" {
+			if bad < 0 {
+				bad, badKey, badMsg = j, key, msg
+			}
+		} else if good < 0 {
+			good = j
+		}
+	}
+	switch {
+	case bad < 0:
+		return Problem{}, true
+	case good < 0:
+		return e.problem(fmt.Sprintf("parameters[%d].%s", i, badKey), "%s (in every policy)", badMsg), false
+	}
+	return e.problem(fmt.Sprintf("parameters[%d].%s", i, badKey), "valid in policy %s but not in policy %s: %s",
+		p.Policies[good].Name, p.Policies[bad].Name, badMsg), false
 }
 
 func pathMsg(err error) string {
@@ -278,10 +428,22 @@ func (p *Plan) Values(point int) []float64 {
 	return p.Design.Values(p.Dists, point)
 }
 
-// Scenario returns the scenario of design point: the base with the
-// point's values set. It is not validated (NewPlan validated every point).
+// Scenario returns the scenario of design point: the base (with policies,
+// the first policy's scenario) with the point's values set. It is not
+// validated (NewPlan validated every point).
 func (p *Plan) Scenario(point int) (*scenario.Scenario, error) {
-	sc := p.Base.Scenario.Clone()
+	return p.PolicyScenario(0, point)
+}
+
+// PolicyScenario returns the scenario of design point under policy (0
+// for an experiment with a base): the policy's scenario with the point's
+// values set. It is not validated (NewPlan validated every point).
+func (p *Plan) PolicyScenario(policy, point int) (*scenario.Scenario, error) {
+	base := p.Base
+	if len(p.Policies) > 0 {
+		base = p.Policies[policy].Scenario
+	}
+	sc := base.Scenario.Clone()
 	for i, v := range p.Values(point) {
 		prm := p.Experiment.Parameters[i]
 		var err error
@@ -326,22 +488,24 @@ func matchesPath(pp, sp string) bool {
 	return err == nil && re.MatchString(sp)
 }
 
-// checkPoints checks that every design point gives a valid scenario. The
-// points are shared among GOMAXPROCS goroutines, each checking its points
-// with scenario.Variants (the changed numbers' rules and the cross-field
-// rules that see them, not the whole scenario: microseconds a point, so
-// the largest design is checked in seconds), and stopping when ctx is
-// done. The first maxInvalidPoints invalid points are then checked in full
-// to describe their problems.
+// checkPoints checks that every design point gives a valid scenario under
+// every policy (the base alone without policies). The points are shared
+// among GOMAXPROCS goroutines, each checking its points with
+// scenario.Variants (the changed numbers' rules and the cross-field rules
+// that see them, not the whole scenario: microseconds a point, so the
+// largest design is checked in seconds), and stopping when ctx is done.
+// The first maxInvalidPoints invalid (point, policy) pairs are then checked
+// in full to describe their problems.
 func (p *Plan) checkPoints(ctx context.Context) error {
 	e := p.Experiment
 	params := make([]scenario.VariantParam, len(e.Parameters))
 	for i, prm := range e.Parameters {
 		params[i] = scenario.VariantParam{Path: prm.Path, Scale: prm.Scale}
 	}
+	type pair struct{ point, policy int }
 	workers := min(runtime.GOMAXPROCS(0), max(1, p.Points/1024))
 	type found struct {
-		invalid []int // the first maxInvalidPoints invalid points of the range
+		invalid []pair // the first maxInvalidPoints invalid pairs of the range
 		count   int
 		err     error
 	}
@@ -353,53 +517,61 @@ func (p *Plan) checkPoints(ctx context.Context) error {
 		go func() {
 			defer wg.Done()
 			r := &outs[w]
-			v, err := scenario.NewVariants(p.Base.Scenario, params)
-			valid := func(point int) bool {
-				if v != nil {
-					return v.Valid(p.Values(point))
+			vs := make([]*scenario.Variants, p.NumPolicies())
+			for pol := range vs {
+				base := p.Base.Scenario
+				if len(p.Policies) > 0 {
+					base = p.Policies[pol].Scenario.Scenario
 				}
-				sc, err := p.Scenario(point)
-				return err == nil && sc.Validate() == nil
-			}
-			if err != nil {
-				if !errors.Is(err, scenario.ErrVariantsUnsupported) {
+				v, err := scenario.NewVariants(base, params)
+				if err != nil && !errors.Is(err, scenario.ErrVariantsUnsupported) {
 					r.err = err
 					return
 				}
-				v = nil // check each point in full
+				vs[pol] = v // nil: check each point in full
+			}
+			valid := func(point, pol int) bool {
+				if vs[pol] != nil {
+					return vs[pol].Valid(p.Values(point))
+				}
+				sc, err := p.PolicyScenario(pol, point)
+				return err == nil && sc.Validate() == nil
 			}
 			for point := lo; point < hi; point++ {
 				if point%256 == 0 && ctx.Err() != nil {
 					r.err = ctx.Err()
 					return
 				}
-				if valid(point) {
-					continue
-				}
-				r.count++
-				if len(r.invalid) < maxInvalidPoints {
-					r.invalid = append(r.invalid, point)
+				for pol := range vs {
+					if valid(point, pol) {
+						continue
+					}
+					r.count++
+					if len(r.invalid) < maxInvalidPoints {
+						r.invalid = append(r.invalid, pair{point, pol})
+					}
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	var invalidPoints []int
+	var invalidPairs []pair
 	invalid := 0
 	for _, r := range outs {
 		if r.err != nil {
 			return r.err
 		}
 		invalid += r.count
-		invalidPoints = append(invalidPoints, r.invalid...)
+		invalidPairs = append(invalidPairs, r.invalid...)
 	}
 	if invalid == 0 {
 		return nil
 	}
-	invalidPoints = invalidPoints[:min(len(invalidPoints), maxInvalidPoints)]
+	invalidPairs = invalidPairs[:min(len(invalidPairs), maxInvalidPoints)]
 	var ps []Problem
-	for _, point := range invalidPoints {
-		sc, err := p.Scenario(point)
+	for _, ip := range invalidPairs {
+		point, pol := ip.point, ip.policy
+		sc, err := p.PolicyScenario(pol, point)
 		if err == nil {
 			err = sc.Validate()
 		}
@@ -411,9 +583,13 @@ func (p *Plan) checkPoints(ctx context.Context) error {
 		for i, prm := range e.Parameters {
 			desc = append(desc, prm.Path+"="+results.FormatFloat(vals[i]))
 		}
+		what := fmt.Sprintf("design point %d (%s)", point, strings.Join(desc, ", "))
+		if len(p.Policies) > 0 {
+			what += " under policy " + p.Policies[pol].Name
+		}
 		var se *scenario.Error
 		if !errors.As(err, &se) {
-			ps = append(ps, e.problem("parameters", "design point %d (%s): %v", point, strings.Join(desc, ", "), err))
+			ps = append(ps, e.problem("parameters", "%s: %v", what, err))
 			continue
 		}
 		for _, prob := range se.Problems {
@@ -421,12 +597,18 @@ func (p *Plan) checkPoints(ctx context.Context) error {
 			if i := closestParameter(e.Parameters, prob.Path); i >= 0 {
 				key = fmt.Sprintf("parameters[%d].path", i)
 			}
-			ps = append(ps, e.problem(key, "design point %d (%s) gives an invalid scenario: %s", point, strings.Join(desc, ", "), prob.Error()))
+			ps = append(ps, e.problem(key, "%s gives an invalid scenario: %s", what, prob.Error()))
 		}
 	}
 	err := &Error{Problems: strictyaml.Sort(ps, strictyaml.ByPosition)}
 	if invalid > maxInvalidPoints {
-		err.Problems = append(err.Problems, Problem{File: e.File, Msg: fmt.Sprintf("%d of %d design points give an invalid scenario (the first %d are listed)", invalid, p.Points, maxInvalidPoints)})
+		n := p.Points
+		what := "design points give"
+		if len(p.Policies) > 0 {
+			n *= len(p.Policies)
+			what = "design points and policies give"
+		}
+		err.Problems = append(err.Problems, Problem{File: e.File, Msg: fmt.Sprintf("%d of %d %s an invalid scenario (the first %d are listed)", invalid, n, what, maxInvalidPoints)})
 	}
 	return err
 }
@@ -450,10 +632,19 @@ func (p *Plan) PointsHeader() []string {
 	return h
 }
 
-// RunsHeader is the header of runs.csv and of every chunk.
+// RunsHeader is the header of runs.csv and of every chunk: point,
+// replication, scenario (with policies only), then the metrics.
 func (p *Plan) RunsHeader() []string {
-	return append([]string{"point", "replication"}, p.Metrics()...)
+	h := []string{"point", "replication"}
+	if len(p.Policies) > 0 {
+		h = append(h, ScenarioColumn)
+	}
+	return append(h, p.Metrics()...)
 }
+
+// ScenarioColumn names the column of runs.csv (and the series file) that
+// gives a run's policy, in experiments with policies.
+const ScenarioColumn = "scenario"
 
 // WritePoints writes points.csv: point,<paths...>, one row per design point.
 func (p *Plan) WritePoints(w io.Writer) error {
@@ -533,6 +724,27 @@ type Manifest struct {
 	// MetricColumns describe the metric columns of runs.csv, in order.
 	MetricColumns []results.Column `json:"metric_columns"`
 	ScenarioYAML  string           `json:"scenario_yaml"`
+	// SeriesColumns describe the weekly series recorded (the series file's
+	// value columns), in order; absent when none are.
+	SeriesColumns []results.Column `json:"series_columns,omitempty"`
+	// Policies describe the scenarios of an experiment with policies, in
+	// order; absent for an experiment with a base (then Scenario and the
+	// fields after it describe the base; with policies they are empty).
+	Policies []ManifestPolicy `json:"policies,omitempty"`
+}
+
+// ManifestPolicy is one policy of an experiment with policies.
+type ManifestPolicy struct {
+	// Name is the policy's value in the scenario column; Ref the scenario
+	// reference in the experiment file.
+	Name string `json:"name"`
+	Ref  string `json:"ref"`
+	// Scenario, ScenarioSHA256, ScenarioChain and ScenarioYAML are as
+	// Manifest's for a base scenario.
+	Scenario       string   `json:"scenario"`
+	ScenarioSHA256 string   `json:"scenario_sha256"`
+	ScenarioChain  []string `json:"scenario_chain"`
+	ScenarioYAML   string   `json:"scenario_yaml"`
 }
 
 // ManifestExperiment is the resolved experiment.
@@ -540,12 +752,16 @@ type ManifestExperiment struct {
 	Name         string                 `json:"name"`
 	Description  string                 `json:"description"`
 	Base         string                 `json:"base"`
+	Policies     []string               `json:"policies,omitempty"`
 	Seed         uint64                 `json:"seed"`
 	Replications int                    `json:"replications"`
 	Weeks        int                    `json:"weeks"`
 	Metrics      []string               `json:"metrics"`
+	Series       []string               `json:"series,omitempty"`
 	Design       sensitivity.DesignSpec `json:"design"`
 	Parameters   []ManifestParameter    `json:"parameters"`
+	// Seeds are the points' own seeds in an explicit-points sweep.
+	Seeds []uint64 `json:"seeds,omitempty"`
 }
 
 // ManifestParameter is one varied parameter.
@@ -579,12 +795,15 @@ func (p *Plan) newManifest() Manifest {
 			Name:         e.Name,
 			Description:  e.Description,
 			Base:         e.Base,
+			Policies:     e.Policies,
 			Seed:         e.Seed,
 			Replications: e.Replications,
 			Weeks:        p.Weeks,
 			Metrics:      p.Metrics(),
+			Series:       e.Series,
 			Design:       e.Design,
 			Parameters:   params,
+			Seeds:        p.seeds,
 		},
 		Points:         p.Points,
 		Runs:           p.Runs,
@@ -598,8 +817,42 @@ func (p *Plan) newManifest() Manifest {
 		MetricColumns:  cols,
 		ScenarioYAML:   string(p.Base.YAML),
 	}
+	wc := sim.WeeklyColumns()
+	for _, i := range p.series {
+		m.SeriesColumns = append(m.SeriesColumns, results.Column{Name: wc[i].Name, Unit: wc[i].Unit, Doc: wc[i].Doc})
+	}
+	if len(p.Policies) > 0 {
+		m.Scenario, m.ScenarioSHA256, m.ScenarioChain, m.ScenarioYAML = "", "", []string{}, ""
+		for _, pol := range p.Policies {
+			chain := pol.Scenario.Chain
+			if chain == nil {
+				chain = []string{}
+			}
+			m.Policies = append(m.Policies, ManifestPolicy{
+				Name: pol.Name, Ref: pol.Ref, Scenario: pol.Scenario.Scenario.Name,
+				ScenarioSHA256: pol.Scenario.Hash, ScenarioChain: chain, ScenarioYAML: string(pol.Scenario.YAML),
+			})
+		}
+	}
 	m.ExperimentSHA256 = experimentHash(m)
 	return m
+}
+
+// Chain lists every scenario file the plan read: the base scenario's
+// chain, or each policy's in turn, without repeats.
+func (p *Plan) Chain() []string {
+	if len(p.Policies) == 0 {
+		return p.Base.Chain
+	}
+	var out []string
+	for _, pol := range p.Policies {
+		for _, f := range pol.Scenario.Chain {
+			if !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
 }
 
 // experimentHash hashes what makes two sweeps the same: everything in the

@@ -49,3 +49,41 @@ func TestReplicationsNeeded(t *testing.T) {
 		t.Error("ReplicationsNeeded(negative half-width) = nil error")
 	}
 }
+
+// TestReplicationsNeededPerPolicy: with policies, each policy's need rests
+// on its own runs. Policy a's replications at every point are m, m+1, m+2
+// (sd 1) and b's m, m+2, m+4 (sd 2), so the pooled sds are 1 and 2 and b
+// needs more replications for the same half-width.
+func TestReplicationsNeededPerPolicy(t *testing.T) {
+	r := &Results{Replications: 3, Policies: []string{"a", "b"}, Metrics: []string{"m"}, Points: [][]float64{{0}, {1}}}
+	r.Values = [][]float64{make([]float64, 12)}
+	a := &Analysis{Results: r}
+	for pol, step := range []float64{1, 2} {
+		m := &MetricAnalysis{Name: "m", Policy: r.Policies[pol]}
+		for p := range r.Points {
+			for rep := range 3 {
+				r.Values[0][r.Run(p, rep, pol)] = 10*float64(p) + step*float64(rep)
+			}
+			m.Mean = append(m.Mean, 10*float64(p)+step)
+		}
+		a.Metrics = append(a.Metrics, m)
+	}
+	h := stats.HalfWidth{Value: 0.5}
+	got, err := a.ReplicationsNeeded(stats.Targets{Default: &h})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Policy != "a" || got[1].Policy != "b" {
+		t.Fatalf("needs %+v; want one for a, one for b", got)
+	}
+	for i, sd := range []float64{1, 2} {
+		want := 3
+		for stats.TQuantile(0.975, float64(want-1))*sd/math.Sqrt(float64(want)) > 0.5 {
+			want++
+		}
+		g := got[i]
+		if math.Abs(g.Pooled.SD-sd) > 1e-12 || g.Pooled.Replications != want || g.Worst.Replications != want {
+			t.Errorf("%s: pooled sd %v, %d replications, worst %d; want sd %v, %d", g.Policy, g.Pooled.SD, g.Pooled.Replications, g.Worst.Replications, sd, want)
+		}
+	}
+}

@@ -44,10 +44,14 @@ type Results struct {
 	Points [][]float64
 	// RunsFile is the runs file read: RunsFile or RunsParquetFile.
 	RunsFile string
+	// Policies are the policies' names (the scenario column) of an
+	// experiment with policies, in order; nil for one with a base.
+	Policies []string
 	// Available lists the runs file's metric columns, in order.
 	Available []string
-	// Metrics are the metrics read, and Values[i][point*Replications+rep]
-	// the value of Metrics[i] in each run; NaN where undefined (NA).
+	// Metrics are the metrics read, and Values[i][run] the value of
+	// Metrics[i] in each run, run = (point*Replications+rep)*P + policy
+	// with P = NumPolicies(); NaN where undefined (NA).
 	Metrics []string
 	Values  [][]float64
 	// points and runs are the manifest's counts.
@@ -91,17 +95,39 @@ type resultsManifest struct {
 			Scale bool             `json:"scale"`
 		} `json:"parameters"`
 	} `json:"experiment"`
-	Points int               `json:"points"`
-	Runs   int               `json:"runs"`
-	Files  []string          `json:"files"`
-	SHA256 map[string]string `json:"sha256"`
+	Points   int               `json:"points"`
+	Runs     int               `json:"runs"`
+	Files    []string          `json:"files"`
+	SHA256   map[string]string `json:"sha256"`
+	Policies []struct {
+		Name string `json:"name"`
+	} `json:"policies"`
+}
+
+// NumPolicies returns the number of policies: 1 for an experiment with a
+// base.
+func (r *Results) NumPolicies() int { return max(1, len(r.Policies)) }
+
+// Run returns the index in Values of the run of point, replication rep
+// and policy (0 with a base).
+func (r *Results) Run(point, rep, policy int) int {
+	return (point*r.Replications+rep)*r.NumPolicies() + policy
+}
+
+// keys is the number of runs.csv columns before the metrics.
+func (r *Results) keys() int {
+	if len(r.Policies) > 0 {
+		return 3
+	}
+	return 2
 }
 
 // ReadResults reads the finished sweep in dir: manifest.json, points.csv
 // and, of runs.csv (or, for a sweep written as Parquet, runs.parquet), the
 // columns of metrics (every metric column when metrics is empty; names are
 // trimmed of spaces and repeats dropped). The runs file must hold one row
-// per run, ordered by point, then replication; a runs.parquet's parameter
+// per run, ordered by point, then replication (then policy, for an
+// experiment with policies); a runs.parquet's parameter
 // columns must hold points.csv's values. Both formats give the same
 // Results: runs.parquet holds the very numbers runs.csv writes.
 //
@@ -226,6 +252,15 @@ func (r *Results) readManifest() error {
 	if m.Experiment.Replications < 1 {
 		bad("experiment.replications: must be >= 1 (got %d)", m.Experiment.Replications)
 	}
+	for i, pol := range m.Policies {
+		switch {
+		case !policyLabel.MatchString(pol.Name):
+			bad("policies[%d].name: %q is not a policy name", i, pol.Name)
+		case slices.Contains(r.Policies, pol.Name):
+			bad("policies[%d].name: %q appears twice", i, pol.Name)
+		}
+		r.Policies = append(r.Policies, pol.Name)
+	}
 	if len(problems) == 0 {
 		n, err := sensitivity.DesignSize(m.Experiment.Design, r.Dists)
 		switch {
@@ -235,8 +270,10 @@ func (r *Results) readManifest() error {
 			}
 		case m.Points != n:
 			bad("points: %d; the %s design has %d", m.Points, m.Experiment.Design.Kind, n)
-		case m.Runs != m.Points*m.Experiment.Replications:
+		case len(m.Policies) == 0 && m.Runs != m.Points*m.Experiment.Replications:
 			bad("runs: %d; want points × replications = %d", m.Runs, m.Points*m.Experiment.Replications)
+		case len(m.Policies) > 0 && m.Runs != m.Points*m.Experiment.Replications*len(m.Policies):
+			bad("runs: %d; want points × replications × policies = %d", m.Runs, m.Points*m.Experiment.Replications*len(m.Policies))
 		}
 	}
 	if len(problems) > 0 {
@@ -360,7 +397,7 @@ func (r *Results) readRunsHeader() error {
 		return err
 	}
 	done()
-	r.Available = header[2:]
+	r.Available = header[r.keys():]
 	return nil
 }
 
@@ -377,14 +414,18 @@ func (r *Results) openRuns() (*csv.Reader, []string, func(), error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if len(header) < 3 || header[0] != "point" || header[1] != "replication" {
+	keys := r.keys()
+	if len(header) < keys+1 || header[0] != "point" || header[1] != "replication" || keys == 3 && header[2] != ScenarioColumn {
 		done()
+		if keys == 3 {
+			return nil, nil, nil, fmt.Errorf("%s:1: header %q; want point, replication, scenario, then metrics", name, header)
+		}
 		return nil, nil, nil, fmt.Errorf("%s:1: header %q; want point, replication, then metrics", name, header)
 	}
-	for i, h := range header[2:] {
-		if h == "" || slices.Contains(header[:i+2], h) {
+	for i, h := range header[keys:] {
+		if h == "" || slices.Contains(header[:i+keys], h) {
 			done()
-			return nil, nil, nil, fmt.Errorf("%s:1: column %d: empty or repeated name %q", name, i+3, h)
+			return nil, nil, nil, fmt.Errorf("%s:1: column %d: empty or repeated name %q", name, i+keys+1, h)
 		}
 	}
 	return cr, header, done, nil
@@ -455,9 +496,19 @@ func (r *Results) readRuns(ctx context.Context, metrics []string) error {
 		if run >= r.runs {
 			return fmt.Errorf("%s:%d: more runs than the manifest's %d", name, line, r.runs)
 		}
-		if p, rep := strconv.Itoa(run/reps), strconv.Itoa(run%reps); rec[0] != p || rec[1] != rep {
+		np := r.NumPolicies()
+		pol, pr := run%np, run/np
+		if p, rep := strconv.Itoa(pr/reps), strconv.Itoa(pr%reps); rec[0] != p || rec[1] != rep {
+			if np > 1 {
+				return fmt.Errorf("%s:%d: point %q replication %q; want point %s replication %s (rows are ordered by point, then replication, then scenario, from 0)",
+					name, line, rec[0], rec[1], p, rep)
+			}
 			return fmt.Errorf("%s:%d: point %q replication %q; want point %s replication %s (rows are ordered by point, then replication, from 0)",
 				name, line, rec[0], rec[1], p, rep)
+		}
+		if len(r.Policies) > 0 && rec[2] != r.Policies[pol] {
+			return fmt.Errorf("%s:%d: scenario %q; want %s (each point and replication has a row per policy, in the manifest's order)",
+				name, line, rec[2], r.Policies[pol])
 		}
 		for i, c := range cols {
 			v, err := parseValue(rec[c])

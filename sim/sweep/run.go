@@ -234,7 +234,7 @@ func Run(ctx context.Context, p *Plan, dir string, opts Options) (*Report, error
 		// A chunk file is written under a temporary name and renamed, so it
 		// is complete unless the machine crashed before its data reached the
 		// disk: then it fails verification and is computed again.
-		if err := lay.verifyChunk(filepath.Join(chunks, ChunkName(c)), c); err != nil {
+		if err := lay.verifyAll(filepath.Join(chunks, ChunkName(c)), c); err != nil {
 			if err := os.Remove(filepath.Join(chunks, ChunkName(c))); err != nil {
 				return nil, err
 			}
@@ -326,8 +326,9 @@ func inspectDir(dir string) (*dirState, error) {
 		case isTemp(name) && e.Type().IsRegular():
 		case name == ChunksDir && e.IsDir():
 			st.ours = true
-		case name == AnalysisDir && e.IsDir():
-		case (name == StateFile || name == ManifestFile || name == PointsFile || name == RunsFile || name == RunsParquetFile) && e.Type().IsRegular():
+		case (name == AnalysisDir || name == DiscoverDir) && e.IsDir():
+		case (name == StateFile || name == ManifestFile || name == PointsFile || name == RunsFile || name == RunsParquetFile ||
+			name == SeriesFile || name == SeriesParquetFile) && e.Type().IsRegular():
 			st.ours = true
 		default:
 			if st.foreign == "" {
@@ -421,6 +422,9 @@ func listChunks(dir string, chunks int) (map[int]bool, error) {
 		if isTemp(name) {
 			continue
 		}
+		if sc, ok := chunkIndex(strings.Replace(name, "series-", "chunk-", 1)); ok && strings.HasPrefix(name, "series-") && e.Type().IsRegular() && sc < chunks {
+			continue // a chunk's weekly series, checked with its runs
+		}
 		c, ok := chunkIndex(name)
 		if !ok || !e.Type().IsRegular() {
 			return nil, fmt.Errorf("%w: %s holds %s, which a sweep does not write", ErrOutDir, dir, name)
@@ -459,22 +463,68 @@ type layout struct {
 	header                   string
 	replications, runs, size int
 	metrics                  int
+	// policies are the policies' names (nil with a base): the scenario
+	// column, after replication.
+	policies []string
+	// series are the weekly series recorded (nil for none), over weeks
+	// weeks.
+	series []string
+	weeks  int
 }
 
 func layoutOf(m *Manifest) layout {
+	h := []string{"point", "replication"}
+	var pols []string
+	for _, pol := range m.Policies {
+		pols = append(pols, pol.Name)
+	}
+	if len(pols) > 0 {
+		h = append(h, ScenarioColumn)
+	}
 	return layout{
-		header:       strings.Join(append([]string{"point", "replication"}, m.Experiment.Metrics...), ",") + "\n",
+		header:       strings.Join(append(h, m.Experiment.Metrics...), ",") + "\n",
 		replications: m.Experiment.Replications,
 		runs:         m.Runs,
 		size:         m.ChunkSize,
 		metrics:      len(m.Experiment.Metrics),
+		policies:     pols,
+		series:       m.Experiment.Series,
+		weeks:        m.Experiment.Weeks,
 	}
+}
+
+// keys is the number of columns before the metrics: point, replication
+// and, with policies, scenario.
+func (l layout) keys() int {
+	if len(l.policies) > 0 {
+		return 3
+	}
+	return 2
+}
+
+// runOf returns the point, replication and policy of run (Plan.RunOf).
+func (l layout) runOf(run int) (point, rep, policy int) {
+	np := max(1, len(l.policies))
+	policy, run = run%np, run/np
+	return run / l.replications, run % l.replications, policy
 }
 
 // chunkRuns returns the first run of chunk c and its number of runs.
 func (l layout) chunkRuns(c int) (first, n int) {
 	first = c * l.size
 	return first, min(l.size, l.runs-first)
+}
+
+// verifyAll checks the runs chunk file name of chunk c and, when series
+// are recorded, its series chunk beside it.
+func (l layout) verifyAll(name string, c int) error {
+	if err := l.verifyChunk(name, c); err != nil {
+		return err
+	}
+	if len(l.series) > 0 {
+		return l.verifySeriesChunk(seriesPath(name, c), c)
+	}
+	return nil
 }
 
 // verifyChunk checks a chunk file: the header, one row per run in run
@@ -502,16 +552,20 @@ func (l layout) verifyChunk(name string, c int) error {
 	if len(lines) != n {
 		return bad("%d rows; want %d", len(lines), n)
 	}
+	keys := l.keys()
 	for i, line := range lines {
-		run := first + i
+		point, rep, pol := l.runOf(first + i)
 		fields := strings.Split(string(line), ",")
-		if len(fields) != 2+l.metrics {
-			return bad("row %d has %d fields; want %d", i+1, len(fields), 2+l.metrics)
+		if len(fields) != keys+l.metrics {
+			return bad("row %d has %d fields; want %d", i+1, len(fields), keys+l.metrics)
 		}
-		if fields[0] != strconv.Itoa(run/l.replications) || fields[1] != strconv.Itoa(run%l.replications) {
-			return bad("row %d is point %s replication %s; want %d and %d", i+1, fields[0], fields[1], run/l.replications, run%l.replications)
+		if fields[0] != strconv.Itoa(point) || fields[1] != strconv.Itoa(rep) {
+			return bad("row %d is point %s replication %s; want %d and %d", i+1, fields[0], fields[1], point, rep)
 		}
-		for _, f := range fields[2:] {
+		if keys == 3 && fields[2] != l.policies[pol] {
+			return bad("row %d is scenario %q; want %s", i+1, fields[2], l.policies[pol])
+		}
+		for _, f := range fields[keys:] {
 			if _, err := results.ParseFloat(f); err != nil {
 				return bad("row %d: %v", i+1, err)
 			}
@@ -542,9 +596,10 @@ func (p *Plan) execute(ctx context.Context, dir string, pending []int, opts Opti
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type chunkBuf struct {
-		rows [][]float64
-		left int
+		rows, series [][]float64
+		left         int
 	}
+	recordSeries := len(p.series) > 0
 	var (
 		next     atomic.Int64
 		mu       sync.Mutex
@@ -562,12 +617,11 @@ func (p *Plan) execute(ctx context.Context, dir string, pending []int, opts Opti
 		cancel()
 	}
 	header := p.RunsHeader()
-	seed, reps := p.Experiment.Seed, p.Experiment.Replications
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			lastPoint := -1
+			lastPoint, lastPolicy := -1, -1
 			var sc *scenario.Scenario
 			for {
 				k := int(next.Add(1) - 1)
@@ -578,19 +632,19 @@ func (p *Plan) execute(ctx context.Context, dir string, pending []int, opts Opti
 				c := pending[j]
 				first, n := lay.chunkRuns(c)
 				run := first + k - offsets[j]
-				point, r := run/reps, run%reps
-				if point != lastPoint {
+				point, r, pol := p.RunOf(run)
+				if point != lastPoint || pol != lastPolicy {
 					var err error
-					if sc, err = p.Scenario(point); err != nil {
+					if sc, err = p.PolicyScenario(pol, point); err != nil {
 						fail(err)
 						return
 					}
-					lastPoint = point
+					lastPoint, lastPolicy = point, pol
 				}
-				res, err := sim.RunOne(ctx, sc, seed, r, p.Weeks, false)
+				res, err := sim.RunOne(ctx, sc, p.seedOf(point), r, p.Weeks, recordSeries)
 				if err != nil {
 					if ctx.Err() == nil {
-						fail(fmt.Errorf("run %d (point %d, replication %d): %w", run, point, r, err))
+						fail(fmt.Errorf("run %d (%s): %w", run, p.describeRun(run), err))
 					}
 					return
 				}
@@ -598,13 +652,23 @@ func (p *Plan) execute(ctx context.Context, dir string, pending []int, opts Opti
 				for i, m := range p.metrics {
 					row[i] = res.Metrics[m]
 				}
+				var weekly []float64
+				if recordSeries {
+					weekly = make([]float64, 0, p.Weeks*len(p.series))
+					for _, wr := range res.Weekly {
+						for _, c := range p.series {
+							weekly = append(weekly, wr[c])
+						}
+					}
+				}
 				mu.Lock()
 				b := bufs[j]
 				if b == nil {
-					b = &chunkBuf{rows: make([][]float64, n), left: n}
+					b = &chunkBuf{rows: make([][]float64, n), series: make([][]float64, n), left: n}
 					bufs[j] = b
 				}
 				b.rows[run-first] = row
+				b.series[run-first] = weekly
 				b.left--
 				complete := b.left == 0
 				if complete {
@@ -616,7 +680,13 @@ func (p *Plan) execute(ctx context.Context, dir string, pending []int, opts Opti
 				}
 				mu.Unlock()
 				if complete {
-					if err := writeChunk(dir, c, header, first, reps, b.rows); err != nil {
+					if recordSeries {
+						if err := writeSeriesChunk(dir, c, first, lay, b.series); err != nil {
+							fail(err)
+							return
+						}
+					}
+					if err := writeChunk(dir, c, header, first, lay, b.rows); err != nil {
 						fail(err)
 						return
 					}
@@ -641,16 +711,20 @@ func (p *Plan) execute(ctx context.Context, dir string, pending []int, opts Opti
 // in dir and renames it into place. It does not sync: a chunk that a
 // machine crash leaves incomplete fails verification on resume and is
 // computed again, so chunks are not worth an fsync each.
-func writeChunk(dir string, c int, header []string, first, reps int, rows [][]float64) error {
+func writeChunk(dir string, c int, header []string, first int, lay layout, rows [][]float64) error {
 	return writeFileAtomic(dir, ChunkName(c), false, func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, 1<<16)
 		writeRecord(bw, header)
 		var b []byte
 		for i, row := range rows {
-			run := first + i
-			b = strconv.AppendInt(b[:0], int64(run/reps), 10)
+			point, rep, pol := lay.runOf(first + i)
+			b = strconv.AppendInt(b[:0], int64(point), 10)
 			b = append(b, ',')
-			b = strconv.AppendInt(b, int64(run%reps), 10)
+			b = strconv.AppendInt(b, int64(rep), 10)
+			if len(lay.policies) > 0 {
+				b = append(b, ',')
+				b = append(b, lay.policies[pol]...)
+			}
 			for _, v := range row {
 				b = append(b, ',')
 				b = append(b, results.FormatFloat(v)...)
@@ -660,6 +734,15 @@ func writeChunk(dir string, c int, header []string, first, reps int, rows [][]fl
 		}
 		return bw.Flush()
 	})
+}
+
+// describeRun names run's point, replication and, with policies, policy.
+func (p *Plan) describeRun(run int) string {
+	point, rep, pol := p.RunOf(run)
+	if len(p.Policies) > 0 {
+		return fmt.Sprintf("point %d, replication %d, policy %s", point, rep, p.Policies[pol].Name)
+	}
+	return fmt.Sprintf("point %d, replication %d", point, rep)
 }
 
 // writeAtomic writes name in dir through fn: to a temporary file in dir,

@@ -124,7 +124,7 @@ func TestChunkSizeFor(t *testing.T) {
 
 func TestShippedExperiments(t *testing.T) {
 	l := loader(nil)
-	if got, want := l.Names(), []string{"assessment-tariff", "core-sobol"}; !slices.Equal(got, want) {
+	if got, want := l.Names(), []string{"assessment-tariff", "core-sobol", "policies"}; !slices.Equal(got, want) {
 		t.Errorf("Names() = %q; want %q", got, want)
 	}
 	tests := []struct {
@@ -133,6 +133,7 @@ func TestShippedExperiments(t *testing.T) {
 	}{
 		{"assessment-tariff", 9, 18, 2},
 		{"core-sobol", 2560, 12800, 8},
+		{"policies", 128, 768, 6},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -538,7 +539,7 @@ func TestResumeRecomputesBadChunk(t *testing.T) {
 		for i := range rows {
 			rows[i] = make([]float64, len(p.metrics))
 		}
-		if err := writeChunk(filepath.Join(dir, ChunksDir), c, p.RunsHeader(), first, 3, rows); err != nil {
+		if err := writeChunk(filepath.Join(dir, ChunksDir), c, p.RunsHeader(), first, lay, rows); err != nil {
 			t.Fatal(err)
 		}
 	}

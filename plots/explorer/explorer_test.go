@@ -1,0 +1,403 @@
+package explorer
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/sibsim/sibsim/scenarios"
+	"github.com/sibsim/sibsim/sim/scenario"
+)
+
+// newTest starts an explorer on a loopback test server.
+func newTest(t testing.TB, o Options) (*Explorer, *httptest.Server) {
+	t.Helper()
+	o.Shipped = scenarios.FS
+	e, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(e)
+	t.Cleanup(func() { srv.Close(); e.Close() })
+	return e, srv
+}
+
+func postForm(t testing.TB, srv *httptest.Server, path string, form url.Values) (int, map[string]any) {
+	t.Helper()
+	resp, err := http.PostForm(srv.URL+path, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		t.Fatalf("POST %s: body is not JSON: %v", path, err)
+	}
+	return resp.StatusCode, body
+}
+
+func get(t testing.TB, srv *httptest.Server, path string) (int, string, http.Header) {
+	t.Helper()
+	resp, err := http.Get(srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), resp.Header
+}
+
+// waitDone polls a job until it ends and returns its last status.
+func waitDone(t testing.TB, srv *httptest.Server, id string) map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(120 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(srv.URL + "/api/jobs/" + id + "?wait=500")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st map[string]any
+		json.NewDecoder(resp.Body).Decode(&st)
+		resp.Body.Close()
+		if s := st["state"]; s != stateQueued && s != stateRunning {
+			return st
+		}
+	}
+	t.Fatalf("job %s did not finish", id)
+	return nil
+}
+
+const tariffPath = "contract.provider_payments[1].rules[0].per_assessment.tariffs_gbp[0]"
+
+func TestValidateLocatesProblemAtLever(t *testing.T) {
+	_, srv := newTest(t, Options{})
+	v := Variant{Baseline: "ways-to-wellness", Replications: 2, Seed: 1, Overrides: []Override{{tariffPath, "-5"}}}
+	code, body := postForm(t, srv, "/api/validate", url.Values{"v": {v.Token()}})
+	if code != http.StatusBadRequest {
+		t.Fatalf("validate of a negative tariff: status %d; want 400 (%v)", code, body)
+	}
+	ps, _ := body["problems"].([]any)
+	if len(ps) != 1 {
+		t.Fatalf("validate: problems %v; want one", body["problems"])
+	}
+	p := ps[0].(map[string]any)
+	if p["field"] != tariffPath || !strings.HasPrefix(p["text"].(string), "variant.yaml:") || !strings.Contains(p["msg"].(string), "must be >= 0") {
+		t.Errorf("validate problem = %v; want field %s, located in variant.yaml, must be >= 0", p, tariffPath)
+	}
+}
+
+func TestLeversCoverTheGroups(t *testing.T) {
+	base, err := scenario.Default(scenarios.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		tariffPath: groupProvider,
+		"contract.provider_payments[1].from_week":                           groupPhases,
+		"contract.payers[0].cap_gbp":                                        groupPayers,
+		"referrals.gp_engagement_mean":                                      groupGP,
+		"allocation.caseload_max":                                           groupCaseload,
+		"providers[0].culture":                                              groupProviders,
+		"neighbourhoods[0].services.social_groups.places_per_1000_eligible": groupCommunity,
+		"weeks": groupOther,
+	}
+	got := map[string]string{}
+	for _, l := range Levers(base) {
+		got[l.Path] = l.Group
+		xs, err := scenario.GetPath(base, l.Path)
+		if err != nil || len(xs) != 1 || formatNumber(xs[0]) != l.Value {
+			t.Errorf("lever %s = %s; GetPath gives %v, %v", l.Path, l.Value, xs, err)
+		}
+	}
+	for p, g := range want {
+		if got[p] != g {
+			t.Errorf("lever %s in group %q; want %q", p, got[p], g)
+		}
+	}
+}
+
+// TestVariantYAMLHoldsChangesOnly downloads a variant's scenario file and
+// loads it as "sibsim validate" does: it extends the baseline, holds only
+// the changed list (whole, as extends replaces lists) and gives the
+// changed value, the rest as the baseline.
+func TestVariantYAMLHoldsChangesOnly(t *testing.T) {
+	_, srv := newTest(t, Options{})
+	v := Variant{Baseline: "ways-to-wellness", Name: "higher first tariff", Replications: 2, Seed: 1, Overrides: []Override{{tariffPath, "200"}}}
+	code, body, hdr := get(t, srv, "/api/yaml?v="+v.Token())
+	if code != http.StatusOK || !strings.Contains(hdr.Get("Content-Disposition"), "higher-first-tariff.yaml") {
+		t.Fatalf("GET yaml: %d %q\n%s", code, hdr.Get("Content-Disposition"), body)
+	}
+	var top map[string]any
+	if err := yaml.Unmarshal([]byte(body), &top); err != nil {
+		t.Fatal(err)
+	}
+	keys := slices.Sorted(maps.Keys(top))
+	if !slices.Equal(keys, []string{"contract", "description", "extends", "name"}) || top["extends"] != "ways-to-wellness" {
+		t.Errorf("variant YAML top-level keys %v, extends %v; want contract, description, extends, name; extends ways-to-wellness", keys, top["extends"])
+	}
+	if c, _ := top["contract"].(map[string]any); len(c) != 1 || c["provider_payments"] == nil {
+		t.Errorf("variant YAML contract = %v; want provider_payments only", c)
+	}
+	r, err := scenario.Loader{Shipped: scenarios.FS, Files: fstest.MapFS{"v.yaml": {Data: []byte(body)}}}.Load("v.yaml")
+	if err != nil {
+		t.Fatalf("loading the downloaded variant: %v", err)
+	}
+	base, _ := scenario.Default(scenarios.FS)
+	for _, c := range []struct {
+		path string
+		want float64
+	}{
+		{tariffPath, 200},
+		{"contract.provider_payments[1].rules[0].per_assessment.tariffs_gbp[1]", must(scenario.GetPath(base, "contract.provider_payments[1].rules[0].per_assessment.tariffs_gbp[1]"))[0]},
+		{"contract.provider_payments[0].from_week", must(scenario.GetPath(base, "contract.provider_payments[0].from_week"))[0]},
+	} {
+		if got := must(scenario.GetPath(r.Scenario, c.path)); got[0] != c.want {
+			t.Errorf("downloaded variant %s = %v; want %v", c.path, got[0], c.want)
+		}
+	}
+}
+
+func must(xs []float64, err error) []float64 {
+	if err != nil || len(xs) == 0 {
+		return []float64{math.NaN()}
+	}
+	return xs
+}
+
+func TestRunShowsResultsAndCaches(t *testing.T) {
+	_, srv := newTest(t, Options{})
+	v := Variant{Baseline: "ways-to-wellness", Replications: 2, Seed: 3, Overrides: []Override{{tariffPath, "200"}}}
+	code, st := postForm(t, srv, "/api/run", url.Values{"v": {v.Token()}})
+	if code != http.StatusAccepted {
+		t.Fatalf("run: %d %v; want 202", code, st)
+	}
+	id := st["id"].(string)
+	if fin := waitDone(t, srv, id); fin["state"] != stateDone || fin["done"] != float64(4) {
+		t.Fatalf("run ended %v; want done with 4 of 4 replications (2 of the baseline, 2 of the variant)", fin)
+	}
+	code, html, _ := get(t, srv, "/api/views/"+id)
+	for _, want := range []string{"Care share", "Who is lost", "ways-to-wellness variant", `id="metrics"`, "care_share", "/care-share.svg", "/equity-gap.svg", "/money.svg"} {
+		if code != http.StatusOK || !strings.Contains(html, want) {
+			t.Errorf("results view (%d) lacks %q", code, want)
+		}
+	}
+	for _, fig := range shownFigures {
+		code, svg, hdr := get(t, srv, "/api/views/"+id+"/"+fig+".svg")
+		if code != http.StatusOK || hdr.Get("Content-Type") != "image/svg+xml" || !strings.Contains(svg, "<svg") {
+			t.Errorf("figure %s: %d %s", fig, code, hdr.Get("Content-Type"))
+		}
+	}
+	// Asked again, the answer is at once: the job is already done.
+	start := time.Now()
+	code, st = postForm(t, srv, "/api/run", url.Values{"v": {v.Token()}})
+	if code != http.StatusOK || st["state"] != stateDone || st["id"] != id {
+		t.Errorf("second run: %d %v; want 200 done with id %s", code, st, id)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("cached run took %v", d)
+	}
+	code, csv, _ := get(t, srv, "/api/csv?v="+v.Token())
+	if code != http.StatusOK || !strings.HasPrefix(csv, "scenario,metric,mean,lo95,hi95,diff,diff_lo95,diff_hi95,payments_scaled,payment_scale\n") ||
+		!strings.Contains(csv, "\nways-to-wellness,care_share,") || !strings.Contains(csv, "\nways-to-wellness variant,care_share,") {
+		t.Errorf("CSV: %d\n%.300s", code, csv)
+	}
+}
+
+func TestPageEscapesUserText(t *testing.T) {
+	_, srv := newTest(t, Options{})
+	v := Variant{Baseline: "ways-to-wellness", Name: `<script>alert(1)</script>`, Replications: 2, Seed: 1,
+		Overrides: []Override{{tariffPath, `"><img src=x onerror=alert(2)>`}}}
+	code, page, hdr := get(t, srv, "/?v="+v.Token())
+	if code != http.StatusOK {
+		t.Fatalf("page: %d", code)
+	}
+	for _, bad := range []string{"<script>alert", "<img src=x"} {
+		if strings.Contains(page, bad) {
+			t.Errorf("page holds unescaped %q", bad)
+		}
+	}
+	if !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Error("page does not show the escaped variant name")
+	}
+	if !strings.Contains(page, "must be a number") {
+		t.Error("page does not show the problem of the bad value beside its lever")
+	}
+	if csp := hdr.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "http") {
+		t.Errorf("Content-Security-Policy = %q", csp)
+	}
+}
+
+func TestRefusesForeignRequests(t *testing.T) {
+	_, srv := newTest(t, Options{})
+	req, _ := http.NewRequest("GET", srv.URL+"/", nil)
+	req.Host = "attacker.example:80"
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMisdirectedRequest {
+		t.Errorf("request for host attacker.example: %d; want 421", resp.StatusCode)
+	}
+	req, _ = http.NewRequest("POST", srv.URL+"/api/run", strings.NewReader(""))
+	req.Header.Set("Origin", "https://attacker.example")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-origin POST: %d; want 403", resp.StatusCode)
+	}
+	for _, p := range []string{"/static/../server.go", "/static/page.html.tmpl", "/api/views/nothing/care-share.svg"} {
+		if code, _, _ := get(t, srv, p); code != http.StatusNotFound {
+			t.Errorf("GET %s: %d; want 404", p, code)
+		}
+	}
+}
+
+func TestLimits(t *testing.T) {
+	_, srv := newTest(t, Options{MaxReplications: 50, MaxUploadBytes: 4096})
+	v := Variant{Baseline: "ways-to-wellness", Replications: 51, Seed: 1}
+	if code, body := postForm(t, srv, "/api/run", url.Values{"v": {v.Token()}}); code != http.StatusBadRequest {
+		t.Errorf("run with 51 replications (limit 50): %d %v; want 400", code, body)
+	}
+	v = Variant{Baseline: "../../etc/passwd", Replications: 2, Seed: 1}
+	if code, body := postForm(t, srv, "/api/validate", url.Values{"v": {v.Token()}}); code != http.StatusBadRequest || !strings.Contains(body["error"].(string), "no shipped scenario") {
+		t.Errorf("baseline outside the shipped scenarios: %d %v; want 400 no shipped scenario", code, body)
+	}
+	resp, err := http.Post(srv.URL+"/api/upload?name=big.yaml", "application/yaml", strings.NewReader(strings.Repeat("#", 5000)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("upload of 5000 bytes (limit 4096): %d; want 413", resp.StatusCode)
+	}
+}
+
+func TestUploadedBaseline(t *testing.T) {
+	_, srv := newTest(t, Options{})
+	up := func(name, body string) (int, map[string]any) {
+		resp, err := http.Post(srv.URL+"/api/upload?name="+url.QueryEscape(name), "application/yaml", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var m map[string]any
+		json.NewDecoder(resp.Body).Decode(&m)
+		return resp.StatusCode, m
+	}
+	code, body := up("bad.yaml", "extends: ways-to-wellness\nweeks: -1\n")
+	if code != http.StatusBadRequest || !strings.Contains(fmt.Sprint(body["problems"]), "bad.yaml:2:8: weeks: must be >= 1") {
+		t.Errorf("invalid upload: %d %v; want 400 with the located problem", code, body)
+	}
+	code, body = up("My Plan.yaml", "name: my-plan\ndescription: a plan\nextends: block-grant\nreferrals:\n  gp_engagement_mean: 0.5\n")
+	if code != http.StatusOK {
+		t.Fatalf("upload: %d %v", code, body)
+	}
+	ref := body["baseline"].(string)
+	v := Variant{Baseline: ref, Replications: 2, Seed: 1, Overrides: []Override{{"referrals.gp_engagement_mean", "0.6"}}}
+	code, y, _ := get(t, srv, "/api/yaml?v="+v.Token())
+	if code != http.StatusOK || !strings.Contains(y, "extends: my-plan.yaml") || !strings.Contains(y, "gp_engagement_mean: 0.6") {
+		t.Errorf("variant of an upload: %d\n%s", code, y)
+	}
+	if code, page, _ := get(t, srv, "/"); code != http.StatusOK || !strings.Contains(page, "my-plan.yaml (uploaded)") {
+		t.Errorf("page does not list the upload (%d)", code)
+	}
+}
+
+// TestBusyRefusedAndCancelFrees starts more runs than the limits allow:
+// those beyond are refused with 429, and cancelling frees the workers.
+func TestBusyRefusedAndCancelFrees(t *testing.T) {
+	_, srv := newTest(t, Options{MaxRunning: 1, MaxQueued: 1, Workers: 1})
+	var ids []string
+	for seed := uint64(1); seed <= 3; seed++ {
+		v := Variant{Baseline: "ways-to-wellness", Replications: 100, Seed: seed}
+		code, st := postForm(t, srv, "/api/run", url.Values{"v": {v.Token()}})
+		switch {
+		case seed <= 2 && code != http.StatusAccepted:
+			t.Fatalf("run %d: %d %v; want 202", seed, code, st)
+		case seed == 3 && code != http.StatusTooManyRequests:
+			t.Fatalf("run 3 beyond the limits: %d %v; want 429", code, st)
+		}
+		if code == http.StatusAccepted {
+			ids = append(ids, st["id"].(string))
+		}
+	}
+	for _, id := range ids {
+		start := time.Now()
+		code, st := postForm(t, srv, "/api/jobs/"+id+"/cancel", nil)
+		if code != http.StatusOK || st["state"] != stateCancelled {
+			t.Errorf("cancel %s: %d %v; want cancelled", id, code, st)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("cancel took %v", d)
+		}
+	}
+	// With both cancelled, a new run is accepted.
+	v := Variant{Baseline: "ways-to-wellness", Replications: 1, Seed: 9}
+	if code, st := postForm(t, srv, "/api/run", url.Values{"v": {v.Token()}}); code != http.StatusAccepted {
+		t.Errorf("run after cancelling: %d %v; want 202", code, st)
+	}
+}
+
+// TestLeverLabelsNameTheirPhase checks that each lever of a phase names
+// its own phase (labels of list elements must not share storage).
+func TestLeverLabelsNameTheirPhase(t *testing.T) {
+	base, err := scenario.Default(scenarios.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"contract.provider_payments[0].from_week":                                "provider payments, phase 1 (weeks 0 to 156) · from week",
+		"contract.provider_payments[1].rules[0].per_assessment.tariffs_gbp[0]":   "provider payments, phase 2 (from week 156) · per assessment · tariff for reading 1 (GBP)",
+		"contract.outcome_payments[0].rules[0].wellbeing_outcome.per_client_gbp": "outcome payments, phase 1 (from week 0) · rule 1 · wellbeing outcome · per client (GBP)",
+		"contract.payers[0].cap_gbp":                                             "payer ccg · cap (GBP)",
+	}
+	for _, l := range Levers(base) {
+		if w, ok := want[l.Path]; ok && l.Label != w {
+			t.Errorf("label of %s = %q; want %q", l.Path, l.Label, w)
+		}
+	}
+}
+
+// TestSideBySide runs the shipped SIB against a block grant at its own
+// amount: the view compares both with the first, and the page lists them.
+func TestSideBySide(t *testing.T) {
+	_, srv := newTest(t, Options{})
+	sib := Variant{Baseline: "ways-to-wellness", Replications: 2, Seed: 1}
+	grant := Variant{Baseline: "block-grant", Name: "grant at 900k", Replications: 7, Seed: 4,
+		Overrides: []Override{{"contract.provider_payments[0].rules[0].block_grant.gbp_per_year", "900000"}}}
+	form := url.Values{"mode": {"compare"}, "v": {sib.Token(), grant.Token()}}
+	code, st := postForm(t, srv, "/api/run", form)
+	if code != http.StatusAccepted || st["total"] != float64(4) {
+		t.Fatalf("side-by-side run: %d %v; want 202 with 4 replications (2 each, the first's settings)", code, st)
+	}
+	id := st["id"].(string)
+	if fin := waitDone(t, srv, id); fin["state"] != stateDone {
+		t.Fatalf("side-by-side run: %v", fin)
+	}
+	_, html, _ := get(t, srv, "/api/views/"+id)
+	for _, want := range []string{"ways-to-wellness (reference)", "grant at 900k", "The gap under grant at 900k minus the gap under ways-to-wellness"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("side-by-side view lacks %q", want)
+		}
+	}
+	code, page, _ := get(t, srv, "/compare?"+form.Encode())
+	if code != http.StatusOK || !strings.Contains(page, "grant at 900k") || !strings.Contains(page, "block_grant.gbp_per_year = 900000") {
+		t.Errorf("side-by-side page (%d) does not list the variants and their changes", code)
+	}
+}
