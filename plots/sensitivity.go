@@ -37,6 +37,10 @@ type Sweep struct {
 	// Points holds each design point's parameter values,
 	// Points[point][parameter].
 	Points [][]float64
+	// Scale says, per parameter, whether its values are multipliers of
+	// the base scenario's value (true) or values (false); axis labels say
+	// which. Nil labels axes with the names alone.
+	Scale []bool
 }
 
 // SweepMetric is one metric's analysis over a sweep.
@@ -50,11 +54,16 @@ type SweepMetric struct {
 	// its elementary effects (a morris design); nil otherwise.
 	Sobol  *sensitivity.SobolResult
 	Morris *sensitivity.MorrisResult
+	// Grid holds the metric's main effects and two-way interaction means
+	// over a grid design; nil otherwise.
+	Grid *sensitivity.GridEffects
 }
 
 // SensitivityFigures draws, for each metric in order, its indices
 // (SobolFigure for a metric with Sobol indices, MorrisFigure for one with
-// elementary effects) and its response (ResponseFigure). A figure with
+// elementary effects), its response (ResponseFigure) and, over a grid
+// design, its main effects and interactions (MainEffectsFigure,
+// InteractionsFigure). A figure with
 // nothing defined to draw is left out. Figures are named
 // KIND-METRIC, with the metric name made safe in a file name ('-' for
 // other characters) and, if two metrics come to the same name, a suffix
@@ -87,6 +96,11 @@ func SensitivityFigures(sw Sweep, metrics []SweepMetric) ([]Figure, error) {
 		}
 		if err == nil {
 			err = add(responseFigure(m.Name, stem, sw, m.Means))
+		}
+		if err == nil && m.Grid != nil {
+			if err = add(mainEffectsFigure(m.Name, stem, sw, m.Grid)); err == nil {
+				err = add(interactionsFigure(m.Name, stem, sw, m.Grid))
+			}
 		}
 		if err != nil {
 			return nil, err
@@ -269,6 +283,8 @@ func responseFigure(metric, stem string, sw Sweep, means []float64) (Figure, err
 		return Figure{}, fmt.Errorf("plots: response figure of %s: %d means for %d design points", metric, len(means), len(sw.Points))
 	case sw.Dists != nil && len(sw.Dists) != k:
 		return Figure{}, fmt.Errorf("plots: response figure of %s: %d distributions for %d parameters", metric, len(sw.Dists), k)
+	case sw.Scale != nil && len(sw.Scale) != k:
+		return Figure{}, fmt.Errorf("plots: response figure of %s: %d scale flags for %d parameters", metric, len(sw.Scale), k)
 	}
 	for pt, vals := range sw.Points {
 		if len(vals) != k {
@@ -282,7 +298,7 @@ func responseFigure(metric, stem string, sw Sweep, means []float64) (Figure, err
 		grid[i] = make([]*plot.Plot, cols)
 	}
 	drawn := false
-	for i, name := range sw.Params {
+	for i := range sw.Params {
 		var xys plotter.XYs
 		for pt, vals := range sw.Points {
 			if y := means[pt]; finite(y) {
@@ -293,7 +309,7 @@ func responseFigure(metric, stem string, sw Sweep, means []float64) (Figure, err
 		if i%cols == 0 {
 			yLabel = metric
 		}
-		sub := sensitivityPlot("", name, yLabel, 0.85)
+		sub := sensitivityPlot("", sw.paramLabel(i), yLabel, 0.85)
 		if sw.Dists != nil && sw.Dists[i].Kind == sensitivity.KindLogUniform {
 			sub.X.Scale = plot.LogScale{}
 			sub.X.Tick.Marker = plot.LogTicks{Prec: -1}

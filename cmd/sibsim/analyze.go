@@ -24,6 +24,7 @@ type analyzeOptions struct {
 	out       string
 	bootstrap int
 	format    string
+	halfWidth []string
 	output    outputFlags
 }
 
@@ -33,7 +34,7 @@ func newAnalyzeCommand(d *deps) *cobra.Command {
 		Use:   "analyze DIR",
 		Short: "Estimate parameter sensitivities from a sweep's results",
 		Long: `Analyse the results of a parameter sweep: DIR is a directory written by
-"sibsim sweep" (manifest.json, points.csv and runs.csv).
+"sibsim sweep" (manifest.json, points.csv and runs.csv or runs.parquet).
 
 Each metric is first averaged over the replications of each design point
 (replications in which it is undefined, NA, are left out). Then, by the
@@ -45,8 +46,20 @@ sweep's design:
   morris  Morris elementary effects per parameter: mu, mu* (mean absolute
           effect) and sigma, on the unit scale (a parameter's whole range
           is 1), so parameters with different units are comparable.
-  grid, random, lhs
+  grid    main effects (the mean at each level of a parameter over every
+          level of the others) and two-way interactions (the mean at each
+          pair of levels), drawn with ticks at the design's levels.
+  random, lhs
           no indices; the summaries and figures below.
+
+With --half-width, analyze also estimates how many replications each
+metric needs for a 95% interval of that half-width, absolute (METRIC=0.01)
+or relative to the mean (5%): per design point, from the pooled spread
+within points and at the worst point. DIR may also be a run directory
+(sibsim run's output): then only this estimate is printed, from the spread
+of its replications. The estimate is the smallest n with
+t(0.975, n-1) s / sqrt(n) <= h, s held at its estimate (Law & Kelton's
+sequential procedure; a relative target g uses h = g/(1+g) |mean|).
 
 Tables are printed, with notes on what to beware of (intervals that
 contain zero, small samples, undefined outputs). Written into --out
@@ -55,8 +68,10 @@ st, st_lo95, st_hi95), sobol2.csv (second order), morris.csv (metric,
 parameter, mu, mu_star, sigma), points_summary.csv (each design point's
 parameter values and, per metric, the mean over replications with its 95%
 interval and count), and figures: sobol-METRIC (indices with intervals),
-morris-METRIC (mu* against sigma) and response-METRIC (the metric's point
-means against each parameter). The output directory must be new, empty or
+morris-METRIC (mu* against sigma), response-METRIC (the metric's point
+means against each parameter) and, for a grid, main-effects-METRIC and
+interactions-METRIC. Axis labels say whether a parameter was varied as a
+multiplier of the base value or as a value. The output directory must be new, empty or
 a previous analysis, which is replaced; it appears complete or not at all.
 
 A sweep over several policies (an experiment with policies) is analysed
@@ -81,6 +96,10 @@ from the sweep's seed.`,
 		Example: `  # Every metric of a sweep, into results/sweep/analysis
   sibsim analyze results/sweep
 
+  # How many replications for intervals of ±5% of each metric's mean?
+  sibsim analyze results/sweep --half-width 5%
+  sibsim analyze results/run --half-width 5% --half-width investor_irr=0.01
+
   # Two metrics, PDF figures, 2000 bootstrap resamples
   sibsim analyze results/sweep --metric care_share_last_year --metric investor_irr \
       --bootstrap 2000 --format pdf --out reports/sensitivity`,
@@ -91,10 +110,11 @@ from the sweep's seed.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringSliceVar(&opts.metrics, "metric", nil, "metric to analyse; repeat or separate with commas (default: every metric in runs.csv)")
+	f.StringSliceVar(&opts.metrics, "metric", nil, "metric to analyse; repeat or separate with commas (default: every metric of the sweep)")
 	f.StringVar(&opts.out, "out", "", "write the analysis into this directory (default DIR/"+sweep.AnalysisDir+")")
 	intFlag(f, &opts.bootstrap, "bootstrap", 1000, fmt.Sprintf("bootstrap resamples for Sobol intervals (0 to %d; 0 for none)", maxBootstrap))
 	f.StringVar(&opts.format, "format", "svg", "figure format: "+strings.Join(plots.Formats(), ", "))
+	f.StringSliceVar(&opts.halfWidth, "half-width", nil, "estimate the replications a 95% interval of this half-width needs: H or P% for every metric, METRIC=H or METRIC=P% for one; repeatable")
 	addOutputFlags(f, &opts.output)
 	return cmd
 }
@@ -118,6 +138,13 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, s streams) error {
 	if err := opts.check(); err != nil {
 		return err
 	}
+	targets, err := parseHalfWidths(opts.halfWidth)
+	if err != nil {
+		return err
+	}
+	if isRunDir(opts.dir) {
+		return runAnalyzeRun(ctx, opts, targets, s)
+	}
 	res, err := sweep.ReadResults(ctx, opts.dir, opts.metrics)
 	if err != nil {
 		return analyzeError(ctx, err)
@@ -126,7 +153,21 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, s streams) error {
 	if err != nil {
 		return analyzeError(ctx, err)
 	}
-	if a.Series, err = sweep.ReadSeriesBands(ctx, res); err != nil {
+	for m := range targets.ByMetric {
+		if !containsString(res.Metrics, m) {
+			return usageErrorf("--half-width: metric %q is not analysed; analysed: %s", m, strings.Join(res.Metrics, ", "))
+		}
+	}
+	needs, err := a.ReplicationsNeeded(targets)
+	if err != nil {
+		return usageError(fmt.Errorf("--half-width: %w", err))
+	}
+	a.Series, err = sweep.ReadSeriesBands(ctx, res)
+	switch {
+	case errors.Is(err, sweep.ErrSeriesParquet):
+		// The runs are analysed from runs.parquet; only the bands are left out.
+		fmt.Fprintf(s.err, "note: %v\n", err)
+	case err != nil:
 		return analyzeError(ctx, err)
 	}
 
@@ -162,6 +203,9 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, s streams) error {
 		return nil
 	}
 	writeAnalysisTables(s.out, a)
+	if len(needs) > 0 {
+		writeSweepReplications(s.out, a, needs)
+	}
 	fmt.Fprintf(s.out, "\nAnalysis written to %s\n", out)
 	return nil
 }
@@ -188,19 +232,22 @@ func checkAnalysisDir(dir string) (bool, error) {
 }
 
 // analysisFigures draws, per metric, its indices (sobol-METRIC or
-// morris-METRIC) and its point means against each parameter
-// (response-METRIC), leaving out a figure with nothing defined to draw.
+// morris-METRIC), its point means against each parameter
+// (response-METRIC) and, for a grid, its main effects and interactions
+// (main-effects-METRIC, interactions-METRIC), leaving out a figure with
+// nothing defined to draw.
 //
 // With policies, each figure is per policy (METRIC-under-POLICY), and each
 // pair of policies gets the paired difference at each point against each
-// parameter (difference-METRIC-A-B).
+// parameter (difference-METRIC-A-B). A sweep with weekly series gets the
+// bands of each series (series-NAME).
 func analysisFigures(a *sweep.Analysis) ([]plots.Figure, error) {
 	ms := make([]plots.SweepMetric, len(a.Metrics))
 	for i, m := range a.Metrics {
-		ms[i] = plots.SweepMetric{Name: metricLabel(m), Means: m.Mean, Sobol: m.Sobol, Morris: m.Morris}
+		ms[i] = plots.SweepMetric{Name: metricLabel(m), Means: m.Mean, Sobol: m.Sobol, Morris: m.Morris, Grid: m.Grid}
 	}
 	r := a.Results
-	sw := plots.Sweep{Params: r.Params, Dists: r.Dists, Points: r.Points}
+	sw := plots.Sweep{Params: r.Params, Dists: r.Dists, Points: r.Points, Scale: r.Scale}
 	figs, err := plots.SensitivityFigures(sw, ms)
 	if err != nil {
 		return nil, err

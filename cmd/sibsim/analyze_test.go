@@ -418,9 +418,6 @@ func TestAnalyzeErrors(t *testing.T) {
 		{"points short", edit("points.csv", func(s string) string { return s[:strings.LastIndex(strings.TrimSuffix(s, "\n"), "\n")+1] }),
 			nil, exitInvalid, []string{"points.csv: 39 points; the manifest says 40"}},
 		{"no runs", remove("runs.csv"), nil, exitInvalid, []string{"runs.csv: no such file"}},
-		{"parquet", func(t *testing.T, dir string) {
-			os.Rename(filepath.Join(dir, "runs.csv"), filepath.Join(dir, "runs.parquet"))
-		}, nil, exitInvalid, []string{"runs.parquet", "Parquet, which analyze does not read"}},
 		{"runs header", replaceLine("runs.csv", 1, "point,rep,ishigami,sometimes_na"), nil, exitInvalid, []string{"runs.csv:1: header"}},
 		{"runs order", replaceLine("runs.csv", 5, "1,0,1,1"), nil, exitInvalid, []string{`runs.csv:5: point "1" replication "0"; want point 1 replication 1`}},
 		{"runs value", replaceLine("runs.csv", 3, "0,1,x,1"), nil, exitInvalid, []string{`runs.csv:3: ishigami: invalid number "x"`}},

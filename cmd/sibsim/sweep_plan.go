@@ -32,6 +32,7 @@ type sweepPlanOptions struct {
 	outDir     string
 	workers    int
 	image      string
+	storage    string
 	binary     string
 	time       string
 	mem        string
@@ -70,16 +71,18 @@ on the compute nodes (use --binary otherwise), as must the experiment file
 and ROOT. Task logs go to ROOT/slurm-JOBID_K.out and .err: create ROOT
 before submitting. The script ends with the merge commands, as comments.
 
---kubernetes prints a ConfigMap holding the experiment file and the
-scenario files it reads, and an Indexed Job (completionMode: Indexed) whose
+--kubernetes prints a PersistentVolumeClaim for the results (--storage), a
+ConfigMap holding the experiment file and the scenario files it reads, an
+Indexed Job (completionMode: Indexed, each index retried on its own) whose
 pod K runs
 
   sibsim sweep EXPERIMENT --out /results/shard-K --shards N --workers W --resume
 
-in the image --image, with K from JOB_COMPLETION_INDEX. An experiment file
-must then be a relative path without "..". Results go to the volume
-mounted at /results (--out-dir changes the path); the manifest has an
-emptyDir there as a placeholder: replace it with a PersistentVolumeClaim.
+in the image --image, with K from JOB_COMPLETION_INDEX, and a merge Job,
+created suspended, that the commands at the top of the manifest resume once
+the sweep is complete. An experiment file must then be a relative path
+without "..". Results go to the volume claim, mounted at /results
+(--out-dir changes the path). It needs Kubernetes ` + sweep.KubeVersion + ` or later.
 
 EXPERIMENT is checked as "sibsim sweep" checks it: if it is invalid or
 missing, the exit code is 3. docs/cluster.md walks through both, with
@@ -116,6 +119,7 @@ merging and resuming.`,
 	f.StringVar(&opts.time, "time", "", "time limit per task, [D-]HH:MM:SS")
 	f.StringVar(&opts.mem, "mem", "", "memory per task: megabytes, or a number with a K, M, G or T suffix (powers of 1024)")
 	f.StringVar(&opts.partition, "partition", "", "Slurm partition (--slurm)")
+	f.StringVar(&opts.storage, "storage", sweep.DefaultKubeStorage, "size of the results volume claim, like 50Gi (--kubernetes)")
 	return cmd
 }
 
@@ -193,7 +197,7 @@ func (o *sweepPlanOptions) check() (p *sweep.ClusterPlan, tempBinary bool, err e
 		name      string
 		otherOnly bool // the flag is for the other platform
 	}{
-		{"binary", o.kubernetes}, {"partition", o.kubernetes}, {"image", o.slurm},
+		{"binary", o.kubernetes}, {"partition", o.kubernetes}, {"image", o.slurm}, {"storage", o.slurm},
 	} {
 		if f.otherOnly && set(f.name) {
 			return nil, false, usageErrorf("--%s applies to %s only", f.name, other)
@@ -223,7 +227,10 @@ func (o *sweepPlanOptions) check() (p *sweep.ClusterPlan, tempBinary bool, err e
 		if !sweep.ValidImage(o.image) {
 			return nil, false, usageErrorf("--image must be an image reference like registry.example.org/sibsim:v1 (got %q)", o.image)
 		}
-		p.Image, p.Root = o.image, sweep.KubeResultsDir
+		if o.storage != "" && !sweep.ValidStorage(o.storage) {
+			return nil, false, usageErrorf("--storage must be a size like 50Gi: a whole number with an optional Ki, Mi, Gi, Ti, Pi, k, M, G, T or P suffix (got %q)", o.storage)
+		}
+		p.Image, p.Root, p.Storage = o.image, sweep.KubeResultsDir, o.storage
 		if set("out-dir") {
 			p.Root = path.Clean(o.outDir)
 			if !path.IsAbs(o.outDir) || !sweep.ScriptSafe(o.outDir) || p.Root == "/" || p.Root == sweep.KubeSweepDir {

@@ -187,15 +187,19 @@ func TestSweepPlanKubernetesManifest(t *testing.T) {
 		}
 		docs = append(docs, doc)
 	}
-	if len(docs) != 2 {
-		t.Fatalf("manifest has %d documents; want 2 (ConfigMap, Job)", len(docs))
+	if len(docs) != 4 {
+		t.Fatalf("manifest has %d documents; want 4 (PersistentVolumeClaim, ConfigMap, Job, merge Job)", len(docs))
 	}
-	cm, job := docs[0], docs[1]
+	pvc, cm, job, merge := docs[0], docs[1], docs[2], docs[3]
 	checks := []struct {
 		doc  map[string]any
 		path string
 		want any
 	}{
+		{pvc, "kind", "PersistentVolumeClaim"},
+		{pvc, "metadata.name", "sibsim-assessment-tariff-results"},
+		{pvc, "spec.accessModes", []any{"ReadWriteMany"}},
+		{pvc, "spec.resources.requests.storage", "10Gi"},
 		{cm, "apiVersion", "v1"},
 		{cm, "kind", "ConfigMap"},
 		{cm, "metadata.name", "sibsim-assessment-tariff"},
@@ -225,7 +229,17 @@ func TestSweepPlanKubernetesManifest(t *testing.T) {
 		{job, "spec.template.spec.volumes.0.configMap.items", []any{
 			map[string]any{"key": "testdata_plan_tariff.yaml", "path": "testdata/plan/tariff.yaml"}}},
 		{job, "spec.template.spec.volumes.1.name", "results"},
-		{job, "spec.template.spec.volumes.1.emptyDir", map[string]any{}},
+		{job, "spec.template.spec.volumes.1.persistentVolumeClaim.claimName", "sibsim-assessment-tariff-results"},
+		{job, "spec.backoffLimitPerIndex", 2},
+		{job, "spec.podFailurePolicy.rules.0.onExitCodes.values", []any{2, 3}},
+		{merge, "kind", "Job"},
+		{merge, "metadata.name", "sibsim-assessment-tariff-merge"},
+		{merge, "spec.suspend", true},
+		{merge, "spec.template.spec.containers.0.args", []any{"sweep", "merge",
+			"/results/shard-0", "/results/shard-1", "/results/shard-2", "/results/shard-3", "/results/shard-4",
+			"--out", "/results/merged"}},
+		{merge, "spec.template.spec.containers.0.resources.limits.memory", "2Gi"},
+		{merge, "spec.template.spec.volumes.0.persistentVolumeClaim.claimName", "sibsim-assessment-tariff-results"},
 	}
 	for _, c := range checks {
 		got, ok := lookup(c.doc, c.path)
@@ -316,6 +330,12 @@ func TestSweepPlanErrors(t *testing.T) {
 		{"unsafe working directory", func(o *sweepPlanOptions, _ map[string]bool) {
 			o.slurm, o.getwd = true, func() (string, error) { return "/home/ann/my sweeps", nil }
 		}, exitUsage, "working directory"},
+		{"bad storage", func(o *sweepPlanOptions, set map[string]bool) {
+			o.kubernetes, o.storage, set["storage"] = true, "50 GB", true
+		}, exitUsage, "--storage must be a size like 50Gi"},
+		{"storage with slurm", func(o *sweepPlanOptions, set map[string]bool) {
+			o.slurm, o.storage, set["storage"] = true, "50Gi", true
+		}, exitUsage, "--storage"},
 		{"relative kubernetes out dir", func(o *sweepPlanOptions, set map[string]bool) {
 			o.kubernetes, o.outDir, set["out-dir"] = true, "results", true
 		}, exitUsage, "must be an absolute path in the container"},

@@ -117,6 +117,25 @@ func TestSweepParquet(t *testing.T) {
 	if got := entries(t, out); !slices.Equal(got, []string{"manifest.json", "points.csv", "runs.parquet"}) || !strings.Contains(stdout, "runs.parquet") {
 		t.Errorf("--out holds %q, stdout %q; want runs.parquet", got, stdout)
 	}
+
+	// The Parquet sweep analyses as its CSV twin does: same tables, files
+	// and figures.
+	csvOut := filepath.Join(t.TempDir(), "csv")
+	if code, _, stderr := cli(t, context.Background(), "sweep", exp, "--out", csvOut); code != exitOK {
+		t.Fatalf("sibsim sweep = exit %d\n%s", code, stderr)
+	}
+	tables := map[string]string{}
+	for _, dir := range []string{out, csvOut} {
+		code, stdout, stderr := cli(t, context.Background(), "analyze", dir, "--bootstrap", "50")
+		if code != exitOK {
+			t.Fatalf("sibsim analyze %s = exit %d\n%s", dir, code, stderr)
+		}
+		tables[dir] = strings.ReplaceAll(stdout, dir, "DIR")
+	}
+	if tables[out] != tables[csvOut] {
+		t.Errorf("analyze of the Parquet sweep printed\n%s\nand of the CSV sweep\n%s", tables[out], tables[csvOut])
+	}
+	sameDirs(t, "analysis of Parquet vs CSV", filepath.Join(out, sweep.AnalysisDir), filepath.Join(csvOut, sweep.AnalysisDir))
 }
 
 func TestSweepErrors(t *testing.T) {

@@ -31,6 +31,15 @@ type SobolResult struct {
 // are wide.
 const smallN = 128
 
+// MinIntervalN is the number of base rows (with every output defined)
+// below which Sobol gives no bootstrap intervals (NA), saying why in a
+// note. Resamples of fewer rows repeat so many of them that the 2.5% and
+// 97.5% percentiles of the replicate indices come from a handful of
+// distinct values and understate the uncertainty. The threshold is
+// sibsim's assumption, not a published rule; 16 is a power of 2, a Sobol
+// design's natural N.
+const MinIntervalN = 16
+
 // Sobol estimates Sobol sensitivity indices of the output y of a sobol
 // design d (y[p] is the output at d.Points[p]):
 //
@@ -53,10 +62,14 @@ const smallN = 128
 // the spread of estimates across seeds); when the output carries
 // simulation noise, which the rows' independence describes well, they are
 // about right.
-// Notes flag intervals that contain zero, a small N, first-order indices
-// that sum materially above 1, totals materially below first-order
-// indices, and outputs too few or constant for indices to be defined (then
-// the indices are NaN; that is not an error).
+// With fewer than MinIntervalN base rows kept, no resamples are drawn and
+// the intervals are NaN, with a note saying why.
+// Notes flag intervals that contain zero, every interval (first-order,
+// total or second-order) that lies wholly outside [0, 1], where no index
+// can be, a small N, first-order indices that sum materially above 1,
+// totals materially below first-order indices, and outputs too few or
+// constant for indices to be defined (then the indices are NaN; that is
+// not an error).
 func Sobol(d *Design, y []float64, bootstrap int, seed uint64) (*SobolResult, error) {
 	switch {
 	case d == nil:
@@ -142,6 +155,11 @@ func Sobol(d *Design, y []float64, bootstrap int, seed uint64) (*SobolResult, er
 		return res, nil
 	}
 
+	if bootstrap > 0 && m < MinIntervalN {
+		note("N = %d base rows is below %d: no bootstrap intervals (NA), as resamples of so few rows give percentiles that understate the uncertainty; increase N", m, MinIntervalN)
+		bootstrap = 0
+	}
+
 	// Bootstrap: reps[q] holds replicate values of index q, in the order of
 	// est.flat().
 	flat := est.flat()
@@ -196,7 +214,7 @@ func Sobol(d *Design, y []float64, bootstrap int, seed uint64) (*SobolResult, er
 	if n&(n-1) != 0 {
 		note("N = %d is not a power of 2: the Sobol sequence's balance is lost and estimates converge more slowly", n)
 	}
-	if m < smallN {
+	if m < smallN && m >= MinIntervalN {
 		note("N = %d is small: intervals are wide", m)
 	}
 	switch s := sum(est.s1); {
@@ -209,18 +227,37 @@ func Sobol(d *Design, y []float64, bootstrap int, seed uint64) (*SobolResult, er
 		for i := range k {
 			if s1 := res.S1[i]; s1.containsZero() {
 				note("S1 for x%d is indistinguishable from zero (95%% interval [%.3g, %.3g])", i+1, s1.Lo95, s1.Hi95)
-			} else if s1.Hi95 < 0 {
-				note("S1 for x%d is below zero (95%% interval [%.3g, %.3g]): estimation error; increase N", i+1, s1.Lo95, s1.Hi95)
+			} else {
+				noteOutside(note, fmt.Sprintf("S1 for x%d", i+1), s1)
 			}
 			if st := res.ST[i]; st.containsZero() {
 				note("ST for x%d is indistinguishable from zero (95%% interval [%.3g, %.3g]): x%d has no detectable influence", i+1, st.Lo95, st.Hi95, i+1)
+			} else {
+				noteOutside(note, fmt.Sprintf("ST for x%d", i+1), st)
 			}
 			if s1, st := res.S1[i], res.ST[i]; st.Hi95 < s1.Lo95 {
 				note("ST for x%d (%.3g) is materially below S1 (%.3g): estimation error; increase N", i+1, st.Value, s1.Value)
 			}
 		}
+		for i := range res.S2 {
+			for j := i + 1; j < k; j++ {
+				noteOutside(note, fmt.Sprintf("S2 for x%d and x%d", i+1, j+1), res.S2[i][j])
+			}
+		}
 	}
 	return res, nil
+}
+
+// noteOutside notes an index whose 95% interval lies wholly below 0 or
+// above 1: a variance share cannot be there, so the estimate is off by
+// more than its sampling error suggests.
+func noteOutside(note func(string, ...any), what string, x Index) {
+	switch {
+	case x.Hi95 < 0:
+		note("%s is below zero (95%% interval [%.3g, %.3g]): estimation error; increase N", what, x.Lo95, x.Hi95)
+	case x.Lo95 > 1:
+		note("%s is above one (95%% interval [%.3g, %.3g]): estimation error; increase N", what, x.Lo95, x.Hi95)
+	}
 }
 
 // sobolEstimator holds the centred outputs of the kept base rows, by block.

@@ -102,6 +102,82 @@ func TestSobolIshigami(t *testing.T) {
 	if hasNote(r.Notes, "S1 for x1") || hasNote(r.Notes, "small") {
 		t.Errorf("notes %q; want none on x1 or sample size", r.Notes)
 	}
+	for _, n := range []string{"below zero", "above one"} {
+		if hasNote(r.Notes, n) {
+			t.Errorf("notes %q; want none %s for the analytic Ishigami function", r.Notes, n)
+		}
+	}
+}
+
+// TestSobolNotesOutsideUnit: every index whose interval lies wholly outside
+// [0, 1] is noted, total and second-order ones too. The output is additive
+// (x1 + x2) but shifted by c in block AB_2 and by −c in block BA_1, as a
+// mix-up of runs might: then ST_2 = E[(c + x2_A − x2_B)²]/(2V) > 1 and
+// S2_12 ≈ −c²/V < 0, each far beyond its sampling error at c = 3.
+func TestSobolNotesOutsideUnit(t *testing.T) {
+	dists := uniforms(2)
+	d, err := NewDesign(DesignSpec{Kind: DesignSobol, N: 256, SecondOrder: true}, dists, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, c := 256, 3.0
+	y := make([]float64, len(d.Points))
+	for p := range y {
+		x := d.Values(dists, p)
+		y[p] = x[0] + x[1]
+		switch p / n { // blocks A, B, AB_1, AB_2, BA_1, BA_2
+		case 3:
+			y[p] += c
+		case 4:
+			y[p] -= c
+		}
+	}
+	r, err := Sobol(d, y, 200, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := r.ST[1]; !(st.Lo95 > 1) {
+		t.Fatalf("ST_2 = %+v; the construction should put its interval above 1", st)
+	}
+	if s2 := r.S2[0][1]; !(s2.Hi95 < 0) {
+		t.Fatalf("S2_12 = %+v; the construction should put its interval below 0", s2)
+	}
+	for _, want := range []string{"ST for x2 is above one (95% interval [", "S2 for x1 and x2 is below zero (95% interval ["} {
+		if !hasNote(r.Notes, want) {
+			t.Errorf("notes %q; want one containing %q", r.Notes, want)
+		}
+	}
+	if hasNote(r.Notes, "S1 for x1 is above") || hasNote(r.Notes, "ST for x1 is above") {
+		t.Errorf("notes %q; want none on x1, whose indices are in range", r.Notes)
+	}
+}
+
+// TestSobolMinIntervalN: below MinIntervalN base rows the indices are
+// estimated but their intervals are NA, with a note saying why; at
+// MinIntervalN they are given.
+func TestSobolMinIntervalN(t *testing.T) {
+	f := func(x []float64) float64 { return x[0] + 2*x[1] }
+	small := runSobol(t, f, uniforms(2), MinIntervalN/2, true, 100, 1)
+	for i, x := range slices.Concat(small.S1, small.ST, []Index{small.S2[0][1]}) {
+		if math.IsNaN(x.Value) || !math.IsNaN(x.Lo95) || !math.IsNaN(x.Hi95) {
+			t.Errorf("index %d at N = %d: %+v; want a value and NA interval", i, MinIntervalN/2, x)
+		}
+	}
+	if !hasNote(small.Notes, "N = 8 base rows is below 16: no bootstrap intervals (NA)") {
+		t.Errorf("notes %q; want one saying why intervals are NA", small.Notes)
+	}
+	if hasNote(small.Notes, "intervals are wide") {
+		t.Errorf("notes %q; want no note on the width of intervals not given", small.Notes)
+	}
+	enough := runSobol(t, f, uniforms(2), MinIntervalN, true, 100, 1)
+	for i, x := range slices.Concat(enough.S1, enough.ST, []Index{enough.S2[0][1]}) {
+		if math.IsNaN(x.Lo95) || math.IsNaN(x.Hi95) {
+			t.Errorf("index %d at N = %d: %+v; want an interval", i, MinIntervalN, x)
+		}
+	}
+	if hasNote(enough.Notes, "no bootstrap intervals") || !hasNote(enough.Notes, "N = 16 is small: intervals are wide") {
+		t.Errorf("notes %q at N = %d; want intervals, noted as wide", enough.Notes, MinIntervalN)
+	}
 }
 
 func hasNote(notes []string, sub string) bool {

@@ -70,6 +70,10 @@ type MetricAnalysis struct {
 	// notes name parameters x1..xK: see Analysis.Named.
 	Sobol  *sensitivity.SobolResult
 	Morris *sensitivity.MorrisResult
+	// Grid holds the main effects and two-way interaction means of the
+	// point means over a grid design (sensitivity.GridMeans); nil for
+	// other designs.
+	Grid *sensitivity.GridEffects
 }
 
 // Analyze analyses r: each metric is averaged over the replications of
@@ -77,7 +81,9 @@ type MetricAnalysis struct {
 // sobol design gets first, total and, with SecondOrder, second-order Sobol
 // indices (sensitivity.Sobol, with bootstrap resamples drawn from the
 // sweep's seed) and a morris design elementary effects on the unit scale
-// (sensitivity.Morris). Other designs get the point means only.
+// (sensitivity.Morris), a grid design main effects and two-way
+// interaction means (sensitivity.GridMeans). Other designs get the point
+// means only.
 //
 // The design is rebuilt from the manifest's spec, distributions and seed
 // and checked against points.csv; if they differ (a design from another
@@ -118,6 +124,8 @@ func Analyze(ctx context.Context, r *Results, bootstrap int) (*Analysis, error) 
 				m.Sobol, err = sensitivity.Sobol(d, m.Mean, bootstrap, r.Seed)
 			case sensitivity.DesignMorris:
 				m.Morris, err = sensitivity.Morris(d, r.Dists, m.Mean)
+			case sensitivity.DesignGrid:
+				m.Grid, err = sensitivity.GridMeans(r.Points, m.Mean)
 			}
 			if err != nil {
 				if m.Policy != "" {

@@ -443,9 +443,6 @@ func TestReadResultsErrors(t *testing.T) {
 		{"points fields", replaceLine(PointsFile, 5, "3,0.5"), nil, false, "wrong number of fields"},
 		{"points short", edit(PointsFile, dropLast), nil, false, "points.csv: 39 points; the manifest says 40"},
 		{"no runs", remove(RunsFile), nil, false, "runs.csv: no such file"},
-		{"parquet", func(t *testing.T, dir string) {
-			os.Rename(filepath.Join(dir, RunsFile), filepath.Join(dir, RunsParquetFile))
-		}, nil, false, "Parquet, which analyze does not read"},
 		{"runs header", replaceLine(RunsFile, 1, "point,rep,ishigami,sometimes_na"), nil, false, "runs.csv:1: header"},
 		{"runs repeated column", replaceLine(RunsFile, 1, "point,replication,ishigami,ishigami"), nil, false, `runs.csv:1: column 4: empty or repeated name "ishigami"`},
 		{"runs order", replaceLine(RunsFile, 5, "1,0,1,1"), nil, false, `runs.csv:5: point "1" replication "0"; want point 1 replication 1`},

@@ -222,6 +222,9 @@ type ClusterPlan struct {
 	// Files are shipped in a ConfigMap and mounted at KubeSweepDir, the
 	// pods' working directory (see KubernetesFiles).
 	Files []ClusterFile
+	// Storage is the size of the results volume claim (ValidStorage), or
+	// "" for DefaultKubeStorage.
+	Storage string
 }
 
 // check rejects a plan that cannot be rendered safely.
@@ -368,11 +371,41 @@ func yamlString(s string) string {
 	return strings.TrimSuffix(string(out), "\n")
 }
 
-// KubernetesManifest renders the plan as YAML: a ConfigMap holding Files
-// (when there are any) and an Indexed Job (completionMode: Indexed) of
-// Shards pods, pod K running shard K in Image with K from
-// JOB_COMPLETION_INDEX and the results volume mounted at Root. The volume
-// is an emptyDir placeholder, to be replaced with a PersistentVolumeClaim.
+// KubeVersion is the oldest Kubernetes release whose Job API runs a
+// Kubernetes plan as generated: backoffLimitPerIndex is GA (stable) from
+// 1.33 (beta, on by default, from 1.29), podFailurePolicy from 1.31.
+const KubeVersion = "1.33"
+
+// DefaultKubeStorage is the size the results PersistentVolumeClaim asks
+// for when ClusterPlan.Storage is "".
+const DefaultKubeStorage = "10Gi"
+
+// kubeQuantity matches the Kubernetes quantities Storage may be: a whole
+// number with an optional binary or decimal suffix.
+var kubeQuantity = regexp.MustCompile(`^[1-9][0-9]{0,8}(?:Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$`)
+
+// ValidStorage reports whether s is a storage size the plan accepts: a
+// whole number with an optional Ki, Mi, Gi, Ti, Pi, k, M, G, T or P
+// suffix ("50Gi").
+func ValidStorage(s string) bool { return kubeQuantity.MatchString(s) }
+
+// KubernetesManifest renders the plan as YAML documents that run as
+// generated (kubectl apply, on Kubernetes KubeVersion or later):
+//
+//   - a PersistentVolumeClaim NAME-results (ReadWriteMany, Storage or
+//     DefaultKubeStorage), mounted at Root by every pod, so results outlive
+//     the pods and a retried pod resumes its shard;
+//   - a ConfigMap holding Files, when there are any;
+//   - the Indexed Job NAME (completionMode: Indexed) of Shards pods, pod K
+//     running shard K in Image with K from JOB_COMPLETION_INDEX, each index
+//     retried on its own (backoffLimitPerIndex), evictions not counted,
+//     usage errors and invalid input (exit codes 2, 3) failing the Job;
+//   - the merge Job NAME-merge, created suspended: Kubernetes has no
+//     dependency between Jobs, so the header's commands wait for the sweep
+//     Job to complete and then resume it. It runs sibsim sweep merge on the
+//     shard directories (listed one by one, as the image needs no shell)
+//     into Root/merged.
+//
 // Errors: a plan with fields out of range (see ClusterPlan), or a file that
 // does not encode.
 func (p *ClusterPlan) KubernetesManifest() ([]byte, error) {
@@ -382,37 +415,71 @@ func (p *ClusterPlan) KubernetesManifest() ([]byte, error) {
 	if !ValidImage(p.Image) {
 		return nil, fmt.Errorf("cluster plan: image %q is not an image reference", p.Image)
 	}
+	storage := p.Storage
+	if storage == "" {
+		storage = DefaultKubeStorage
+	}
+	if !ValidStorage(storage) {
+		return nil, fmt.Errorf("cluster plan: storage %q; want a size such as 50Gi", storage)
+	}
 	seconds, _ := ParseTimeLimit(p.Time)
 	memKube, _ := KubernetesMemory(p.Mem)
 	var b bytes.Buffer
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	name := p.KubeName()
+	claim, merge := name+"-results", name+"-merge"
 	q := yamlString
-	labels := func(indent string) {
+	labels := func(indent, component string) {
 		w("%slabels:\n", indent)
 		w("%s  app.kubernetes.io/name: sibsim\n", indent)
-		w("%s  app.kubernetes.io/component: sweep\n", indent)
+		w("%s  app.kubernetes.io/component: %s\n", indent, component)
 		w("%s  app.kubernetes.io/instance: %s\n", indent, name)
 	}
-	w("# Kubernetes Indexed Job for the sibsim sweep %s: %d pods, pod K runs shard K.\n", p.Name, p.Shards)
+	resources := func(cpu string) {
+		w("          resources:\n")
+		w("            requests:\n")
+		w("              cpu: %s\n", q(cpu))
+		if memKube != "" {
+			w("              memory: %s\n", memKube)
+			w("            limits:\n")
+			w("              memory: %s\n", memKube)
+		}
+	}
+	resultsVolume := func() {
+		w("        - name: results\n")
+		w("          persistentVolumeClaim:\n")
+		w("            claimName: %s\n", claim)
+	}
+	w("# Kubernetes Indexed Job for the sibsim sweep %s: %d pods, pod K runs shard K,\n", p.Name, p.Shards)
+	w("# then a Job that merges the shards into %s/merged.\n", p.Root)
 	w("# Written by \"sibsim sweep plan --kubernetes\"; docs/cluster.md explains it.\n")
-	w("#\n")
-	w("# Before applying it, replace the emptyDir volume \"results\" below with a\n")
-	w("# PersistentVolumeClaim (ReadWriteMany if the pods may run on several nodes):\n")
-	w("# an emptyDir is deleted with its pod, and the results with it.\n")
+	w("# Needs Kubernetes %s or later, and a storage class that provides ReadWriteMany\n", KubeVersion)
+	w("# volumes (or set accessModes to ReadWriteOnce if every pod runs on one node).\n")
 	w("#\n")
 	w("#   kubectl apply -f THIS_FILE\n")
 	w("#   kubectl wait --for=condition=complete --timeout=24h job/%s\n", name)
+	w("#   kubectl patch job/%s --type=merge -p '{\"spec\":{\"suspend\":false}}'\n", merge)
+	w("#   kubectl wait --for=condition=complete --timeout=1h job/%s\n", merge)
 	w("#\n")
-	w("# Then merge the shards in a pod that mounts the same volume at %s;\n", p.Root)
-	w("# the result is byte-identical to an unsharded run:\n")
-	w("#   sibsim sweep merge %s --out %s/merged\n", p.shardDirs(p.Root, true), p.Root)
+	w("# The merge Job is created suspended and starts only when resumed: the\n")
+	w("# merged result is byte-identical to an unsharded run.\n")
+	w("apiVersion: v1\n")
+	w("kind: PersistentVolumeClaim\n")
+	w("metadata:\n")
+	w("  name: %s\n", claim)
+	labels("  ", "results")
+	w("spec:\n")
+	w("  accessModes: [ReadWriteMany]\n")
+	w("  resources:\n")
+	w("    requests:\n")
+	w("      storage: %s\n", storage)
+	w("---\n")
 	if len(p.Files) > 0 {
 		w("apiVersion: v1\n")
 		w("kind: ConfigMap\n")
 		w("metadata:\n")
 		w("  name: %s\n", name)
-		labels("  ")
+		labels("  ", "sweep")
 		w("data:\n")
 		for _, f := range p.Files {
 			var data bytes.Buffer
@@ -440,14 +507,16 @@ func (p *ClusterPlan) KubernetesManifest() ([]byte, error) {
 	w("kind: Job\n")
 	w("metadata:\n")
 	w("  name: %s\n", name)
-	labels("  ")
+	labels("  ", "sweep")
 	w("spec:\n")
 	w("  completionMode: Indexed\n")
 	w("  completions: %d\n", p.Shards)
 	w("  parallelism: %d\n", p.Shards)
-	w("  # A failed pod is replaced and resumes its shard (from a persistent volume);\n")
-	w("  # usage errors and invalid input (exit codes 2 and 3) fail the Job at once.\n")
-	w("  backoffLimit: %d\n", min(2*p.Shards, 100))
+	w("  # Each index (shard) is retried on its own, up to 2 times; the new pod\n")
+	w("  # resumes the shard from the volume. Evicted or preempted pods are\n")
+	w("  # replaced without counting; usage errors and invalid input (exit\n")
+	w("  # codes 2 and 3) fail the Job at once.\n")
+	w("  backoffLimitPerIndex: 2\n")
 	w("  podFailurePolicy:\n")
 	w("    rules:\n")
 	w("      - action: FailJob\n")
@@ -455,9 +524,12 @@ func (p *ClusterPlan) KubernetesManifest() ([]byte, error) {
 	w("          containerName: sibsim\n")
 	w("          operator: In\n")
 	w("          values: [2, 3]\n")
+	w("      - action: Ignore\n")
+	w("        onPodConditions:\n")
+	w("          - type: DisruptionTarget\n")
 	w("  template:\n")
 	w("    metadata:\n")
-	labels("      ")
+	labels("      ", "sweep")
 	w("    spec:\n")
 	w("      restartPolicy: Never\n")
 	if seconds > 0 {
@@ -486,14 +558,7 @@ func (p *ClusterPlan) KubernetesManifest() ([]byte, error) {
 	w("              valueFrom:\n")
 	w("                fieldRef:\n")
 	w("                  fieldPath: metadata.annotations['batch.kubernetes.io/job-completion-index']\n")
-	w("          resources:\n")
-	w("            requests:\n")
-	w("              cpu: %s\n", q(strconv.Itoa(p.Workers)))
-	if memKube != "" {
-		w("              memory: %s\n", memKube)
-		w("            limits:\n")
-		w("              memory: %s\n", memKube)
-	}
+	resources(strconv.Itoa(p.Workers))
 	w("          volumeMounts:\n")
 	if len(p.Files) > 0 {
 		w("            - name: sweep\n")
@@ -513,10 +578,39 @@ func (p *ClusterPlan) KubernetesManifest() ([]byte, error) {
 			w("                path: %s\n", q(f.Path))
 		}
 	}
-	w("        - name: results\n")
-	w("          # Placeholder: replace with a PersistentVolumeClaim, e.g.\n")
-	w("          #   persistentVolumeClaim:\n")
-	w("          #     claimName: sibsim-results\n")
-	w("          emptyDir: {}\n")
+	resultsVolume()
+	w("---\n")
+	w("apiVersion: batch/v1\n")
+	w("kind: Job\n")
+	w("metadata:\n")
+	w("  name: %s\n", merge)
+	labels("  ", "merge")
+	w("spec:\n")
+	w("  # Created suspended: resume it when job/%s is complete (see the top).\n", name)
+	w("  suspend: true\n")
+	w("  backoffLimit: 1\n")
+	w("  template:\n")
+	w("    metadata:\n")
+	labels("      ", "merge")
+	w("    spec:\n")
+	w("      restartPolicy: Never\n")
+	w("      containers:\n")
+	w("        - name: sibsim\n")
+	w("          image: %s\n", q(p.Image))
+	w("          command: [sibsim]\n")
+	w("          args:\n")
+	w("            - sweep\n")
+	w("            - merge\n")
+	for k := range p.Shards {
+		w("            - %s\n", q(fmt.Sprintf("%s/shard-%d", p.Root, k)))
+	}
+	w("            - --out\n")
+	w("            - %s\n", q(p.Root+"/merged"))
+	resources("1")
+	w("          volumeMounts:\n")
+	w("            - name: results\n")
+	w("              mountPath: %s\n", p.Root)
+	w("      volumes:\n")
+	resultsVolume()
 	return b.Bytes(), nil
 }

@@ -161,17 +161,24 @@ func TestKubernetesManifest(t *testing.T) {
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(out))
 	var kinds []string
-	var job map[string]any
+	var docs []map[string]any
 	for {
 		var doc map[string]any
 		if err := dec.Decode(&doc); err != nil {
 			break
 		}
 		kinds = append(kinds, fmt.Sprint(doc["kind"]))
-		job = doc
+		docs = append(docs, doc)
 	}
-	if fmt.Sprint(kinds) != "[ConfigMap Job]" {
-		t.Fatalf("KubernetesManifest documents %v; want [ConfigMap Job]\n%s", kinds, out)
+	if fmt.Sprint(kinds) != "[PersistentVolumeClaim ConfigMap Job Job]" {
+		t.Fatalf("KubernetesManifest documents %v; want [PersistentVolumeClaim ConfigMap Job Job]\n%s", kinds, out)
+	}
+	job := docs[2]
+	if merge := docs[3]; merge["spec"].(map[string]any)["suspend"] != true {
+		t.Errorf("merge Job not suspended: %v", merge["spec"])
+	}
+	if s := docs[0]["spec"].(map[string]any)["resources"].(map[string]any)["requests"].(map[string]any)["storage"]; s != DefaultKubeStorage {
+		t.Errorf("volume claim storage %v; want %s", s, DefaultKubeStorage)
 	}
 	spec := job["spec"].(map[string]any)
 	pod := spec["template"].(map[string]any)["spec"].(map[string]any)
@@ -196,6 +203,11 @@ func TestClusterPlanInvalid(t *testing.T) {
 		{"relative root", func(p *ClusterPlan) { p.Root = "out" }},
 		{"bad time", func(p *ClusterPlan) { p.Time = "2h" }},
 		{"bad mem", func(p *ClusterPlan) { p.Mem = "4GB" }},
+	}
+	p0 := testPlan()
+	p0.Storage = "50 GB"
+	if _, err := p0.KubernetesManifest(); err == nil {
+		t.Errorf("KubernetesManifest with a bad storage size = nil error; want one")
 	}
 	for _, tt := range tests {
 		p := testPlan()

@@ -37,8 +37,9 @@
 //	points.csv     point,<parameter paths...>: the value of each parameter at each point
 //	runs.csv       point,replication,<metrics...>: one row per run, in run order
 //
-// (runs.parquet instead of runs.csv with Format Parquet). ReadResults reads
-// a finished directory back and Analyze estimates the parameters' effects
+// (runs.parquet instead of runs.csv with Format Parquet, with the
+// parameters' values beside the metrics). ReadResults reads a finished
+// directory back, in either format, and Analyze estimates the parameters' effects
 // on each metric (Sobol indices or Morris elementary effects, by the
 // design), written by Analysis.WriteFiles. ClusterPlan lays a sweep out as
 // a Slurm array script or a Kubernetes Indexed Job, one task per shard.

@@ -41,7 +41,7 @@ func finish(ctx context.Context, dir string, m Manifest, chunk func(c int) strin
 	var write func(w io.Writer) error
 	switch format {
 	case Parquet:
-		write = func(w io.Writer) error { return writeParquet(ctx, w, m, lay, chunk) }
+		write = func(w io.Writer) error { return writeParquet(ctx, w, m, lay, dir, chunk) }
 	default:
 		write = func(w io.Writer) error {
 			bw := bufio.NewWriterSize(w, 1<<16)
@@ -236,7 +236,7 @@ func copyFinished(ctx context.Context, dir string, m *Manifest, out string, form
 		one := *m
 		one.ChunkSize, one.Chunks = m.Runs, 1
 		write = func(w io.Writer) error {
-			return writeParquet(ctx, w, one, layoutOf(&one), func(int) string { return csv })
+			return writeParquet(ctx, w, one, layoutOf(&one), dir, func(int) string { return csv })
 		}
 	}
 	if m.SHA256 != nil {

@@ -257,8 +257,15 @@ func TestPolicyParquet(t *testing.T) {
 	for _, c := range f.Schema().Columns() {
 		cols = append(cols, strings.Join(c, "."))
 	}
-	if !slices.Equal(cols, p.RunsHeader()) {
-		t.Errorf("runs.parquet columns = %q; want %q", cols, p.RunsHeader())
+	// point, replication, scenario, then the parameters, then the metrics.
+	head := p.RunsHeader()
+	wantCols := slices.Clone(head[:3])
+	for _, par := range p.Experiment.Parameters {
+		wantCols = append(wantCols, par.Path)
+	}
+	wantCols = append(wantCols, head[3:]...)
+	if len(p.Experiment.Parameters) == 0 || !slices.Equal(cols, wantCols) {
+		t.Errorf("runs.parquet columns = %q; want %q", cols, wantCols)
 	}
 	rows := make([]parquet.Row, 30)
 	n, _ := parquet.NewReader(bytes.NewReader(data)).ReadRows(rows)
@@ -268,6 +275,28 @@ func TestPolicyParquet(t *testing.T) {
 	for i, row := range rows[:n] {
 		if got, want := string(row[2].ByteArray()), p.PolicyNames()[i%3]; got != want {
 			t.Errorf("runs.parquet row %d scenario = %q; want %q", i, got, want)
+		}
+	}
+
+	// analyze reads it as it reads runs.csv of the same sweep.
+	csvDir := filepath.Join(t.TempDir(), "csv")
+	mustRun(t, p, csvDir, Options{Version: "v"})
+	fromPq, err := ReadResults(context.Background(), dir, nil)
+	if err != nil {
+		t.Fatalf("ReadResults(parquet) = %v", err)
+	}
+	fromCSV, err := ReadResults(context.Background(), csvDir, nil)
+	if err != nil {
+		t.Fatalf("ReadResults(csv) = %v", err)
+	}
+	if !slices.Equal(fromPq.Policies, p.PolicyNames()) || !slices.Equal(fromPq.Metrics, fromCSV.Metrics) {
+		t.Errorf("parquet: policies %q metrics %q; want %q and %q", fromPq.Policies, fromPq.Metrics, p.PolicyNames(), fromCSV.Metrics)
+	}
+	for i := range fromCSV.Values {
+		for run, v := range fromCSV.Values[i] {
+			if w := fromPq.Values[i][run]; w != v && !(math.IsNaN(v) && math.IsNaN(w)) {
+				t.Errorf("%s run %d: parquet %v; csv %v", fromCSV.Metrics[i], run, w, v)
+			}
 		}
 	}
 }

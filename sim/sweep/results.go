@@ -22,7 +22,7 @@ import (
 
 // Results is a finished sweep directory as ReadResults reads it: the
 // experiment from manifest.json, the design points from points.csv and the
-// chosen metrics' values from runs.csv.
+// chosen metrics' values from runs.csv or runs.parquet.
 type Results struct {
 	// Dir is the sweep directory.
 	Dir string
@@ -36,13 +36,18 @@ type Results struct {
 	// distributions, in design order.
 	Params []string
 	Dists  []sensitivity.Dist
+	// Scale says, per parameter, whether its values are factors on the
+	// base scenario's value (scale: true) rather than values.
+	Scale []bool
 	// Points holds the parameter values of each design point:
 	// Points[point][parameter], len(Points) points.
 	Points [][]float64
+	// RunsFile is the runs file read: RunsFile or RunsParquetFile.
+	RunsFile string
 	// Policies are the policies' names (the scenario column) of an
 	// experiment with policies, in order; nil for one with a base.
 	Policies []string
-	// Available lists runs.csv's metric columns, in order.
+	// Available lists the runs file's metric columns, in order.
 	Available []string
 	// Metrics are the metrics read, and Values[i][run] the value of
 	// Metrics[i] in each run, run = (point*Replications+rep)*P + policy
@@ -55,6 +60,8 @@ type Results struct {
 	files []string
 	sums  map[string]string
 	ctx   context.Context // while reading
+	// pq is runs.parquet, open while reading it.
+	pq *parquetRuns
 }
 
 // ErrUnknownMetric is wrapped by the error of ReadResults for a metric
@@ -83,8 +90,9 @@ type resultsManifest struct {
 		Replications int                    `json:"replications"`
 		Design       sensitivity.DesignSpec `json:"design"`
 		Parameters   []struct {
-			Path string           `json:"path"`
-			Dist sensitivity.Dist `json:"dist"`
+			Path  string           `json:"path"`
+			Dist  sensitivity.Dist `json:"dist"`
+			Scale bool             `json:"scale"`
 		} `json:"parameters"`
 	} `json:"experiment"`
 	Points   int               `json:"points"`
@@ -115,13 +123,17 @@ func (r *Results) keys() int {
 }
 
 // ReadResults reads the finished sweep in dir: manifest.json, points.csv
-// and, of runs.csv, the columns of metrics (every metric column when
-// metrics is empty; names are trimmed of spaces and repeats dropped).
-// runs.csv must hold one row per run, ordered by point, then replication.
+// and, of runs.csv (or, for a sweep written as Parquet, runs.parquet), the
+// columns of metrics (every metric column when metrics is empty; names are
+// trimmed of spaces and repeats dropped). The runs file must hold one row
+// per run, ordered by point, then replication (then policy, for an
+// experiment with policies); a runs.parquet's parameter
+// columns must hold points.csv's values. Both formats give the same
+// Results: runs.parquet holds the very numbers runs.csv writes.
 //
 // Errors name the file and, where there is one, the line and column: a
 // missing or unfinished sweep, a malformed file, counts that disagree with
-// the manifest, runs written as Parquet (not read). A manifest that parses
+// the manifest. A manifest that parses
 // but is inconsistent gives a *ManifestError; a metric runs.csv lacks, an
 // error wrapping ErrUnknownMetric that lists the available ones. If ctx is
 // cancelled while runs.csv is read, the error is ctx.Err().
@@ -152,10 +164,15 @@ func ReadResults(ctx context.Context, dir string, metrics []string) (*Results, e
 	if err != nil {
 		return nil, err
 	}
-	if err := r.readRuns(ctx, selected); err != nil {
+	if r.pq != nil {
+		err = r.readParquetRuns(ctx, r.pq, selected)
+	} else {
+		err = r.readRuns(ctx, selected)
+	}
+	if err != nil {
 		return nil, err
 	}
-	r.ctx = nil
+	r.ctx, r.pq = nil, nil
 	return r, nil
 }
 
@@ -230,6 +247,7 @@ func (r *Results) readManifest() error {
 		}
 		r.Params = append(r.Params, p.Path)
 		r.Dists = append(r.Dists, p.Dist)
+		r.Scale = append(r.Scale, p.Scale)
 	}
 	if m.Experiment.Replications < 1 {
 		bad("experiment.replications: must be >= 1 (got %d)", m.Experiment.Replications)
@@ -364,6 +382,16 @@ func (r *Results) readPoints() error {
 }
 
 func (r *Results) readRunsHeader() error {
+	r.RunsFile = RunsFile
+	if r.isParquet() {
+		r.RunsFile = RunsParquetFile
+		pr, err := r.openParquetRuns()
+		if err != nil {
+			return err
+		}
+		r.pq, r.Available = pr, pr.names[pr.first:]
+		return nil
+	}
 	_, header, done, err := r.openRuns()
 	if err != nil {
 		return err
@@ -373,15 +401,15 @@ func (r *Results) readRunsHeader() error {
 	return nil
 }
 
+// isParquet reports whether the sweep's runs are in runs.parquet: the
+// manifest lists it and not runs.csv.
+func (r *Results) isParquet() bool {
+	return slices.Contains(r.files, RunsParquetFile) && !slices.Contains(r.files, RunsFile)
+}
+
 // openRuns opens runs.csv and checks its header.
 func (r *Results) openRuns() (*csv.Reader, []string, func(), error) {
 	name := r.file(RunsFile)
-	if _, err := os.Stat(name); errors.Is(err, fs.ErrNotExist) {
-		if _, perr := os.Stat(r.file(RunsParquetFile)); perr == nil {
-			return nil, nil, nil, fmt.Errorf("%s: sibsim analyze reads runs.csv, and this sweep wrote its runs as Parquet, which analyze does not read; "+
-				"run or merge the sweep again with CSV output", r.file(RunsParquetFile))
-		}
-	}
 	cr, header, done, err := r.openCSV(RunsFile)
 	if err != nil {
 		return nil, nil, nil, err
@@ -422,7 +450,7 @@ func (r *Results) selectMetrics(asked []string) ([]string, error) {
 	for _, m := range asked {
 		m = strings.TrimSpace(m)
 		if !slices.Contains(r.Available, m) {
-			return nil, fmt.Errorf("%w %q; %s has: %s", ErrUnknownMetric, m, r.file(RunsFile), strings.Join(r.Available, ", "))
+			return nil, fmt.Errorf("%w %q; %s has: %s", ErrUnknownMetric, m, r.file(r.RunsFile), strings.Join(r.Available, ", "))
 		}
 		if !slices.Contains(out, m) {
 			out = append(out, m)

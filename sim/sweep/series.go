@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -276,10 +277,14 @@ type SeriesBands struct {
 	N                [][][]int
 }
 
+// ErrSeriesParquet is ReadSeriesBands' error for a sweep whose weekly
+// series are only in series.parquet, which it does not read.
+var ErrSeriesParquet = errors.New("weekly series written as Parquet are not read; run or merge the sweep again with CSV output for their bands")
+
 // ReadSeriesBands reads the weekly series of the finished sweep r (its
 // series.csv) and returns their bands. It returns nil and no error when
 // the sweep recorded no series. Errors: series written only as Parquet
-// (not read), a malformed file or one that disagrees with the manifest,
+// (ErrSeriesParquet), a malformed file or one that disagrees with the manifest,
 // or ctx.Err().
 func ReadSeriesBands(ctx context.Context, r *Results) (*SeriesBands, error) {
 	var m Manifest
@@ -292,7 +297,7 @@ func ReadSeriesBands(ctx context.Context, r *Results) (*SeriesBands, error) {
 	lay := layoutOf(&m)
 	name := r.file(SeriesFile)
 	if !exists(name) && exists(r.file(SeriesParquetFile)) {
-		return nil, fmt.Errorf("%s: this sweep wrote its weekly series as Parquet, which analyze does not read; run or merge the sweep again with CSV output", r.file(SeriesParquetFile))
+		return nil, fmt.Errorf("%s: %w", r.file(SeriesParquetFile), ErrSeriesParquet)
 	}
 	f, err := os.Open(name)
 	if err != nil {

@@ -713,9 +713,12 @@ func TestParquetRoundTrip(t *testing.T) {
 	for _, c := range f.Schema().Columns() {
 		cols = append(cols, strings.Join(c, "."))
 	}
-	if want := p.RunsHeader(); !slices.Equal(cols, want) {
+	// point, replication, the parameters (as in points.csv), the metrics.
+	k := len(p.PointsHeader()) - 1
+	if want := slices.Concat(p.RunsHeader()[:2], p.PointsHeader()[1:], p.RunsHeader()[2:]); !slices.Equal(cols, want) {
 		t.Errorf("runs.parquet columns = %q; want %q", cols, want)
 	}
+	pointRows := strings.Split(strings.TrimSpace(string(readDir(t, csvDir)[PointsFile])), "\n")[1:]
 	if f.NumRows() != 21 {
 		t.Errorf("runs.parquet has %d rows; want 21", f.NumRows())
 	}
@@ -729,11 +732,20 @@ func TestParquetRoundTrip(t *testing.T) {
 	nulls := 0
 	for i, row := range rows[:n] {
 		fields := strings.Split(csvRows[i], ",")
+		point, _ := strconv.Atoi(fields[0])
+		// The row as CSV: point, replication, the point's parameters
+		// from points.csv, the metrics.
+		fields = slices.Concat(fields[:2], strings.Split(pointRows[point], ",")[1:], fields[2:])
+		if len(row) != len(fields) {
+			t.Fatalf("runs.parquet row %d has %d values; want %d", i, len(row), len(fields))
+		}
 		for j, v := range row {
 			var got string
 			switch {
 			case j < 2:
 				got = strconv.FormatInt(v.Int64(), 10)
+			case j < 2+k && v.IsNull():
+				got = "null parameter"
 			case v.IsNull():
 				got = results.NA
 				nulls++
