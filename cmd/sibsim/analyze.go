@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -153,7 +155,7 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, s streams) error {
 	if err != nil {
 		return analyzeError(ctx, err)
 	}
-	for m := range targets.ByMetric {
+	for _, m := range slices.Sorted(maps.Keys(targets.ByMetric)) { // the first unknown name, whatever the map's order
 		if !containsString(res.Metrics, m) {
 			return usageErrorf("--half-width: metric %q is not analysed; analysed: %s", m, strings.Join(res.Metrics, ", "))
 		}
