@@ -3,6 +3,7 @@ package scenario
 import (
 	"fmt"
 	"math"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -248,6 +249,20 @@ func CheckText(s string) error {
 		if bad, what := unsafeRune(r); bad {
 			return fmt.Errorf("must not contain %s (found U+%04X at character %d)", what, r, i)
 		}
+	}
+	return nil
+}
+
+// CheckName returns an error if s cannot serve as a name shown beside
+// other names and written into CSV files: a space at either end would make
+// two names look alike in tables and reports, and a first character of =,
+// +, - or @ makes spreadsheets read the cell as a formula (CSV injection).
+func CheckName(s string) error {
+	switch {
+	case strings.TrimSpace(s) != s:
+		return fmt.Errorf("must not begin or end with spaces (got %q)", s)
+	case s != "" && strings.ContainsRune("=+-@", rune(s[0])):
+		return fmt.Errorf("must not begin with %q, which spreadsheets read as the start of a formula (got %q)", s[0], s)
 	}
 	return nil
 }

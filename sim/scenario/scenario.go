@@ -10,7 +10,7 @@ package scenario
 
 // Scenario is one complete, resolved configuration of the model.
 type Scenario struct {
-	Name        string `yaml:"name" check:"nonempty,text,maxlen=200"`
+	Name        string `yaml:"name" check:"nonempty,text,name,maxlen=200"`
 	Description string `yaml:"description" check:"nonempty,text,maxlen=2000"`
 	// Extends names the scenario this one overrides: a file path (relative to
 	// this file) or the name of a shipped scenario. Empty in a resolved scenario.
@@ -62,7 +62,7 @@ type Population struct {
 
 // Neighbourhood is an area with a deprivation level and community services.
 type Neighbourhood struct {
-	Name string `yaml:"name" check:"nonempty,text,maxlen=200"`
+	Name string `yaml:"name" check:"nonempty,text,name,maxlen=200"`
 	// PracticeShare is the share of practices located here; shares sum to 1.
 	PracticeShare float64 `yaml:"practice_share" check:"prob"`
 	// Deprivation in [0,1] raises the prevalence of psychosocial needs.
@@ -356,7 +356,7 @@ type Health struct {
 
 // Provider is an organisation employing link workers.
 type Provider struct {
-	Name string `yaml:"name" check:"nonempty,text,maxlen=200"`
+	Name string `yaml:"name" check:"nonempty,text,name,maxlen=200"`
 	// Culture is the organisation's own orientation: 0 = choice (behaviour
 	// change), 1 = care (community development).
 	Culture float64 `yaml:"culture" check:"prob"`
@@ -423,7 +423,7 @@ type Workforce struct {
 
 // Shock is an exogenous change over a window of weeks (a pandemic, cuts).
 type Shock struct {
-	Name      string `yaml:"name" check:"nonempty,text,maxlen=200"`
+	Name      string `yaml:"name" check:"nonempty,text,name,maxlen=200"`
 	StartWeek int    `yaml:"start_week" check:"min=0,max=2600"`
 	EndWeek   int    `yaml:"end_week" check:"min=0,max=2600"`
 	// RemoteOnly stops face-to-face contact and accompanied support.

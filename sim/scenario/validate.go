@@ -21,6 +21,8 @@ import (
 //	              most N characters
 //	text          a string that is plain text: valid UTF-8 without control
 //	              characters or bidirectional overrides (see CheckText)
+//	name          a name (see CheckName): no space at either end, and not
+//	              beginning with a character spreadsheets read as a formula
 //
 // Every float, tagged or not, must be finite.
 type checkSpec struct {
@@ -30,7 +32,7 @@ type checkSpec struct {
 	hasMin, hasMax   bool
 	hasNumericChecks bool
 	maxLen           int // 0 when unset
-	text             bool
+	text, name       bool
 }
 
 func parseCheck(tag string) (checkSpec, error) {
@@ -47,6 +49,8 @@ func parseCheck(tag string) (checkSpec, error) {
 			c.nonempty = true
 		case key == "text" && !hasVal:
 			c.text = true
+		case key == "name" && !hasVal:
+			c.name = true
 		case key == "maxlen" && hasVal:
 			n, err := strconv.Atoi(val)
 			if err != nil || n < 1 {
@@ -171,6 +175,11 @@ func (v *validator) tags(x reflect.Value, path string, c checkSpec) {
 		}
 		if c.text {
 			if err := CheckText(x.String()); err != nil {
+				v.report(path, err.Error())
+			}
+		}
+		if c.name && strings.TrimSpace(x.String()) != "" {
+			if err := CheckName(x.String()); err != nil {
 				v.report(path, err.Error())
 			}
 		}

@@ -124,7 +124,13 @@ func Parse(file string, data []byte) (*Experiment, error) {
 		return nil, d.err()
 	}
 	d.fields(root, "", []fieldSpec{
-		{name: "name", required: true, set: func(n *yaml.Node, p string) { e.Name = d.str(n, p, true) }},
+		{name: "name", required: true, set: func(n *yaml.Node, p string) {
+			if e.Name = d.str(n, p, true); e.Name != "" {
+				if err := scenario.CheckName(e.Name); err != nil {
+					d.add(n, p, "%s", err)
+				}
+			}
+		}},
 		{name: "description", set: func(n *yaml.Node, p string) { e.Description = d.str(n, p, false) }},
 		{name: "base", set: func(n *yaml.Node, p string) { e.Base = d.str(n, p, true) }},
 		{name: "policies", also: []string{"scenarios"}, set: func(n *yaml.Node, p string) { e.Policies = d.policies(n, p) }},
