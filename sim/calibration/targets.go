@@ -120,7 +120,13 @@ func Parse(file string, data []byte) (*File, error) {
 		required bool
 		set      func(n *yaml.Node, path string)
 	}{
-		{"name", true, func(n *yaml.Node, q string) { f.Name = p.str(n, q) }},
+		{"name", true, func(n *yaml.Node, q string) {
+			if f.Name = p.str(n, q); f.Name != "" {
+				if err := scenario.CheckName(f.Name); err != nil {
+					p.add(n, q, "%s", err)
+				}
+			}
+		}},
 		{"description", false, func(n *yaml.Node, q string) { f.Description = p.str(n, q) }},
 		{"base", true, func(n *yaml.Node, q string) { f.Base = p.str(n, q) }},
 		{"seed", false, func(n *yaml.Node, q string) { f.Seed = p.uint(n, q) }},
