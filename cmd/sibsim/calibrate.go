@@ -121,10 +121,10 @@ docs/calibration.md for a Slurm script).`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.out, "out", "", "directory for the calibration (required); an unfinished one is continued")
-	f.IntVar(&opts.workers, "workers", 0, "parallel workers; 0 means all cores (never changes results)")
-	f.IntVar(&opts.budget, "budget", 0, "most simulations to run, the check's included; 0 means the targets file's")
+	intFlag(f, &opts.workers, "workers", 0, "parallel workers; 0 means all cores (never changes results)")
+	intFlag(f, &opts.budget, "budget", 0, "most simulations to run, the check's included; 0 means the targets file's")
 	f.StringVar(&opts.shard, "shard", "", "run only shard K of N (0 <= K < N) of the next generation, as K/N")
-	f.IntVar(&opts.shards, "shards", 0, "number of shards, with JOB_COMPLETION_INDEX (or set SIBSIM_SHARDS)")
+	intFlag(f, &opts.shards, "shards", 0, "number of shards, with JOB_COMPLETION_INDEX (or set SIBSIM_SHARDS)")
 	f.BoolVar(&opts.step, "step", false, "stop after writing one new population (a cluster job per generation)")
 	f.StringVar(&opts.figures, "figures", "svg", "format of the figures: svg, png or pdf")
 	return cmd

@@ -52,8 +52,8 @@ localhost unless --addr says otherwise; stop it with Ctrl-C.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port)")
-	f.IntVar(&opts.maxReplications, "max-replications", 200, "most replications one request may ask for")
-	f.IntVar(&opts.workers, "workers", 0, "parallel workers per run (0 = all cores); never changes results")
+	intFlag(f, &opts.maxReplications, "max-replications", 200, "most replications one request may ask for")
+	intFlag(f, &opts.workers, "workers", 0, "parallel workers per run (0 = all cores); never changes results")
 	return cmd
 }
 
