@@ -163,7 +163,7 @@ func CalibratedYAML(c *Calibration, dir string, sums []calibrate.Summary) ([]byt
 	}
 	full := doc.Content[0]
 	ext := c.BaseRef
-	if isFileRef(ext) {
+	if scenario.IsFileRef(ext) {
 		absBase, err1 := filepath.Abs(filepath.FromSlash(ext))
 		absDir, err2 := filepath.Abs(dir)
 		rel, err3 := filepath.Rel(absDir, absBase)

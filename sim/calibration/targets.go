@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
-	"os"
-	"path"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -366,18 +363,6 @@ type Loader struct {
 // ShippedDir is the folder shipped targets files are shown in.
 const ShippedDir = "scenarios/calibration"
 
-// notFound is a missing targets file: it matches fs.ErrNotExist.
-type notFound string
-
-func (e notFound) Error() string { return string(e) }
-func (e notFound) Unwrap() error { return fs.ErrNotExist }
-
-func isFileRef(ref string) bool {
-	lower := strings.ToLower(ref)
-	return strings.ContainsRune(ref, '/') || strings.ContainsRune(ref, os.PathSeparator) ||
-		strings.HasSuffix(lower, ".yaml") || strings.HasSuffix(lower, ".yml")
-}
-
 // Names lists the shipped targets files, sorted.
 func (l Loader) Names() []string { return scenario.YAMLNames(l.Shipped) }
 
@@ -398,52 +383,23 @@ func (e *BaseError) Unwrap() error { return e.Err }
 // fs.ErrNotExist; problems in the file an *Error; a base scenario that
 // does not load a *BaseError.
 func (l Loader) Load(ref string) (*Calibration, error) {
-	file, shipped := ref, !isFileRef(ref)
-	var (
-		data []byte
-		err  error
-	)
-	if shipped {
-		file = ShippedDir + "/" + ref + ".yaml"
-		if l.Shipped == nil || !fs.ValidPath(ref+".yaml") {
-			err = fs.ErrNotExist
-		} else {
-			data, err = fs.ReadFile(l.Shipped, ref+".yaml")
-		}
-		if errors.Is(err, fs.ErrNotExist) {
-			list := strings.Join(l.Names(), ", ")
-			if list == "" {
-				list = "none"
-			}
-			return nil, notFound(fmt.Sprintf("no shipped targets file %q (shipped: %s)", ref, list))
-		}
-	} else {
-		if l.ReadFile == nil {
-			return nil, notFound(fmt.Sprintf("targets file %s: no file system for file references", ref))
-		}
-		data, err = l.ReadFile(ref)
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, notFound(fmt.Sprintf("targets file %s does not exist", ref))
-		}
+	shipped := !scenario.IsFileRef(ref)
+	file, data, err := sweep.ReadRef(ref, l.Shipped, ShippedDir, l.ReadFile, sweep.RefKind{Shipped: "targets file", File: "targets file"})
+	var re *sweep.ReadError
+	if errors.As(err, &re) {
+		return nil, &Error{Problems: []strictyaml.Problem{re.Problem()}}
 	}
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, &Error{Problems: []strictyaml.Problem{{File: file, Msg: "cannot read: " + err.Error()}}}
+		return nil, err
 	}
 	f, err := Parse(file, data)
 	if err != nil {
 		return nil, err
 	}
-	base := f.Base
-	switch {
-	case shipped && isFileRef(base):
-		return nil, &Error{Problems: []strictyaml.Problem{f.problem("base", "a shipped targets file can only name a shipped scenario (got %q)", base)}}
-	case isFileRef(base) && !filepath.IsAbs(base) && !path.IsAbs(filepath.ToSlash(base)):
-		base = path.Join(path.Dir(filepath.ToSlash(file)), filepath.ToSlash(base))
+	if shipped && scenario.IsFileRef(f.Base) {
+		return nil, &Error{Problems: []strictyaml.Problem{f.problem("base", "a shipped targets file can only name a shipped scenario (got %q)", f.Base)}}
 	}
+	base := scenario.RelativeRef(file, f.Base)
 	r, err := l.Scenarios.Load(base)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {

@@ -63,11 +63,23 @@ type pathMapper interface {
 	fsPath(name string) (string, error)
 }
 
-// isFileRef reports whether ref names a file rather than a shipped scenario.
-func isFileRef(ref string) bool {
+// IsFileRef reports whether ref names a file (it holds a path separator or
+// ends in .yaml or .yml) rather than a shipped scenario, experiment or
+// targets file: the one rule every loader uses.
+func IsFileRef(ref string) bool {
 	lower := strings.ToLower(ref)
 	return strings.ContainsRune(ref, '/') || strings.ContainsRune(ref, os.PathSeparator) ||
 		strings.HasSuffix(lower, ".yaml") || strings.HasSuffix(lower, ".yml")
+}
+
+// RelativeRef returns ref as the file named from would mean it: a relative
+// file reference is joined to from's directory (slash-separated); a shipped
+// name or an absolute path is returned as it is.
+func RelativeRef(from, ref string) string {
+	if IsFileRef(ref) && !filepath.IsAbs(ref) && !path.IsAbs(filepath.ToSlash(ref)) {
+		return path.Join(path.Dir(filepath.ToSlash(from)), filepath.ToSlash(ref))
+	}
+	return ref
 }
 
 // joinRef names the file ref refers to from the file named base, for

@@ -140,7 +140,7 @@ func (e notFound) Unwrap() error { return fs.ErrNotExist }
 // error wrapping fs.ErrNotExist for a missing top-level reference.
 func (l Loader) Load(ref string) (*Resolved, error) {
 	var top source
-	if isFileRef(ref) {
+	if IsFileRef(ref) {
 		if l.Files == nil {
 			return nil, notFound(fmt.Sprintf("scenario file %s: loader has no file system for file references", ref))
 		}
@@ -260,7 +260,7 @@ func (l Loader) extendsTarget(t *strictyaml.Tree, cur source, ext *yaml.Node) *s
 		}
 		s := shippedSource(name)
 		return &s
-	case isFileRef(ref):
+	case IsFileRef(ref):
 		name := joinRef(cur.name, ref)
 		p, err := fsPath(l.Files, name)
 		if err != nil {

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sibsim/sibsim/sim/scenario"
 )
 
 // Paths inside the pods of a Kubernetes plan.
@@ -54,7 +56,7 @@ var (
 // IsFileRef reports whether an experiment reference names a file (it holds
 // a path separator or ends in .yaml or .yml) rather than a shipped
 // experiment, as Loader.Load decides.
-func IsFileRef(ref string) bool { return isFileRef(ref) }
+func IsFileRef(ref string) bool { return scenario.IsFileRef(ref) }
 
 // ScriptSafe reports whether path may be written into a job script as it
 // is: non-empty, of letters, digits and . _ - / + , : @ = only.
@@ -137,7 +139,7 @@ func (e *ShipPathError) Error() string {
 // cannot read). Errors: *ShipPathError for a path that cannot be shipped,
 // readFile's error as "read PATH: ...", or one wrapping ErrConfigMapSize.
 func KubernetesFiles(ref string, chain []string, readFile func(name string) ([]byte, error)) ([]ClusterFile, error) {
-	if !isFileRef(ref) {
+	if !scenario.IsFileRef(ref) {
 		return nil, nil
 	}
 	paths := []string{ref}

@@ -10,9 +10,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
-	"path"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
@@ -51,12 +48,6 @@ type notFound string
 func (e notFound) Error() string { return string(e) }
 func (e notFound) Unwrap() error { return fs.ErrNotExist }
 
-func isFileRef(ref string) bool {
-	lower := strings.ToLower(ref)
-	return strings.ContainsRune(ref, '/') || strings.ContainsRune(ref, os.PathSeparator) ||
-		strings.HasSuffix(lower, ".yaml") || strings.HasSuffix(lower, ".yml")
-}
-
 // Names lists the shipped experiments, sorted.
 func (l Loader) Names() []string { return scenario.YAMLNames(l.Shipped) }
 
@@ -71,41 +62,14 @@ func (l Loader) Load(ref string) (*Plan, error) {
 // LoadContext is Load, stopping with ctx's error once ctx is done while
 // the design points are checked.
 func (l Loader) LoadContext(ctx context.Context, ref string) (*Plan, error) {
-	var (
-		data    []byte
-		err     error
-		file    = ref
-		shipped = !isFileRef(ref)
-	)
-	if shipped {
-		file = ShippedDir + "/" + ref + ".yaml"
-		if l.Shipped == nil || !fs.ValidPath(ref+".yaml") {
-			err = fs.ErrNotExist
-		} else {
-			data, err = fs.ReadFile(l.Shipped, ref+".yaml")
-		}
-		if errors.Is(err, fs.ErrNotExist) {
-			list := strings.Join(l.Names(), ", ")
-			if list == "" {
-				list = "none"
-			}
-			return nil, notFound(fmt.Sprintf("no shipped experiment %q (shipped: %s)", ref, list))
-		}
-	} else {
-		if l.ReadFile == nil {
-			return nil, notFound(fmt.Sprintf("experiment file %s: no file system for file references", ref))
-		}
-		data, err = l.ReadFile(ref)
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, notFound(fmt.Sprintf("experiment file %s does not exist", ref))
-		}
+	shipped := !scenario.IsFileRef(ref)
+	file, data, err := ReadRef(ref, l.Shipped, ShippedDir, l.ReadFile, RefKind{Shipped: "experiment", File: "experiment file"})
+	var re *ReadError
+	if errors.As(err, &re) {
+		return nil, &Error{Problems: []Problem{re.Problem()}}
 	}
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, &Error{Problems: []Problem{{File: file, Msg: "cannot read: " + err.Error()}}}
+		return nil, err
 	}
 	e, err := Parse(file, data)
 	if err != nil {
@@ -131,12 +95,10 @@ func (l Loader) LoadContext(ctx context.Context, ref string) (*Plan, error) {
 // (base, or policies[i]): a file path relative to the experiment file, or
 // a shipped scenario.
 func (l Loader) loadScenario(e *Experiment, shipped bool, key, ref string) (*scenario.Resolved, error) {
-	switch {
-	case shipped && isFileRef(ref):
+	if shipped && scenario.IsFileRef(ref) {
 		return nil, &Error{Problems: []Problem{e.problem(key, "a shipped experiment can only name a shipped scenario (got %q)", ref)}}
-	case isFileRef(ref) && !filepath.IsAbs(ref) && !path.IsAbs(filepath.ToSlash(ref)):
-		ref = path.Join(path.Dir(filepath.ToSlash(e.File)), filepath.ToSlash(ref))
 	}
+	ref = scenario.RelativeRef(e.File, ref)
 	r, err := l.Scenarios.Load(ref)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
