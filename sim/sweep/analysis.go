@@ -2,11 +2,8 @@ package sweep
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
-	"io"
 	"math"
-	"path/filepath"
 	"regexp"
 	"strconv"
 
@@ -320,11 +317,6 @@ func CheckAnalysisDir(dir string, isFigure func(name string) bool) (exists bool,
 // AnalysisMorrisFile for a morris design. Numbers are written with
 // results.FormatFloat (NA for undefined).
 func (a *Analysis) WriteFiles(dir string) error {
-	type file struct {
-		name   string
-		header []string
-		rows   func(emit func(...string))
-	}
 	r := a.Results
 	f := results.FormatFloat
 	np := r.NumPolicies()
@@ -342,7 +334,7 @@ func (a *Analysis) WriteFiles(dir string) error {
 		}
 		return append([]string{"metric"}, rest...)
 	}
-	files := []file{{
+	files := []analysisFile{{
 		name:   AnalysisPointsFile,
 		header: a.pointsHeader(),
 		rows: func(emit func(...string)) {
@@ -366,7 +358,7 @@ func (a *Analysis) WriteFiles(dir string) error {
 	}}
 	switch r.Design.Kind {
 	case sensitivity.DesignSobol:
-		files = append(files, file{
+		files = append(files, analysisFile{
 			name:   AnalysisSobolFile,
 			header: keyHeader("parameter", "s1", "s1_lo95", "s1_hi95", "st", "st_lo95", "st_hi95"),
 			rows: func(emit func(...string)) {
@@ -379,7 +371,7 @@ func (a *Analysis) WriteFiles(dir string) error {
 			},
 		})
 		if r.Design.SecondOrder {
-			files = append(files, file{
+			files = append(files, analysisFile{
 				name:   AnalysisSobol2File,
 				header: keyHeader("parameter_i", "parameter_j", "s2", "s2_lo95", "s2_hi95"),
 				rows: func(emit func(...string)) {
@@ -395,7 +387,7 @@ func (a *Analysis) WriteFiles(dir string) error {
 			})
 		}
 	case sensitivity.DesignMorris:
-		files = append(files, file{
+		files = append(files, analysisFile{
 			name:   AnalysisMorrisFile,
 			header: keyHeader("parameter", "mu", "mu_star", "sigma"),
 			rows: func(emit func(...string)) {
@@ -409,34 +401,13 @@ func (a *Analysis) WriteFiles(dir string) error {
 	}
 	if a.Policies != nil {
 		for _, pf := range a.policyFiles() {
-			files = append(files, file(pf))
+			files = append(files, pf)
 		}
 	}
 	if a.Series != nil {
-		files = append(files, file(a.Series.file()))
+		files = append(files, a.Series.file())
 	}
-	for _, fl := range files {
-		err := results.WriteFileAtomic(filepath.Join(dir, fl.name), func(w io.Writer) error {
-			cw := csv.NewWriter(w)
-			var err error
-			emit := func(rec ...string) {
-				if err == nil {
-					err = cw.Write(rec)
-				}
-			}
-			emit(fl.header...)
-			fl.rows(emit)
-			cw.Flush()
-			if err != nil {
-				return err
-			}
-			return cw.Error()
-		})
-		if err != nil {
-			return fmt.Errorf("%s: %w", fl.name, err)
-		}
-	}
-	return nil
+	return writeCSVFiles(dir, files)
 }
 
 func (a *Analysis) pointsHeader() []string {
