@@ -114,35 +114,71 @@ func (m *Model) attainable(c *client, a int, lift float64) float64 {
 
 // adjustStar moves every Star area a share adjust_per_week of the way to its
 // attainable score this week (see attainable), and updates the cached total.
+// The arithmetic is attainable's, in float32, unrolled over the areas: the
+// condition penalty falls on lifestyle and managing symptoms, the support
+// lift on looking after yourself and feeling positive, and the other four
+// areas' targets depend on the unmet needs alone (starTargets).
 func (m *Model) adjustStar(c *client, lift float64) {
 	wb := &m.sc.Wellbeing
 	adj := float32(wb.AdjustPerWeek)
-	healthy := float32(wb.HealthyLevel)
 	cond := float32(wb.ConditionPenalty * float64(c.conditions) * (1 - float64(c.sm)))
 	l := float32(lift)
-	// Unrolled: the condition penalty falls on lifestyle and managing
-	// symptoms, the support lift on looking after yourself and feeling positive.
-	pen := m.penalties(c.needs)
-	var t [numAreas]float32
-	for a := range t {
-		t[a] = healthy - pen[a]
-	}
-	t[areaLifestyle] -= cond
-	t[areaManagingSymptoms] -= cond
-	t[areaLookingAfterYourself] += l
-	t[areaFeelingPositive] += l
+	t := m.starTargets(c.needs)
+	s := &c.star
 	var tot float32
-	for a := range t {
-		x := t[a]
-		if x < 1 {
-			x = 1
-		} else if x > 10 {
-			x = 10
-		}
-		c.star[a] += adj * (x - c.star[a])
-		tot += c.star[a]
-	}
+	s[areaLifestyle] += adj * (clamp32(t[areaLifestyle]-cond) - s[areaLifestyle])
+	tot += s[areaLifestyle]
+	s[areaLookingAfterYourself] += adj * (clamp32(t[areaLookingAfterYourself]+l) - s[areaLookingAfterYourself])
+	tot += s[areaLookingAfterYourself]
+	s[areaManagingSymptoms] += adj * (clamp32(t[areaManagingSymptoms]-cond) - s[areaManagingSymptoms])
+	tot += s[areaManagingSymptoms]
+	s[areaWorkActivities] += adj * (t[areaWorkActivities] - s[areaWorkActivities])
+	tot += s[areaWorkActivities]
+	s[areaMoney] += adj * (t[areaMoney] - s[areaMoney])
+	tot += s[areaMoney]
+	s[areaWhereYouLive] += adj * (t[areaWhereYouLive] - s[areaWhereYouLive])
+	tot += s[areaWhereYouLive]
+	s[areaFamilyFriends] += adj * (t[areaFamilyFriends] - s[areaFamilyFriends])
+	tot += s[areaFamilyFriends]
+	s[areaFeelingPositive] += adj * (clamp32(t[areaFeelingPositive]+l) - s[areaFeelingPositive])
+	tot += s[areaFeelingPositive]
 	c.tot = tot
+}
+
+// starTargets returns, for the unmet needs in the bit set needs, each Star
+// area's healthy_level minus its need penalty (penalties) in float32,
+// already clamped to 1..10 for the four areas that neither the condition
+// penalty nor the support lift touches. The table of every need set is
+// built once per model.
+func (m *Model) starTargets(needs uint8) *[numAreas]float32 {
+	if m.tgtTab == nil {
+		healthy := float32(m.sc.Wellbeing.HealthyLevel)
+		m.tgtTab = new([1 << numNeeds][numAreas]float32)
+		for set := range m.tgtTab {
+			pen := m.penalties(uint8(set))
+			for a := range numAreas {
+				x := healthy - pen[a]
+				switch a {
+				case areaLifestyle, areaManagingSymptoms, areaLookingAfterYourself, areaFeelingPositive:
+				default:
+					x = clamp32(x)
+				}
+				m.tgtTab[set][a] = x
+			}
+		}
+	}
+	return &m.tgtTab[needs&(1<<numNeeds-1)]
+}
+
+// clamp32 clamps a Star score to 1..10.
+func clamp32(x float32) float32 {
+	if x < 1 {
+		return 1
+	}
+	if x > 10 {
+		return 10
+	}
+	return x
 }
 
 // respond runs the client side of the week for every active client, in ID

@@ -46,6 +46,7 @@ type Model struct {
 	ageRate    [256]float64                      // secondary-care rate multiplier by age
 	needSurv   []float64                         // chance a need is unmet after k weeks without the programme
 	penTab     *[1 << numNeeds][numAreas]float32 // Star-area penalties by set of unmet needs (penalties)
+	tgtTab     *[1 << numNeeds][numAreas]float32 // Star-area targets before condition penalty and lift (starTargets)
 	touched    []bool                            // workforce: posts whose clients change worker this week
 	cnt        struct {                          // end-of-week client counts, kept by respond and workforce
 		waiting, active, engaged int
