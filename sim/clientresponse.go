@@ -46,6 +46,19 @@ var needLink = func() (t [1 << (numNeeds + numServices)]int8) {
 	return t
 }()
 
+// linkedNeeds[links] is the set of needs (bits by need) whose service is
+// among the places in links (bits by service).
+var linkedNeeds = func() (t [1 << numServices]uint8) {
+	for links := range t {
+		for k := 0; k < numNeeds; k++ {
+			if s := needService[k]; s != svcNone && links&(1<<s) != 0 {
+				t[links] |= 1 << k
+			}
+		}
+	}
+	return t
+}()
+
 // releaseResolved releases the places a client holds for needs that are
 // all resolved: a need service's place is kept while any unmet need it
 // serves remains (a mental-health place serves bereavement and anxiety).
@@ -198,8 +211,8 @@ func (m *Model) respond() {
 	n := 0 // clients kept so far; client i moves to n when others have left
 	for i := range m.clients {
 		c := &m.clients[i]
-		for s := 0; c.links != 0 && s < numServices; s++ {
-			if c.links&(1<<s) != 0 && m.week >= int(c.linkUntil[s]) {
+		for b := c.links; b != 0; b &= b - 1 {
+			if s := bits.TrailingZeros8(b); m.week >= int(c.linkUntil[s]) {
 				m.release(c, s)
 			}
 		}
@@ -377,34 +390,37 @@ func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool 
 	// Need resolution: background, linked service, and hands-on help.
 	if c.needs != 0 {
 		wb := &sc.Wellbeing
-		var haz [numNeeds]float64
+		// Every unmet need has the same hazard h0, plus
+		// need_resolve_linked_per_week where the client holds a place at its
+		// service (linkedNeeds).
+		h0 := wb.NeedResolveNaturalPerWeek + wb.NeedResolvePerCareHour*acc
+		h1 := h0 + wb.NeedResolveLinkedPerWeek
+		linked := linkedNeeds[c.links&(1<<numServices-1)]
 		total := 0.0
-		for k := 0; k < numNeeds; k++ {
-			if c.needs&(1<<k) == 0 {
-				continue
+		for b := c.needs; b != 0; b &= b - 1 {
+			if linked&(b&-b) != 0 {
+				total += h1
+			} else {
+				total += h0
 			}
-			h := wb.NeedResolveNaturalPerWeek + wb.NeedResolvePerCareHour*acc
-			if s := needService[k]; s != svcNone && c.links&(1<<s) != 0 {
-				h += wb.NeedResolveLinkedPerWeek
-			}
-			haz[k] = h
-			total += h
 		}
 		// At most one need resolves in a week, with probability min(1, sum of
 		// hazards); need k is the one whose slice of [0, sum) the draw falls in
-		// (so in proportion to its hazard when the sum is at most 1).
+		// (so in proportion to its hazard when the sum is at most 1), the
+		// last unmet need taking any remainder.
 		if x := rw.float(); x < total {
-			for k := 0; k < numNeeds; k++ {
-				if haz[k] == 0 {
-					continue
+			for b := c.needs; b != 0; b &= b - 1 {
+				h := h0
+				if linked&(b&-b) != 0 {
+					h = h1
 				}
-				if x < haz[k] || k == numNeeds-1 {
-					c.needs &^= 1 << k
+				if x < h || b&(b-1) == 0 {
+					c.needs &^= b & -b
 					m.setPenalties(c)
 					m.releaseResolved(c)
 					break
 				}
-				x -= haz[k]
+				x -= h
 			}
 		}
 	}
