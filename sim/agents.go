@@ -155,15 +155,6 @@ func (c *client) sumStar() {
 	c.tot = s
 }
 
-func popcount(b uint8) int {
-	n := 0
-	for b != 0 {
-		b &= b - 1
-		n++
-	}
-	return n
-}
-
 // worker is a link-worker post and its current holder.
 type worker struct {
 	id          int32 // holder id (new id on each hire)

@@ -27,7 +27,7 @@ func benchRun(b *testing.B, name string, weeks int) {
 		m.recordWeekly = true
 		for w := 0; w < weeks; w++ {
 			m.Step()
-			clientWeeks += float64(len(m.clients))
+			clientWeeks += float64(m.cnt.active)
 		}
 		_ = m.Result()
 	}
@@ -75,7 +75,7 @@ func BenchmarkNationalStep(b *testing.B) {
 	c0 := cpuTime()
 	for i := 0; i < b.N; i++ {
 		m.Step()
-		clientWeeks += float64(len(m.clients))
+		clientWeeks += float64(m.cnt.active)
 	}
 	cpu := cpuTime() - c0
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/clientWeeks, "ns/client-week")

@@ -211,6 +211,9 @@ func (m *Model) respond() {
 	n := 0 // clients kept so far; client i moves to n when others have left
 	for i := range m.clients {
 		c := &m.clients[i]
+		if c.state >= stDisengaged {
+			continue // lost to a break in continuity last week (workforce)
+		}
 		for b := c.links; b != 0; b &= b - 1 {
 			if s := bits.TrailingZeros8(b); m.week >= int(c.linkUntil[s]) {
 				m.release(c, s)
@@ -264,22 +267,6 @@ func (m *Model) truncate(n int) {
 		m.clients[i] = client{}
 	}
 	m.clients = m.clients[:n]
-}
-
-// compact removes clients who have left, keeping ID order. from is the
-// position of the first who may have left: the records before it stay
-// where they are.
-func (m *Model) compact(from int) {
-	n := from
-	for i := from; i < len(m.clients); i++ {
-		if m.clients[i].state < stDisengaged {
-			if n != i {
-				m.clients[n] = m.clients[i]
-			}
-			n++
-		}
-	}
-	m.truncate(n)
 }
 
 // engage records the baseline reading and starts support.
@@ -556,9 +543,13 @@ func (m *Model) secondaryCare(c *client, rh *stream) {
 		for k := range m.needSurv {
 			m.needSurv[k] = math.Pow(1-m.sc.Wellbeing.NeedResolveNaturalPerWeek, float64(k))
 		}
+		// The actual world's multiplier for every set of unmet needs.
+		for set := range m.rateNow {
+			m.rateNow[set] = m.needRateFactor(uint8(set), 1)
+		}
 	}
 	cf := base * m.needRateFactor(c.needs0, m.needSurv[m.week-int(c.referred)])
-	act := base * m.needRateFactor(c.needs, 1) *
+	act := base * m.rateNow[c.needs&(1<<numNeeds-1)] *
 		(1 - h.SelfManagementEffect*float64(c.sm-c.sm0)) * (1 - h.WellbeingEffectPerPoint*float64(c.total()-c.star0))
 	cf = clamp(cf, 0, 1)
 	act = clamp(act, 0, 1)
@@ -605,7 +596,7 @@ func (m *Model) secondaryCare(c *client, rh *stream) {
 func (m *Model) needRateFactor(needs uint8, w float64) float64 {
 	h := &m.sc.Health
 	anx := needs & (1 << needAnxiety)
-	f := 1 + w*h.UnmetNeedRateEffect*float64(popcount(needs&^anx))
+	f := 1 + w*h.UnmetNeedRateEffect*float64(bits.OnesCount8(needs&^anx))
 	if anx != 0 {
 		f += w * h.AnxietyRateEffect
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"math/bits"
 	"strings"
 	"testing"
 
@@ -47,8 +48,26 @@ func checkInvariants(m *Model, l *ledger) []string {
 	// People are conserved: every referral is refused, active, or has left.
 	a := &m.acc
 	left := a.leftUnengaged + a.leftN
-	if got := a.refused + len(m.clients) + left; got != a.referrals {
-		fail("people: refused %d + active %d + left %d = %d; want referrals %d", a.refused, len(m.clients), left, got, a.referrals)
+	// Records of clients lost to a break in continuity this week stay in
+	// the slice, marked as left, until the next client response.
+	live, lingering := 0, 0
+	for i := range m.clients {
+		if m.clients[i].state >= stDisengaged {
+			lingering++
+		} else {
+			live++
+		}
+	}
+	if live != m.cnt.active {
+		fail("active clients: %d live records; the week's count says %d", live, m.cnt.active)
+	}
+	if got := a.refused + live + left; got != a.referrals {
+		fail("people: refused %d + active %d + left %d = %d; want referrals %d", a.refused, live, left, got, a.referrals)
+	}
+	if m.recordWeekly && len(m.weekly) > 0 {
+		if lost := m.weekly[len(m.weekly)-1][wcLostContinuity]; float64(lingering) != lost {
+			fail("%d records of departed clients remain; %g were lost to continuity this week", lingering, lost)
+		}
 	}
 	engaged := 0
 	for _, n := range a.engagedTier {
@@ -65,7 +84,7 @@ func checkInvariants(m *Model, l *ledger) []string {
 		}
 		prevID = c.id
 		if c.state >= stDisengaged {
-			fail("client %d has left but is still active", c.id)
+			continue // lost to continuity this week, checked above
 		}
 		if c.state == stEngaged {
 			activeEngaged++
@@ -82,7 +101,7 @@ func checkInvariants(m *Model, l *ledger) []string {
 				used[m.practices[c.practice].neighbourhood][s]++
 			}
 		}
-		if n := popcount(c.links); n > m.sc.Linking.MaxLinks {
+		if n := bits.OnesCount8(c.links); n > m.sc.Linking.MaxLinks {
 			fail("client %d holds %d places; want at most max_links %d", c.id, n, m.sc.Linking.MaxLinks)
 		}
 		// A need service's place is held only while a need it serves is unmet.

@@ -19,7 +19,7 @@ type Model struct {
 	neighbourhoods []neighbourhood
 	providers      []provider
 	workers        []worker
-	clients        []client // active clients, ID order
+	clients        []client // active clients, ID order, and any lost to continuity in this week's workforce phase (state marks them; respond drops them)
 	nextClientID   int32
 	nextWorkerID   int32
 
@@ -45,6 +45,7 @@ type Model struct {
 	poolInflow float64                           // per week, share of pool0
 	ageRate    [256]float64                      // secondary-care rate multiplier by age
 	needSurv   []float64                         // chance a need is unmet after k weeks without the programme
+	rateNow    [1 << numNeeds]float64            // needRateFactor(needs, 1) by set of unmet needs, set with needSurv
 	penTab     *[1 << numNeeds][numAreas]float32 // Star-area penalties by set of unmet needs (penalties)
 	tgtTab     *[1 << numNeeds][numAreas]float32 // Star-area targets before condition penalty and lift (starTargets)
 	touched    []bool                            // workforce: posts whose clients change worker this week

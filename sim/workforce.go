@@ -62,13 +62,13 @@ func (m *Model) workforce() {
 			}
 		}
 	}
+	// Clients lost to a break in continuity are counted out at once; their
+	// records stay in the slice, marked as left, until the next week's
+	// client response drops them (respond skips and removes them), which
+	// saves a pass to close the gaps now. Nothing in between serves or
+	// counts them: allocation assigns only waiting clients and tallies only
+	// referred and engaged ones.
 	loss := m.sc.Response.ContinuityBreakLossPerComplexity
-	firstLost := -1 // position of the first client lost to a break in continuity
-	defer func() {
-		if firstLost >= 0 {
-			m.compact(firstLost)
-		}
-	}()
 	for i := range m.clients {
 		c := &m.clients[i]
 		if c.worker < 0 || !m.touched[c.worker] || c.state >= stDisengaged {
@@ -85,9 +85,6 @@ func (m *Model) workforce() {
 				m.cnt.star -= float64(c.tot)
 				m.leave(c, stDisengaged)
 				m.row[wcLostContinuity]++
-				if firstLost < 0 {
-					firstLost = i
-				}
 				continue
 			}
 			if w.moveTo < 0 {
