@@ -5,6 +5,8 @@ package sim
 import (
 	"math"
 	"math/bits"
+
+	"github.com/sibsim/sibsim/sim/scenario"
 )
 
 // linkService returns the service a client could be linked to now: the
@@ -484,15 +486,7 @@ func (m *Model) tryLink(c *client, s int, accompanied bool, rl *stream) {
 		m.row[wcLinksFailedCapacity]++
 		return
 	}
-	scale := l.DistanceScaleKm
-	if c.transport {
-		scale /= 2
-	}
-	d := nb.distanceKm[s]
-	if accompanied {
-		d *= 1 - l.AccompanyDistanceRelief
-	}
-	p := math.Exp(-d / scale)
+	p := nb.reach[s][b2i(c.transport)][b2i(accompanied)]
 	if !accompanied && c.needs&(1<<needAnxiety) != 0 {
 		p *= 1 - l.AnxietyTakeUpPenalty
 	}
@@ -506,6 +500,36 @@ func (m *Model) tryLink(c *client, s int, accompanied bool, rl *stream) {
 		c.lifestyle |= 1 << s
 	}
 	m.row[wcLinksMade]++
+}
+
+// setReach fills nb.reach: the take-up factor exp(-d/scale) for each
+// service, with scale distance_scale_km (halved for a client with a
+// transport barrier) and d the service's distance_km (times 1 -
+// accompany_distance_relief when accompanied).
+func (nb *neighbourhood) setReach(l *scenario.Linking) {
+	for s := range numServices {
+		for tr := range 2 {
+			for ac := range 2 {
+				scale := l.DistanceScaleKm
+				if tr == 1 {
+					scale /= 2
+				}
+				d := nb.distanceKm[s]
+				if ac == 1 {
+					d *= 1 - l.AccompanyDistanceRelief
+				}
+				nb.reach[s][tr][ac] = math.Exp(-d / scale)
+			}
+		}
+	}
+}
+
+// b2i is 1 for true and 0 for false.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // placesNow is the capacity of service s this week: base places, cut by

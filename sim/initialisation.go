@@ -130,6 +130,7 @@ func (m *Model) initPlaces() {
 			nb.places[s] = sv.PlacesPer1000Eligible * nb.eligible0 / 1000
 			nb.distanceKm[s] = sv.DistanceKm
 		}
+		nb.setReach(&sc.Linking)
 	}
 }
 
