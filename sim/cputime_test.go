@@ -1,0 +1,10 @@
+package sim
+
+import (
+	"time"
+
+	"github.com/sibsim/sibsim/sim/internal/cputime"
+)
+
+// cpuTime is the process's CPU time so far (cputime.Process).
+func cpuTime() time.Duration { return cputime.Process() }

@@ -1,0 +1,17 @@
+package cputime
+
+import "testing"
+
+// TestProcessAdvances checks the clock counts work done: a busy loop of
+// about 50 ms must advance it, and it never goes back.
+func TestProcessAdvances(t *testing.T) {
+	t0 := Process()
+	x := 1.0
+	for i := 0; i < 50_000_000; i++ {
+		x = x*1.0000001 + 1e-9
+	}
+	t1 := Process()
+	if x == 0 || t1 <= t0 {
+		t.Errorf("CPU time went from %v to %v over a busy loop", t0, t1)
+	}
+}
