@@ -218,7 +218,7 @@ type neighbourhood struct {
 	distanceKm [numServices]float64
 	// reach[s][transport][accompanied] is exp(-distance/scale), the
 	// distance factor of take-up at service s (tryLink; setReach).
-	reach [numServices][2][2]float64
+	reach      [numServices][2][2]float64
 	used       [numServices]int
 	groupHours float64 // smoothed community-group hours of workers here
 }
