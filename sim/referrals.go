@@ -115,6 +115,15 @@ func (m *Model) newClient(pi int) {
 			ev.Cohorts = append(ev.Cohorts, m.newCohort())
 		}
 	}
+	if len(m.clients) == cap(m.clients) {
+		// Double, rather than append's growth by a quarter for large
+		// slices: at national scale the active slice grows from the
+		// posts' caseload capacity to several times it in the first year,
+		// and each regrowth copies every record into fresh memory.
+		grown := make([]client, len(m.clients), 2*cap(m.clients)+64)
+		copy(grown, m.clients)
+		m.clients = grown
+	}
 	m.clients = append(m.clients, c)
 }
 
