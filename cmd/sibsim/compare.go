@@ -182,6 +182,13 @@ func runCompare(ctx context.Context, opts *compareOptions, s streams) error {
 	if err != nil {
 		return err
 	}
+	// A horizon from --weeks becomes each scenario's own, so each
+	// manifest's scenario_yaml describes the run made.
+	for _, c := range scs {
+		if c.res, err = c.res.WithWeeks(opts.weeks); err != nil {
+			return usageErrorf("--weeks: %v", err)
+		}
+	}
 	if opts.equalCost {
 		// Every scenario to rescale must have amounts the rule selects.
 		for _, c := range scs[1:] {

@@ -129,6 +129,11 @@ func runRun(ctx context.Context, opts *runOptions, s streams) error {
 	if err != nil {
 		return err
 	}
+	// A horizon from --weeks becomes the scenario's own, so the manifest's
+	// scenario_yaml and the printed hash describe the run made.
+	if res, err = res.WithWeeks(opts.weeks); err != nil {
+		return usageErrorf("--weeks: %v", err)
+	}
 	sc := res.Scenario
 	weeks := opts.weeks
 	if weeks == 0 {
