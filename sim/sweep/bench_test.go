@@ -28,8 +28,9 @@ parameters:
 `
 
 // BenchmarkSweep runs 16 replications of the default scenario through the
-// sweep runner at 1 worker and then at 2, side by side in each iteration,
-// and reports for each the process's CPU time per run (cpu-ms/run-1w,
+// sweep runner at 1 worker and at 2, side by side in each iteration (in
+// alternating order, runOrder), and reports for each the process's CPU
+// time per run (cpu-ms/run-1w,
 // cpu-ms/run-2w) and the parallel efficiency at 2 workers: in CPU time,
 // cpu-efficiency = cpu-ms/run-1w / cpu-ms/run-2w (below 1 by what running
 // side by side costs each run: garbage collection, shared caches and
@@ -41,7 +42,8 @@ func BenchmarkSweep(b *testing.B) {
 	root := b.TempDir()
 	var cpu, wall [2]time.Duration
 	for i := 0; i < b.N; i++ {
-		for k, workers := range []int{1, 2} {
+		for _, k := range runOrder(i) {
+			workers := k + 1
 			dir := filepath.Join(root, fmt.Sprint(i, "-", workers))
 			c0, w0 := cputime.Process(), time.Now()
 			if _, err := Run(context.Background(), p, dir, Options{Workers: workers}); err != nil {
@@ -59,11 +61,12 @@ func BenchmarkSweep(b *testing.B) {
 }
 
 // BenchmarkSpin is the machine's parallel efficiency with nothing of
-// sibsim's in the way: in each iteration, 1 and then 2 goroutines each
-// draw 2^24 random numbers into their own 64 KiB buffer, allocating
-// nothing. Its cpu-efficiency (CPU time per spin at 1 over that at 2) is
-// about the most BenchmarkSweep's can be on this machine: below 1 where
-// the two cores share a physical core or slow down together.
+// sibsim's in the way: in each iteration, 1 and 2 goroutines (in
+// alternating order) each draw 2^24 random numbers into their own 64 KiB
+// buffer, allocating nothing else. Its cpu-efficiency (CPU time per spin
+// at 1 over that at 2) is the machine's figure to read BenchmarkSweep's
+// against: below 1 where the two cores share a physical core or slow down
+// together, and noisy on a shared machine (use -count and compare).
 func BenchmarkSpin(b *testing.B) {
 	spin := func(seed uint64) float32 {
 		r := rand.NewPCG(seed, 1)
@@ -75,7 +78,8 @@ func BenchmarkSpin(b *testing.B) {
 	}
 	var cpu [2]time.Duration
 	for i := 0; i < b.N; i++ {
-		for k, workers := range []int{1, 2} {
+		for _, k := range runOrder(i) {
+			workers := k + 1
 			c0 := cputime.Process()
 			var wg sync.WaitGroup
 			for g := range workers {
@@ -89,6 +93,16 @@ func BenchmarkSpin(b *testing.B) {
 	b.ReportMetric(cpu[0].Seconds()*1e3/float64(b.N), "cpu-ms/spin-1w")
 	b.ReportMetric(cpu[1].Seconds()*1e3/float64(b.N), "cpu-ms/spin-2w")
 	b.ReportMetric(float64(cpu[0])/float64(cpu[1]), "cpu-efficiency")
+}
+
+// runOrder is the order of the 1-worker (0) and 2-worker (1) halves of
+// iteration i: they alternate, so that neither always runs first (on a warm
+// cache, or before the machine's clock drops).
+func runOrder(i int) [2]int {
+	if i%2 == 0 {
+		return [2]int{0, 1}
+	}
+	return [2]int{1, 0}
 }
 
 // sink keeps BenchmarkSpin's work from being optimised away.

@@ -2,8 +2,8 @@ package cputime
 
 import "testing"
 
-// TestProcessAdvances checks the clock counts work done: a busy loop of
-// about 50 ms must advance it, and it never goes back.
+// TestProcessAdvances checks the clock counts work done: a busy loop (50
+// million dependent multiply-adds, tens to hundreds of ms) must advance it.
 func TestProcessAdvances(t *testing.T) {
 	t0 := Process()
 	x := 1.0
