@@ -30,6 +30,7 @@ type compareOptions struct {
 	weeks        int
 	out          string
 	format       string
+	formatSet    bool // --format was given
 	// equalCost rescales the payments of every scenario after the first to
 	// the reference's commissioner spend; equalCostRule selects the amounts
 	// (compare.AllRules or one of compare.PaymentRules) and implies it.
@@ -100,6 +101,7 @@ without simulating.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.scenarios = args
+			opts.formatSet = cmd.Flags().Changed("format")
 			opts.loadScenario = d.loadScenario
 			opts.version = d.version
 			opts.command = recordedCommand(d.args)
@@ -132,6 +134,9 @@ func (o *compareOptions) check() error {
 	}
 	if err := checkFormat(o.format); err != nil {
 		return err
+	}
+	if o.formatSet && o.out == "" {
+		return usageErrorf("--format sets the format of figure files: it needs --out")
 	}
 	if o.equalCostRule != "" {
 		o.equalCost = true

@@ -74,6 +74,13 @@ func TestOutputsWholeReadersBounded(t *testing.T) {
 	writeTestFile(t, extendsFIFO, "extends: fifo.yaml\nweeks: 4\n")
 	expFIFO := fifo("experiment.yaml")
 	out := filepath.Join(root, "out")
+	aFile := filepath.Join(root, "afile")
+	writeTestFile(t, aFile, "hi\n")
+	underFile := filepath.Join(aFile, "sub")
+	dangling := filepath.Join(root, "dangling")
+	if err := os.Symlink(filepath.Join(root, "nowhere"), dangling); err != nil {
+		t.Skip(err)
+	}
 
 	tests := []struct {
 		name string
@@ -97,6 +104,12 @@ func TestOutputsWholeReadersBounded(t *testing.T) {
 		{"extends a FIFO", []string{"run", extendsFIFO}, exitInvalid, "is not a regular file"},
 		{"scenario is a FIFO", []string{"validate", filepath.Join(root, "fifo.yaml")}, exitInvalid, "is not a regular file"},
 		{"experiment is a FIFO", []string{"sweep", expFIFO, "--out", out}, exitInvalid, "not a regular file (a named pipe)"},
+		{"run --out under a file", []string{"run", "--weeks", "2", "--out", underFile}, exitUsage, "not a directory"},
+		{"compare --out under a file", []string{"compare", "ways-to-wellness", "block-grant", "--weeks", "2", "--out", underFile}, exitUsage, "not a directory"},
+		{"sweep --out under a file", []string{"sweep", "assessment-tariff", "--out", underFile}, exitUsage, "not a directory"},
+		{"run --out a link to nothing", []string{"run", "--weeks", "2", "--out", dangling}, exitUsage, "symbolic link to nothing that exists"},
+		{"sweep --out a link to nothing", []string{"sweep", "assessment-tariff", "--out", dangling}, exitUsage, "symbolic link to nothing that exists"},
+		{"compare --format without --out", []string{"compare", "ways-to-wellness", "block-grant", "--format", "png"}, exitUsage, "--format sets the format of figure files: it needs --out"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

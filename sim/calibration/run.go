@@ -242,6 +242,9 @@ func openDir(dir string, want state) error {
 	entries, err := os.ReadDir(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
+		if l, lerr := os.Lstat(dir); lerr == nil && l.Mode()&fs.ModeSymlink != 0 {
+			return fmt.Errorf("%w: %s is a symbolic link to nothing that exists", ErrOutDir, dir)
+		}
 		entries = nil
 	case err != nil:
 		var pe *fs.PathError

@@ -28,7 +28,9 @@ func ReadOutDir(dir string) (entries []fs.DirEntry, exists bool, err error) {
 		return nil, false, nil
 	}
 	if err != nil {
-		return nil, false, err
+		// A parent that is a file, a loop of links, a name too long, no
+		// permission: the path given cannot be an output directory.
+		return nil, false, fmt.Errorf("%w: %v", ErrOutDir, err)
 	}
 	if !info.IsDir() {
 		return nil, true, fmt.Errorf("%w: %s is not a directory", ErrOutDir, dir)
@@ -49,7 +51,9 @@ func ReadOutDir(dir string) (entries []fs.DirEntry, exists bool, err error) {
 // directories and files of the output (.NAME.tmp-*, .NAME.old-*) that no
 // live process holds.
 type Stage struct {
-	// Dir is the output directory, made absolute.
+	// Dir is the output directory, made absolute; if the path given is a
+	// symbolic link, Dir is where it points, so the link is kept and the
+	// results replace its target.
 	Dir string
 	// Tmp is the temporary directory to fill, in the same parent as Dir.
 	Tmp string
@@ -77,8 +81,10 @@ func oldPrefix(name string) string  { return "." + name + ".old-" }
 
 // NewStage checks dir with check, creates its missing parents and a
 // temporary directory beside it, after removing abandoned temporary
-// entries of dir (see Stage). Errors: check's (wrapping ErrOutDir when dir
-// may not be replaced), or failure to create the directories.
+// entries of dir (see Stage). A dir that is a symbolic link stages beside
+// its target (Stage.Dir). Errors: check's (wrapping ErrOutDir when dir may
+// not be replaced), ErrOutDir for a link to nothing, or failure to create
+// the directories.
 func NewStage(dir string, check DirCheck) (*Stage, error) {
 	if dir == "" {
 		return nil, fmt.Errorf("%w: empty path", ErrOutDir)
@@ -86,6 +92,14 @@ func NewStage(dir string, check DirCheck) (*Stage, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrOutDir, err)
+	}
+	// A symbolic link is kept: the results replace what it points to.
+	if info, err := os.Lstat(abs); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		target, err := filepath.EvalSymlinks(abs)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s is a symbolic link to nothing that exists", ErrOutDir, dir)
+		}
+		abs = target
 	}
 	if _, err := check(abs); err != nil {
 		return nil, err

@@ -246,3 +246,58 @@ func TestStageRemovesAbandoned(t *testing.T) {
 		t.Errorf("after NewStage, %s holds %q; want %q (the open stages' and the other output's)", root, got, want)
 	}
 }
+
+// TestStageThroughSymlink checks that an output path that is a symbolic
+// link keeps the link and replaces what it points to, that a link to
+// nothing is refused before any work, and that a path under a regular
+// file is refused as an unusable output directory (ErrOutDir).
+func TestStageThroughSymlink(t *testing.T) {
+	root := t.TempDir()
+	target := filepath.Join(root, "disk", "results")
+	if err := os.MkdirAll(target, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(target, "x.txt"), []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(root, "out")
+	if err := os.Symlink(target, link); err != nil {
+		t.Skip("symbolic links not available:", err)
+	}
+	s, err := NewStage(link, onlyFiles("x.txt"))
+	if err != nil {
+		t.Fatalf("NewStage(link) = %v; want nil", err)
+	}
+	defer s.Cleanup()
+	if err := WriteFileAtomic(filepath.Join(s.Tmp, "x.txt"), writeString("new")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit(); err != nil {
+		t.Fatalf("Commit() = %v; want nil", err)
+	}
+	if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("after Commit, %s is no longer a symbolic link (%v)", link, err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(target, "x.txt")); string(got) != "new" {
+		t.Errorf("after Commit, the link's target holds x.txt = %q; want %q", got, "new")
+	}
+	if got := listDir(t, filepath.Dir(target)); !slices.Equal(got, []string{"results"}) {
+		t.Errorf("target's parent holds %q; want only results", got)
+	}
+
+	dangling := filepath.Join(root, "dangling")
+	if err := os.Symlink(filepath.Join(root, "nowhere"), dangling); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewStage(dangling, onlyFiles("x.txt")); !errors.Is(err, ErrOutDir) {
+		t.Errorf("NewStage(link to nothing) = %v; want an ErrOutDir error", err)
+	}
+
+	file := filepath.Join(root, "afile")
+	if err := os.WriteFile(file, []byte("hi"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewStage(filepath.Join(file, "sub"), onlyFiles("x.txt")); !errors.Is(err, ErrOutDir) {
+		t.Errorf("NewStage(afile/sub) = %v; want an ErrOutDir error", err)
+	}
+}

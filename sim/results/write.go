@@ -49,22 +49,9 @@ func CheckDir(dir string) error {
 
 // checkDir is CheckDir, also reporting whether dir exists.
 func checkDir(dir string) (exists bool, err error) {
-	if dir == "" {
-		return false, fmt.Errorf("%w: empty path", ErrOutDir)
-	}
-	info, err := os.Stat(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	if !info.IsDir() {
-		return true, fmt.Errorf("%w: %s is not a directory", ErrOutDir, dir)
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return true, err
+	entries, exists, err := ReadOutDir(dir)
+	if err != nil || !exists {
+		return exists, err
 	}
 	ours := FileNames()
 	for _, e := range entries {

@@ -230,6 +230,9 @@ func copyFinished(ctx context.Context, dir string, m *Manifest, out string, form
 	if !exists(runs) {
 		csv := filepath.Join(dir, RunsFile)
 		if format != Parquet || !exists(csv) {
+			if format != Parquet && exists(filepath.Join(dir, RunsParquetFile)) {
+				return nil, fmt.Errorf("%w: %s has no %s but has %s: merge with --format parquet", ErrShards, dir, RunsFile, RunsParquetFile)
+			}
 			return nil, fmt.Errorf("%w: %s has no %s", ErrShards, dir, format.runsFile())
 		}
 		// runs.csv has the layout of one chunk holding every run.

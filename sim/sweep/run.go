@@ -308,10 +308,14 @@ func inspectDir(dir string) (*dirState, error) {
 	st := &dirState{}
 	info, err := os.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
+		if l, lerr := os.Lstat(dir); lerr == nil && l.Mode()&fs.ModeSymlink != 0 {
+			return nil, fmt.Errorf("%w: %s is a symbolic link to nothing that exists", ErrOutDir, dir)
+		}
 		return st, nil
 	}
 	if err != nil {
-		return nil, err
+		// A parent that is a file, a loop of links, no permission.
+		return nil, fmt.Errorf("%w: %v", ErrOutDir, err)
 	}
 	if !info.IsDir() {
 		return nil, fmt.Errorf("%w: %s is not a directory", ErrOutDir, dir)
