@@ -248,6 +248,10 @@ type provider struct {
 	quits         int
 	target        float64 // break-even readings per worker per month (0 if no reading tariff)
 	targetWeek    float64 // break-even readings per worker per week; +Inf if costs but no reading tariff
+	// This week's creaming steepness and weights by complexity score, as
+	// for its workers (worker.creamK, worker.cream; beginTally).
+	creamK float64
+	cream  [numNeeds + 2]float64
 	// Cross-cover allocation: the provider's posts, a round-robin cursor,
 	// and whether it has no room left this week.
 	postIdx []int32

@@ -31,20 +31,25 @@ func (m *Model) planTime() {
 // creaming steepness, before the pass over the clients (tally).
 func (m *Model) beginTally() {
 	sc := m.sc
+	// Creaming and parking: under outcome prices that reward picking
+	// clients (Star points, avoided secondary-care cost) and pressure, care
+	// hours lean to clients with fewer needs (likely improvers) and away
+	// from hard cases. The steepness is creaming_strength times the money
+	// scale of a care hour's outcome value; it depends on the provider
+	// alone, so each provider's weights are computed once a week.
+	for i := range m.providers {
+		p := &m.providers[i]
+		p.creamK = sc.Practice.CreamingStrength * m.moneyScale(m.moneyWeight(p)*m.careOutcomeValue(p)/p.wageHour)
+		for cx := range p.cream {
+			p.cream[cx] = creamWeight(p.creamK, float64(cx))
+		}
+	}
 	for wi := range m.workers {
 		w := &m.workers[wi]
 		w.nAwaiting, w.nDue, w.nEngaged, w.nLinkable = 0, 0, 0, 0
 		w.careNeed, w.careNeedW, w.duePrice, w.complexitySum, w.needSum = 0, 0, 0, 0, 0
 		p := &m.providers[w.provider]
-		// Creaming and parking: under outcome prices that reward picking
-		// clients (Star points, avoided secondary-care cost) and pressure,
-		// care hours lean to clients with fewer needs (likely improvers)
-		// and away from hard cases. The steepness is creaming_strength
-		// times the money scale of a care hour's outcome value.
-		w.creamK = sc.Practice.CreamingStrength * m.moneyScale(m.moneyWeight(p)*m.careOutcomeValue(p)/p.wageHour)
-		for cx := range w.cream {
-			w.cream[cx] = creamWeight(w.creamK, float64(cx))
-		}
+		w.creamK, w.cream = p.creamK, p.cream
 	}
 }
 
