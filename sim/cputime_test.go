@@ -3,7 +3,7 @@ package sim
 import (
 	"time"
 
-	"github.com/sibsim/sibsim/sim/internal/cputime"
+	"github.com/sibsim/sibsim/sim/cputime"
 )
 
 // cpuTime is the process's CPU time so far (cputime.Process).

@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"testing"
+
+	"github.com/sibsim/sibsim/sim/cputime"
 )
 
 // BenchmarkServe20Replications is the answer to a fresh request for 20
@@ -13,7 +15,7 @@ import (
 // Target: 1.5 s or less on 2 cores.
 func BenchmarkServe20Replications(b *testing.B) {
 	tok := Variant{Baseline: "ways-to-wellness", Replications: 20, Seed: 1}.Token()
-	cpu := cpuSeconds()
+	cpu := cputime.Process().Seconds()
 	for b.Loop() {
 		b.StopTimer()
 		_, srv := newTest(b, Options{}) // empty caches
@@ -25,7 +27,7 @@ func BenchmarkServe20Replications(b *testing.B) {
 	}
 	// CPU seconds per answer; on an idle machine the wall time is about
 	// this over the cores.
-	b.ReportMetric((cpuSeconds()-cpu)/float64(b.N), "cpu-s/op")
+	b.ReportMetric((cputime.Process().Seconds()-cpu)/float64(b.N), "cpu-s/op")
 }
 
 // BenchmarkServeCached is the same request answered from the cache.
@@ -34,11 +36,11 @@ func BenchmarkServeCached(b *testing.B) {
 	tok := Variant{Baseline: "ways-to-wellness", Replications: 20, Seed: 1}.Token()
 	_, srv := newTest(b, Options{})
 	answer(b, srv, tok)
-	cpu := cpuSeconds()
+	cpu := cputime.Process().Seconds()
 	for b.Loop() {
 		answer(b, srv, tok)
 	}
-	b.ReportMetric((cpuSeconds()-cpu)/float64(b.N), "cpu-s/op")
+	b.ReportMetric((cputime.Process().Seconds()-cpu)/float64(b.N), "cpu-s/op")
 }
 
 // answer runs tok and fetches its results fragment, as the page does.

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/sibsim/sibsim/sim"
-	"github.com/sibsim/sibsim/sim/internal/cputime"
+	"github.com/sibsim/sibsim/sim/cputime"
 )
 
 // benchSweep is the default scenario over its full horizon (364 weeks):
