@@ -378,6 +378,42 @@ func TestLeverLabelsNameTheirPhase(t *testing.T) {
 	}
 }
 
+// TestLeversCarryTheirMeaning checks that every lever of every shipped
+// scenario has its meaning, unit and source from the ODD's parameter
+// table, and that the form shows them: the meaning beside the label, the
+// unit and source in its title.
+func TestLeversCarryTheirMeaning(t *testing.T) {
+	infos, err := (scenario.Loader{Shipped: scenarios.FS}).List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, info := range infos {
+		name := info.Name
+		r, err := scenario.Loader{Shipped: scenarios.FS}.Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range Levers(r.Scenario) {
+			if l.Help == "" || l.Unit == "" || l.Source == "" || strings.ContainsAny(l.Help, "`*") {
+				t.Errorf("%s: lever %s: help %q, unit %q, source %q; want all three, as plain text", name, l.Path, l.Help, l.Unit, l.Source)
+			}
+		}
+	}
+	_, srv := newTest(t, Options{})
+	code, page, _ := get(t, srv, "/")
+	if code != http.StatusOK {
+		t.Fatalf("page: %d", code)
+	}
+	for _, want := range []string{
+		`<small class="help">Relative rise of the secondary-care event rate while anxiety or low confidence is unmet</small>`,
+		`title="health.anxiety_rate_effect · relative increase while anxiety/low confidence is unmet · source: assumption, range 0-0.45;`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page does not hold %q", want)
+		}
+	}
+}
+
 // TestSideBySide runs the shipped SIB against a block grant at its own
 // amount: the view compares both with the first, and the page lists them.
 func TestSideBySide(t *testing.T) {

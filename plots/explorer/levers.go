@@ -28,6 +28,11 @@ type Lever struct {
 	Integer bool
 	// Min and Max are the range its `check` tag declares (NaN when none).
 	Min, Max float64
+	// Help, Unit and Source are its row of the parameter table in
+	// docs/ODD.md appendix A (scenario.DocFor), as plain text: what it
+	// means, its unit, and its source or "assumption". Empty when no row
+	// documents it.
+	Help, Unit, Source string
 }
 
 // Lever groups, in form order. The last is shown folded.
@@ -87,8 +92,17 @@ func Levers(s *scenario.Scenario) []Lever {
 	w.walk(reflect.ValueOf(s).Elem(), "", nil, "")
 	for i := range out {
 		out[i].Label = strings.TrimPrefix(out[i].Label, "contract · ")
+		if d, ok := scenario.DocFor(out[i].Path); ok {
+			out[i].Help, out[i].Unit, out[i].Source = plainText(d.Meaning), plainText(d.Unit), plainText(d.Source)
+		}
 	}
 	return out
+}
+
+// plainText drops the Markdown marks the parameter table uses (code
+// spans, emphasis) so the text reads as prose in a form.
+func plainText(md string) string {
+	return strings.NewReplacer("`", "", "**", "", "*", "").Replace(md)
 }
 
 type leverWalker struct{ out *[]Lever }

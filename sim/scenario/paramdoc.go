@@ -134,3 +134,29 @@ func PlainText(s string) string {
 	}
 	return s
 }
+
+// DocFor returns the parameter table's row for a resolved field path, as
+// SetPath and problems write it (providers[1].culture,
+// contract.provider_payments[0].rules[1].tariffs_gbp[2],
+// contract.payers[0].payer_shares.ccg): list indices become [], and an
+// element of a list of numbers or an entry of a mapping is documented by
+// its list or mapping. ok is false when no row documents the path.
+func DocFor(path string) (ParamDoc, bool) {
+	docs, err := paramDocs()
+	if err != nil {
+		return ParamDoc{}, false
+	}
+	p := listIndex.ReplaceAllString(path, "[]")
+	if d, ok := docs[p]; ok {
+		return d, true
+	}
+	if q, ok := strings.CutSuffix(p, "[]"); ok { // an element of a list of numbers
+		d, ok := docs[q]
+		return d, ok
+	}
+	if i := strings.LastIndexByte(p, '.'); i > 0 { // an entry of a mapping
+		d, ok := docs[p[:i]]
+		return d, ok
+	}
+	return ParamDoc{}, false
+}

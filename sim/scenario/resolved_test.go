@@ -41,3 +41,22 @@ func TestWithWeeks(t *testing.T) {
 		t.Error("WithWeeks(5000) was accepted; the schema's maximum is 2600")
 	}
 }
+
+// TestDocFor checks that resolved paths find their row of the parameter
+// table: list indices, an element of a list of numbers and an entry of a
+// mapping; and that a path no row documents is reported as such.
+func TestDocFor(t *testing.T) {
+	for path, row := range map[string]string{
+		"health.anxiety_rate_effect": "health.anxiety_rate_effect",
+		"providers[1].culture":       "providers[].culture",
+		"contract.provider_payments[1].rules[0].per_assessment.tariffs_gbp[2]": "contract.provider_payments[].rules[].per_assessment.tariffs_gbp",
+	} {
+		d, ok := DocFor(path)
+		if !ok || d.Path != row || d.Meaning == "" {
+			t.Errorf("DocFor(%s) = %q (meaning %q), %v; want the row %s", path, d.Path, d.Meaning, ok, row)
+		}
+	}
+	if d, ok := DocFor("health.no_such_field"); ok {
+		t.Errorf("DocFor(health.no_such_field) = %q, true; want no row", d.Path)
+	}
+}
