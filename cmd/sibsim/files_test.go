@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -107,8 +108,10 @@ func TestOutputsWholeReadersBounded(t *testing.T) {
 		{"run --out under a file", []string{"run", "--weeks", "2", "--out", underFile}, exitUsage, "not a directory"},
 		{"compare --out under a file", []string{"compare", "ways-to-wellness", "block-grant", "--weeks", "2", "--out", underFile}, exitUsage, "not a directory"},
 		{"sweep --out under a file", []string{"sweep", "assessment-tariff", "--out", underFile}, exitUsage, "not a directory"},
-		{"run --out a link to nothing", []string{"run", "--weeks", "2", "--out", dangling}, exitUsage, "symbolic link to nothing that exists"},
-		{"sweep --out a link to nothing", []string{"sweep", "assessment-tariff", "--out", dangling}, exitUsage, "symbolic link to nothing that exists"},
+		{"run --out a link to nothing", []string{"run", "--weeks", "2", "--out", dangling}, exitUsage, "symbolic link that does not resolve"},
+		{"sweep --out a link to nothing", []string{"sweep", "assessment-tariff", "--out", dangling}, exitUsage, "symbolic link that does not resolve"},
+		{"report --out a link to nothing", []string{"report", runA, "--out", dangling}, exitUsage, "symbolic link that does not resolve"},
+		{"report --out under a file", []string{"report", runA, "--out", underFile}, exitUsage, "not a directory"},
 		{"compare --format without --out", []string{"compare", "ways-to-wellness", "block-grant", "--format", "png"}, exitUsage, "--format sets the format of figure files: it needs --out"},
 	}
 	for _, tt := range tests {
@@ -197,5 +200,36 @@ func TestSweepChecks(t *testing.T) {
 	}
 	if es, _ := os.ReadDir(busy); len(es) != 0 {
 		t.Errorf("a refused sweep wrote into %s", busy)
+	}
+}
+
+// TestReportThroughLinkKeepsLink writes a report to a symbolic link: the
+// link stays and the file it points to is replaced.
+func TestReportThroughLinkKeepsLink(t *testing.T) {
+	root := t.TempDir()
+	run := filepath.Join(root, "run")
+	if code, _, stderr := cli(t, context.Background(), "run", "--weeks", "2", "--replications", "1", "--quiet", "--out", run); code != 0 {
+		t.Fatalf("run: %d %s", code, stderr)
+	}
+	target := filepath.Join(root, "reports", "latest.html")
+	if code, _, stderr := cli(t, context.Background(), "report", run, "--out", target); code != 0 {
+		t.Fatalf("report: %d %s", code, stderr)
+	}
+	before, _ := os.ReadFile(target)
+	link := filepath.Join(root, "report.html")
+	if err := os.Symlink(target, link); err != nil {
+		t.Skip(err)
+	}
+	if err := os.WriteFile(target, append(before, "<!-- old -->"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := cli(t, context.Background(), "report", run, "--out", link); code != 0 {
+		t.Fatalf("report through the link: %d %s", code, stderr)
+	}
+	if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("%s is no longer a symbolic link (%v)", link, err)
+	}
+	if after, _ := os.ReadFile(target); !bytes.Equal(after, before) {
+		t.Errorf("the link's target was not replaced by the new report")
 	}
 }

@@ -73,11 +73,16 @@ func runReport(ctx context.Context, opts *reportOptions, s streams) error {
 	if err := ctx.Err(); err != nil {
 		return errInterrupted
 	}
-	created, err := results.MkdirParents(filepath.Dir(opts.out))
-	if err != nil {
-		return fmt.Errorf("create %s: %w", filepath.Dir(opts.out), err)
+	// A symbolic link is kept: the report replaces the file it points to.
+	out := opts.out
+	if target, err := filepath.EvalSymlinks(out); err == nil {
+		out = target
 	}
-	if err := results.WriteFileAtomic(opts.out, func(w io.Writer) error { _, err := w.Write(b.Bytes()); return err }); err != nil {
+	created, err := results.MkdirParents(filepath.Dir(out))
+	if err != nil {
+		return fmt.Errorf("create %s: %w", filepath.Dir(out), err)
+	}
+	if err := results.WriteFileAtomic(out, func(w io.Writer) error { _, err := w.Write(b.Bytes()); return err }); err != nil {
 		if created != "" {
 			os.RemoveAll(created)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sibsim/sibsim/scenarios"
+	"github.com/sibsim/sibsim/sim/results"
 	"github.com/sibsim/sibsim/sim/scenario"
 	"github.com/sibsim/sibsim/sim/sweep"
 )
@@ -160,7 +161,7 @@ func classifySweep(ctx context.Context, err error) error {
 	case err == nil || errors.As(err, &ee):
 	case ctx.Err() != nil:
 		return errInterrupted
-	case errors.Is(err, sweep.ErrOutDir):
+	case errors.Is(err, sweep.ErrOutDir), errors.Is(err, results.ErrOutDir):
 		return usageError(err)
 	case errors.Is(err, sweep.ErrShards):
 		return &exitError{code: exitInvalid, err: err}

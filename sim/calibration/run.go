@@ -243,7 +243,7 @@ func openDir(dir string, want state) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		if l, lerr := os.Lstat(dir); lerr == nil && l.Mode()&fs.ModeSymlink != 0 {
-			return fmt.Errorf("%w: %s is a symbolic link to nothing that exists", ErrOutDir, dir)
+			return fmt.Errorf("%w: %s is a symbolic link that does not resolve", ErrOutDir, dir)
 		}
 		entries = nil
 	case err != nil:

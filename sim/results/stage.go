@@ -23,20 +23,66 @@ func ReadOutDir(dir string) (entries []fs.DirEntry, exists bool, err error) {
 	if dir == "" {
 		return nil, false, fmt.Errorf("%w: empty path", ErrOutDir)
 	}
+	if err := CheckOutPath(dir); err != nil {
+		return nil, false, err
+	}
 	info, err := os.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, false, nil
 	}
 	if err != nil {
-		// A parent that is a file, a loop of links, a name too long, no
-		// permission: the path given cannot be an output directory.
+		// A parent that is a file, no permission: the path given cannot be
+		// an output directory.
 		return nil, false, fmt.Errorf("%w: %v", ErrOutDir, err)
 	}
 	if !info.IsDir() {
 		return nil, true, fmt.Errorf("%w: %s is not a directory", ErrOutDir, dir)
 	}
+	if target, err := resolveOut(dir); err != nil {
+		return nil, true, err
+	} else if err := placeable(target); err != nil {
+		return nil, true, err
+	}
 	entries, err = os.ReadDir(dir)
 	return entries, true, err
+}
+
+// maxOutName is the longest last element of an output path: the temporary
+// directory beside it is named .NAME.tmp-NNNNNNNNNN, and a name may have
+// at most 255 bytes on common file systems.
+const maxOutName = 255 - len(".") - len(".tmp-") - 10
+
+// CheckOutPath refuses, before any work, an output path (a directory, or a
+// file written by WriteFileAtomic) whose last element is too long for the
+// temporary entry beside it, or that is a symbolic link that does not
+// resolve (to nothing, or a loop). Errors wrap ErrOutDir.
+func CheckOutPath(dir string) error {
+	if base := filepath.Base(dir); len(base) > maxOutName {
+		return fmt.Errorf("%w: the last element of %s has %d bytes; at most %d", ErrOutDir, dir, len(base), maxOutName)
+	}
+	if info, err := os.Lstat(dir); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		if _, err := filepath.EvalSymlinks(dir); err != nil {
+			return fmt.Errorf("%w: %s is a symbolic link that does not resolve: %v", ErrOutDir, dir, err)
+		}
+	}
+	return nil
+}
+
+// resolveOut returns dir made absolute, with a symbolic link at its last
+// element resolved: the directory the results replace.
+func resolveOut(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", ErrOutDir, err)
+	}
+	if info, err := os.Lstat(abs); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		target, err := filepath.EvalSymlinks(abs)
+		if err != nil {
+			return "", fmt.Errorf("%w: %s is a symbolic link that does not resolve: %v", ErrOutDir, dir, err)
+		}
+		return target, nil
+	}
+	return abs, nil
 }
 
 // Stage is a temporary directory beside an output directory whose contents
@@ -89,17 +135,13 @@ func NewStage(dir string, check DirCheck) (*Stage, error) {
 	if dir == "" {
 		return nil, fmt.Errorf("%w: empty path", ErrOutDir)
 	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrOutDir, err)
+	if err := CheckOutPath(dir); err != nil {
+		return nil, err
 	}
 	// A symbolic link is kept: the results replace what it points to.
-	if info, err := os.Lstat(abs); err == nil && info.Mode()&fs.ModeSymlink != 0 {
-		target, err := filepath.EvalSymlinks(abs)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %s is a symbolic link to nothing that exists", ErrOutDir, dir)
-		}
-		abs = target
+	abs, err := resolveOut(dir)
+	if err != nil {
+		return nil, err
 	}
 	if _, err := check(abs); err != nil {
 		return nil, err
@@ -156,7 +198,13 @@ func (s *Stage) Commit() error {
 	if err != nil {
 		return err
 	}
-	if err := os.Chmod(s.Tmp, 0o755); err != nil {
+	// The new directory takes the mode of the one it replaces, or, if new,
+	// what the umask leaves (the temporary directory was made 0700).
+	mode := dirMode(s.Tmp)
+	if info, err := os.Stat(s.Dir); err == nil {
+		mode = info.Mode().Perm()
+	}
+	if err := os.Chmod(s.Tmp, mode); err != nil {
 		return err
 	}
 	parent := filepath.Dir(s.Dir)

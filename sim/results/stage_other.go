@@ -14,3 +14,9 @@ func abandoned(string) bool { return false }
 // Lock opens name; without flock, it holds no lock and never fails with
 // ErrLocked.
 func Lock(name string) (*os.File, error) { return os.Open(name) }
+
+// placeable checks nothing where mount points and access cannot be read.
+func placeable(string) error { return nil }
+
+// dirMode is 0755 where the umask cannot be read.
+func dirMode(string) os.FileMode { return 0o755 }

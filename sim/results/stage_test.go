@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -299,5 +300,37 @@ func TestStageThroughSymlink(t *testing.T) {
 	}
 	if _, err := NewStage(filepath.Join(file, "sub"), onlyFiles("x.txt")); !errors.Is(err, ErrOutDir) {
 		t.Errorf("NewStage(afile/sub) = %v; want an ErrOutDir error", err)
+	}
+}
+
+// TestStageNamesAndModes checks that an output name too long for the
+// temporary directory beside it is refused before any work, and that a
+// replaced directory keeps its mode (a private 0700 one stays private).
+func TestStageNamesAndModes(t *testing.T) {
+	root := t.TempDir()
+	long := filepath.Join(root, strings.Repeat("a", maxOutName+1))
+	if _, err := NewStage(long, onlyFiles("x.txt")); !errors.Is(err, ErrOutDir) {
+		t.Errorf("NewStage(name of %d bytes) = %v; want an ErrOutDir error", maxOutName+1, err)
+	}
+	if _, _, err := ReadOutDir(long); !errors.Is(err, ErrOutDir) {
+		t.Errorf("ReadOutDir(name of %d bytes) = %v; want an ErrOutDir error", maxOutName+1, err)
+	}
+	private := filepath.Join(root, "private")
+	if err := os.Mkdir(private, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewStage(private, onlyFiles("x.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Cleanup()
+	if err := WriteFileAtomic(filepath.Join(s.Tmp, "x.txt"), writeString("new")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Stat(private); err != nil || info.Mode().Perm() != 0o700 {
+		t.Errorf("replaced directory's mode = %v, %v; want 0700 kept", info.Mode().Perm(), err)
 	}
 }

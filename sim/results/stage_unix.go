@@ -4,7 +4,9 @@ package results
 
 import (
 	"errors"
+	"fmt"
 	"os"
+	"path/filepath"
 
 	"golang.org/x/sys/unix"
 )
@@ -45,4 +47,37 @@ func Lock(name string) (*os.File, error) {
 		return nil, ErrLocked
 	}
 	return f, err
+}
+
+// placeable reports why an existing output directory dir (absolute, links
+// resolved) cannot be replaced by a directory staged beside it: it is a
+// mount point (a rename cannot replace it), or its parent is not writable
+// (the temporary directory cannot be made there). nil if neither.
+func placeable(dir string) error {
+	parent := filepath.Dir(dir)
+	var st, pst unix.Stat_t
+	if unix.Stat(dir, &st) == nil && unix.Stat(parent, &pst) == nil && st.Dev != pst.Dev {
+		return fmt.Errorf("%w: %s is a mount point, which the results cannot replace: use a directory inside it", ErrOutDir, dir)
+	}
+	if err := unix.Access(parent, unix.W_OK); err != nil {
+		return fmt.Errorf("%w: the results are written beside %s and moved into place, but %s is not writable: %v", ErrOutDir, dir, parent, err)
+	}
+	return nil
+}
+
+// dirMode is the mode of a new output directory: what the process's umask
+// leaves of 0777, read by making a directory in tmp (a stage's own
+// temporary directory) and removing it; reading the umask itself would
+// change it for every thread. 0755 if the probe fails.
+func dirMode(tmp string) os.FileMode {
+	p := filepath.Join(tmp, ".mode-probe")
+	if err := os.Mkdir(p, 0o777); err != nil {
+		return 0o755
+	}
+	defer os.Remove(p)
+	info, err := os.Stat(p)
+	if err != nil {
+		return 0o755
+	}
+	return info.Mode().Perm()
 }

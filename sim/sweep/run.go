@@ -309,7 +309,7 @@ func inspectDir(dir string) (*dirState, error) {
 	info, err := os.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		if l, lerr := os.Lstat(dir); lerr == nil && l.Mode()&fs.ModeSymlink != 0 {
-			return nil, fmt.Errorf("%w: %s is a symbolic link to nothing that exists", ErrOutDir, dir)
+			return nil, fmt.Errorf("%w: %s is a symbolic link that does not resolve", ErrOutDir, dir)
 		}
 		return st, nil
 	}
