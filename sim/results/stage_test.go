@@ -265,17 +265,7 @@ func TestStageThroughSymlink(t *testing.T) {
 	if err := os.Symlink(target, link); err != nil {
 		t.Skip("symbolic links not available:", err)
 	}
-	s, err := NewStage(link, onlyFiles("x.txt"))
-	if err != nil {
-		t.Fatalf("NewStage(link) = %v; want nil", err)
-	}
-	defer s.Cleanup()
-	if err := WriteFileAtomic(filepath.Join(s.Tmp, "x.txt"), writeString("new")); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Commit(); err != nil {
-		t.Fatalf("Commit() = %v; want nil", err)
-	}
+	commitX(t, link, "new")
 	if info, err := os.Lstat(link); err != nil || info.Mode()&os.ModeSymlink == 0 {
 		t.Errorf("after Commit, %s is no longer a symbolic link (%v)", link, err)
 	}
@@ -319,18 +309,24 @@ func TestStageNamesAndModes(t *testing.T) {
 	if err := os.Mkdir(private, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	s, err := NewStage(private, onlyFiles("x.txt"))
+	commitX(t, private, "new")
+	if info, err := os.Stat(private); err != nil || info.Mode().Perm() != 0o700 {
+		t.Errorf("replaced directory's mode = %v, %v; want 0700 kept", info.Mode().Perm(), err)
+	}
+}
+
+// commitX stages out holding only x.txt with text, and commits it.
+func commitX(t *testing.T, out, text string) {
+	t.Helper()
+	s, err := NewStage(out, onlyFiles("x.txt"))
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("NewStage(%s) = %v; want nil", out, err)
 	}
 	defer s.Cleanup()
-	if err := WriteFileAtomic(filepath.Join(s.Tmp, "x.txt"), writeString("new")); err != nil {
+	if err := WriteFileAtomic(filepath.Join(s.Tmp, "x.txt"), writeString(text)); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Commit(); err != nil {
-		t.Fatal(err)
-	}
-	if info, err := os.Stat(private); err != nil || info.Mode().Perm() != 0o700 {
-		t.Errorf("replaced directory's mode = %v, %v; want 0700 kept", info.Mode().Perm(), err)
+		t.Fatalf("Commit() = %v; want nil", err)
 	}
 }
