@@ -29,9 +29,10 @@ type Lever struct {
 	// Min and Max are the range its `check` tag declares (NaN when none).
 	Min, Max float64
 	// Help, Unit and Source are its row of the parameter table in
-	// docs/ODD.md appendix A (scenario.DocFor), as plain text: what it
-	// means, its unit, and its source or "assumption". Empty when no row
-	// documents it.
+	// docs/ODD.md appendix A (scenario.DocFor), as plain text
+	// (scenario.PlainText): what it means, its unit, and its source or
+	// "assumption" (empty where the table has none, as for the weeks of a
+	// contract phase, which are inputs rather than estimates).
 	Help, Unit, Source string
 }
 
@@ -93,16 +94,10 @@ func Levers(s *scenario.Scenario) []Lever {
 	for i := range out {
 		out[i].Label = strings.TrimPrefix(out[i].Label, "contract · ")
 		if d, ok := scenario.DocFor(out[i].Path); ok {
-			out[i].Help, out[i].Unit, out[i].Source = plainText(d.Meaning), plainText(d.Unit), plainText(d.Source)
+			out[i].Help, out[i].Unit, out[i].Source = scenario.PlainText(d.Meaning), scenario.PlainText(d.Unit), scenario.PlainText(d.Source)
 		}
 	}
 	return out
-}
-
-// plainText drops the Markdown marks the parameter table uses (code
-// spans, emphasis) so the text reads as prose in a form.
-func plainText(md string) string {
-	return strings.NewReplacer("`", "", "**", "", "*", "").Replace(md)
 }
 
 type leverWalker struct{ out *[]Lever }

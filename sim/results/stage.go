@@ -17,8 +17,13 @@ import (
 type DirCheck func(dir string) (exists bool, err error)
 
 // ReadOutDir lists an output directory for a DirCheck: nothing, with
-// exists false, if dir does not exist; an error wrapping ErrOutDir if dir is
-// empty or not a directory; otherwise its entries, sorted by name.
+// exists false, if dir does not exist; otherwise its entries, sorted by
+// name. An error wrapping ErrOutDir says, before any work, that dir cannot
+// be an output directory replaced by a Stage: an empty path, a name too
+// long for the temporary directory beside it, a symbolic link that does
+// not resolve, something other than a directory (or a path under a file),
+// a mount point, or a place whose parent (or, for a new directory, its
+// nearest existing ancestor) the process cannot write.
 func ReadOutDir(dir string) (entries []fs.DirEntry, exists bool, err error) {
 	if dir == "" {
 		return nil, false, fmt.Errorf("%w: empty path", ErrOutDir)
@@ -28,7 +33,7 @@ func ReadOutDir(dir string) (entries []fs.DirEntry, exists bool, err error) {
 	}
 	info, err := os.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, false, nil
+		return nil, false, creatable(dir)
 	}
 	if err != nil {
 		// A parent that is a file, no permission: the path given cannot be
@@ -57,15 +62,46 @@ const maxOutName = 255 - len(".") - len(".tmp-") - 10
 // temporary entry beside it, or that is a symbolic link that does not
 // resolve (to nothing, or a loop). Errors wrap ErrOutDir.
 func CheckOutPath(dir string) error {
-	if base := filepath.Base(dir); len(base) > maxOutName {
-		return fmt.Errorf("%w: the last element of %s has %d bytes; at most %d", ErrOutDir, dir, len(base), maxOutName)
-	}
+	name := dir
 	if info, err := os.Lstat(dir); err == nil && info.Mode()&fs.ModeSymlink != 0 {
-		if _, err := filepath.EvalSymlinks(dir); err != nil {
+		target, err := filepath.EvalSymlinks(dir)
+		if err != nil {
 			return fmt.Errorf("%w: %s is a symbolic link that does not resolve: %v", ErrOutDir, dir, err)
 		}
+		name = target // the temporary entry is named after the link's target
+	}
+	if base := filepath.Base(name); len(base) > maxOutName {
+		return fmt.Errorf("%w: the last element of %s has %d bytes; at most %d", ErrOutDir, name, len(base), maxOutName)
 	}
 	return nil
+}
+
+// creatable reports whether the missing output directory dir could be
+// made, with the temporary directory beside it: its nearest existing
+// ancestor must be a directory the process can write. nil if so (or if
+// that cannot be told here).
+func creatable(dir string) error {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrOutDir, err)
+	}
+	for p := filepath.Dir(abs); ; p = filepath.Dir(p) {
+		info, err := os.Stat(p)
+		switch {
+		case err == nil && !info.IsDir():
+			return fmt.Errorf("%w: %s is not a directory", ErrOutDir, p)
+		case err == nil:
+			if err := writable(p); err != nil {
+				return fmt.Errorf("%w: %s cannot be made: %s is not writable: %v", ErrOutDir, dir, p, err)
+			}
+			return nil
+		case !errors.Is(err, fs.ErrNotExist):
+			return fmt.Errorf("%w: %v", ErrOutDir, err)
+		}
+		if filepath.Dir(p) == p {
+			return nil
+		}
+	}
 }
 
 // resolveOut returns dir made absolute, with a symbolic link at its last
@@ -129,8 +165,9 @@ func oldPrefix(name string) string  { return "." + name + ".old-" }
 // temporary directory beside it, after removing abandoned temporary
 // entries of dir (see Stage). A dir that is a symbolic link stages beside
 // its target (Stage.Dir). Errors: check's (wrapping ErrOutDir when dir may
-// not be replaced), ErrOutDir for a link to nothing, or failure to create
-// the directories.
+// not be replaced; a check built on ReadOutDir refuses what it lists),
+// ErrOutDir for a name too long or a link that does not resolve, or
+// failure to create the directories.
 func NewStage(dir string, check DirCheck) (*Stage, error) {
 	if dir == "" {
 		return nil, fmt.Errorf("%w: empty path", ErrOutDir)
@@ -198,11 +235,13 @@ func (s *Stage) Commit() error {
 	if err != nil {
 		return err
 	}
-	// The new directory takes the mode of the one it replaces, or, if new,
-	// what the umask leaves (the temporary directory was made 0700).
+	// The new directory takes the mode (setgid and sticky bits included)
+	// and, where it may, the group of the one it replaces; if new, what the
+	// umask leaves (the temporary directory was made 0700).
 	mode := dirMode(s.Tmp)
 	if info, err := os.Stat(s.Dir); err == nil {
-		mode = info.Mode().Perm()
+		mode = info.Mode() & (fs.ModePerm | fs.ModeSetgid | fs.ModeSticky)
+		keepGroup(s.Tmp, info)
 	}
 	if err := os.Chmod(s.Tmp, mode); err != nil {
 		return err

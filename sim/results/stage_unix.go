@@ -5,8 +5,10 @@ package results
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
@@ -59,10 +61,32 @@ func placeable(dir string) error {
 	if unix.Stat(dir, &st) == nil && unix.Stat(parent, &pst) == nil && st.Dev != pst.Dev {
 		return fmt.Errorf("%w: %s is a mount point, which the results cannot replace: use a directory inside it", ErrOutDir, dir)
 	}
-	if err := unix.Access(parent, unix.W_OK); err != nil {
+	if err := writable(parent); err != nil {
 		return fmt.Errorf("%w: the results are written beside %s and moved into place, but %s is not writable: %v", ErrOutDir, dir, parent, err)
 	}
 	return nil
+}
+
+// writable reports whether the process may create entries in directory
+// dir (access(2) with W_OK: the real user's permissions, and a read-only
+// file system).
+func writable(dir string) error { return unix.Access(dir, unix.W_OK) }
+
+// keepGroup gives tmp and everything in it the group of the directory
+// they replace (old), where the process may (it belongs to that group);
+// otherwise it leaves them as they are.
+func keepGroup(tmp string, old fs.FileInfo) {
+	st, ok := old.Sys().(*syscall.Stat_t)
+	if !ok {
+		return
+	}
+	gid := int(st.Gid)
+	filepath.WalkDir(tmp, func(p string, _ fs.DirEntry, err error) error {
+		if err == nil {
+			os.Lchown(p, -1, gid)
+		}
+		return nil
+	})
 }
 
 // dirMode is the mode of a new output directory: what the process's umask

@@ -115,6 +115,10 @@ func Merge(ctx context.Context, dirs []string, out string, format Format) (*Mani
 	if len(dirs) == 0 {
 		return nil, fmt.Errorf("%w: no shard directories", ErrShards)
 	}
+	// An unusable output is refused before the shards are read and hashed.
+	if _, err := checkMergeOut(out); err != nil {
+		return nil, err
+	}
 	states := make([]*State, len(dirs))
 	for i, d := range dirs {
 		st, err := inspectDir(d)
@@ -202,9 +206,6 @@ func checkMergeOut(dir string) (bool, error) {
 	entries, exists, err := results.ReadOutDir(dir)
 	if err == nil && len(entries) > 0 {
 		err = fmt.Errorf("%w: %s is not empty; merge into a new or empty directory", ErrOutDir, dir)
-	}
-	if errors.Is(err, results.ErrOutDir) && !errors.Is(err, ErrOutDir) {
-		err = fmt.Errorf("%w: %w", ErrOutDir, err)
 	}
 	return exists, err
 }
