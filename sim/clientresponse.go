@@ -323,16 +323,17 @@ func (m *Model) countReading(c *client, seq int) {
 func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool {
 	sc := m.sc
 	cx := float64(c.complexity())
-	need := sc.Practice.CareHoursPerComplexityWeek * cx
-	var acc, informal, coach float64
+	// What the worker's hours give a client of this complexity this week
+	// (setPerCx: the same expressions, computed once per worker).
+	pc := &m.noWorker[c.cx]
+	if w != nil {
+		pc = &w.perCx[c.cx]
+	}
+	acc := pc.acc
 	// Care and choice hours the client receives this week; only whether
 	// there were any matters (the no-contact hazard).
 	var careHours, choiceHours float32
 	inPost := w != nil && w.inPost
-	if inPost {
-		acc = w.careRate * need * w.cream[c.cx]
-		informal, coach = w.informalPer, w.coachPer
-	}
 	// Follow-up reading when due, if the worker has reading time left.
 	if m.week >= int(c.nextDue) {
 		if inPost && w.fuCredit >= 1 {
@@ -357,10 +358,7 @@ func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool 
 	// Onward linking: accompanied when care hours stretch to it, else signposted.
 	accompanied := false
 	if s := m.linkService(c); s != svcNone && inPost {
-		pAcc := 0.0
-		if !m.remote {
-			pAcc = min(1, acc/sc.Linking.HoursPerAccompany)
-		}
+		pAcc := pc.pAcc
 		u := rl.float()
 		attempt := false
 		if u < pAcc {
@@ -373,17 +371,15 @@ func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool 
 			m.tryLink(c, s, accompanied, rl)
 		}
 	}
-	careHours += float32(acc + informal)
-	choiceHours += float32(coach)
+	careHours += pc.care32
+	choiceHours += pc.coach32
 
 	// Need resolution: background, linked service, and hands-on help.
 	if c.needs != 0 {
-		wb := &sc.Wellbeing
 		// Every unmet need has the same hazard h0, plus
 		// need_resolve_linked_per_week where the client holds a place at its
 		// service (linkedNeeds).
-		h0 := wb.NeedResolveNaturalPerWeek + wb.NeedResolvePerCareHour*acc
-		h1 := h0 + wb.NeedResolveLinkedPerWeek
+		h0, h1 := pc.h0, pc.h1
 		linked := linkedNeeds[c.links&(1<<numServices-1)]
 		total := 0.0
 		for b := c.needs; b != 0; b &= b - 1 {
@@ -416,15 +412,14 @@ func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool 
 
 	// Self-management and wellbeing.
 	wb := &sc.Wellbeing
-	dsm := wb.SelfManagementPerCoachingHour * coach / (1 + cx)
+	dsm := pc.dsm
 	for _, s := range [...]int{svcExercise, svcHealthyEating} {
 		if c.links&(1<<s) != 0 {
 			dsm += wb.SelfManagementLinkedPerWeek
 		}
 	}
 	c.sm = float32(min(1, float64(c.sm)+dsm))
-	lift := min(2, wb.SupportLiftPerCareHour*(acc+informal)+wb.SupportLiftPerCoachingHour*coach/(1+cx))
-	m.adjustStar(c, lift)
+	m.adjustStar(c, pc.lift)
 
 	// Secondary care: one draw gives actual and counterfactual events.
 	if m.week-int(c.referred) < sc.Health.TrackWeeks {
@@ -433,11 +428,7 @@ func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool 
 
 	// Leaving: disengagement (fit, contact, mode, continuity) or discharge.
 	r := &sc.Response
-	fit := 1.0
-	if need > 0 {
-		fit = min(1, (acc+informal)/need)
-	}
-	h := r.DisengageBasePerWeek * (1 + r.MisfitHazardPerComplexity*cx*(1-fit))
+	h := pc.hFit
 	if careHours+choiceHours == 0 {
 		h *= r.NoContactHazardMultiplier
 	}

@@ -48,6 +48,7 @@ type Model struct {
 	rateNow    [1 << numNeeds]float64            // needRateFactor(needs, 1) by set of unmet needs, set with needSurv
 	penTab     *[1 << numNeeds][numAreas]float32 // Star-area penalties by set of unmet needs (penalties)
 	tgtTab     *[1 << numNeeds][numAreas]float32 // Star-area targets before condition penalty and lift (starTargets)
+	noWorker   [numNeeds + 2]perCx               // a week of support without a worker (setPerCx)
 	touched    []bool                            // workforce: posts whose clients change worker this week
 	cnt        struct {                          // end-of-week client counts, kept by respond and workforce
 		waiting, active, engaged int

@@ -23,7 +23,59 @@ import (
 // Per-client rates follow from the split.
 func (m *Model) planTime() {
 	for wi := range m.workers {
-		m.allocateHours(&m.workers[wi])
+		w := &m.workers[wi]
+		m.allocateHours(w)
+		m.setPerCx(&w.perCx, w, w.inPost)
+	}
+	m.setPerCx(&m.noWorker, nil, false)
+}
+
+// perCx holds what a week of support gives a client of one complexity
+// score from one worker (ODD 7.5.3-7.5.10): every quantity of the client
+// step that depends only on the worker's rates this week and the client's
+// complexity cx at the start of the week. setPerCx computes each with the
+// same expression, in the same order, as the step would for each client.
+type perCx struct {
+	acc     float64 // accompanied-care hours: care_rate × care_hours_per_complexity_week × cx × cream[cx]
+	pAcc    float64 // chance a linkable client is accompanied: min(1, acc / hours_per_accompany); 0 when remote
+	care32  float32 // care hours received, acc + informal, in float32
+	coach32 float32 // coaching hours received, in float32
+	h0      float64 // hazard of each unmet need without a linked place (7.5.7)
+	h1      float64 // ... and with one
+	dsm     float64 // self-management gain from coaching (7.5.8)
+	lift    float64 // the Star lift of support (7.5.9)
+	hFit    float64 // the leaving hazard before the contact, mode, early and continuity factors (7.5.10)
+}
+
+// setPerCx fills t for worker w (nil, or not in post: no hours).
+func (m *Model) setPerCx(t *[numNeeds + 2]perCx, w *worker, inPost bool) {
+	sc := m.sc
+	wb, r := &sc.Wellbeing, &sc.Response
+	for ci := range t {
+		cx := float64(ci)
+		need := sc.Practice.CareHoursPerComplexityWeek * cx
+		var acc, informal, coach float64
+		if inPost {
+			acc = w.careRate * need * w.cream[ci]
+			informal, coach = w.informalPer, w.coachPer
+		}
+		e := &t[ci]
+		e.acc = acc
+		e.pAcc = 0
+		if !m.remote {
+			e.pAcc = min(1, acc/sc.Linking.HoursPerAccompany)
+		}
+		e.care32 = float32(acc + informal)
+		e.coach32 = float32(coach)
+		e.h0 = wb.NeedResolveNaturalPerWeek + wb.NeedResolvePerCareHour*acc
+		e.h1 = e.h0 + wb.NeedResolveLinkedPerWeek
+		e.dsm = wb.SelfManagementPerCoachingHour * coach / (1 + cx)
+		e.lift = min(2, wb.SupportLiftPerCareHour*(acc+informal)+wb.SupportLiftPerCoachingHour*coach/(1+cx))
+		fit := 1.0
+		if need > 0 {
+			fit = min(1, (acc+informal)/need)
+		}
+		e.hFit = r.DisengageBasePerWeek * (1 + r.MisfitHazardPerComplexity*cx*(1-fit))
 	}
 }
 
