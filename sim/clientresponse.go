@@ -411,13 +411,9 @@ func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool 
 	}
 
 	// Self-management and wellbeing.
-	wb := &sc.Wellbeing
-	dsm := pc.dsm
-	for _, s := range [...]int{svcExercise, svcHealthyEating} {
-		if c.links&(1<<s) != 0 {
-			dsm += wb.SelfManagementLinkedPerWeek
-		}
-	}
+	// Self-management: coaching, and each lifestyle place held (exercise,
+	// healthy eating).
+	dsm := pc.dsm[bits.OnesCount8(c.links&(1<<svcExercise|1<<svcHealthyEating))]
 	c.sm = float32(min(1, float64(c.sm)+dsm))
 	m.adjustStar(c, pc.lift)
 
@@ -555,15 +551,23 @@ func (m *Model) secondaryCare(c *client, rh *stream) {
 		// The chance a need is still unmet after k weeks of natural resolution,
 		// for k within the tracking window.
 		m.needSurv = make([]float64, h.TrackWeeks)
+		m.needSurvEffect = make([][2]float64, h.TrackWeeks)
 		for k := range m.needSurv {
 			m.needSurv[k] = math.Pow(1-m.sc.Wellbeing.NeedResolveNaturalPerWeek, float64(k))
+			m.needSurvEffect[k] = [2]float64{m.needSurv[k] * h.UnmetNeedRateEffect, m.needSurv[k] * h.AnxietyRateEffect}
 		}
 		// The actual world's multiplier for every set of unmet needs.
 		for set := range m.rateNow {
 			m.rateNow[set] = m.needRateFactor(uint8(set), 1)
 		}
 	}
-	cf := base * m.needRateFactor(c.needs0, m.needSurv[m.week-int(c.referred)])
+	// needRateFactor(needs0, needSurv[k]), with its two products by the
+	// survival weight read from needSurvEffect.
+	cf := 1 + m.needSurvEffect[m.week-int(c.referred)][0]*float64(bits.OnesCount8(c.needs0&^(1<<needAnxiety)))
+	if c.needs0&(1<<needAnxiety) != 0 {
+		cf += m.needSurvEffect[m.week-int(c.referred)][1]
+	}
+	cf *= base
 	act := base * m.rateNow[c.needs&(1<<numNeeds-1)] *
 		(1 - h.SelfManagementEffect*float64(c.sm-c.sm0)) * (1 - h.WellbeingEffectPerPoint*float64(c.total()-c.star0))
 	cf = clamp(cf, 0, 1)

@@ -39,18 +39,19 @@ type Model struct {
 	investorFlows []float64
 
 	// Scratch and derived.
-	remote     bool
-	capFactor  float64
-	gpFactor   float64
-	poolInflow float64                           // per week, share of pool0
-	ageRate    [256]float64                      // secondary-care rate multiplier by age
-	needSurv   []float64                         // chance a need is unmet after k weeks without the programme
-	rateNow    [1 << numNeeds]float64            // needRateFactor(needs, 1) by set of unmet needs, set with needSurv
-	penTab     *[1 << numNeeds][numAreas]float32 // Star-area penalties by set of unmet needs (penalties)
-	tgtTab     *[1 << numNeeds][numAreas]float32 // Star-area targets before condition penalty and lift (starTargets)
-	noWorker   [numNeeds + 2]perCx               // a week of support without a worker (setPerCx)
-	touched    []bool                            // workforce: posts whose clients change worker this week
-	cnt        struct {                          // end-of-week client counts, kept by respond and workforce
+	remote         bool
+	capFactor      float64
+	gpFactor       float64
+	poolInflow     float64                           // per week, share of pool0
+	ageRate        [256]float64                      // secondary-care rate multiplier by age
+	needSurv       []float64                         // chance a need is unmet after k weeks without the programme
+	rateNow        [1 << numNeeds]float64            // needRateFactor(needs, 1) by set of unmet needs, set with needSurv
+	needSurvEffect [][2]float64                      // needSurv[k] × unmet_need_rate_effect and × anxiety_rate_effect
+	penTab         *[1 << numNeeds][numAreas]float32 // Star-area penalties by set of unmet needs (penalties)
+	tgtTab         *[1 << numNeeds][numAreas]float32 // Star-area targets before condition penalty and lift (starTargets)
+	noWorker       [numNeeds + 2]perCx               // a week of support without a worker (setPerCx)
+	touched        []bool                            // workforce: posts whose clients change worker this week
+	cnt            struct {                          // end-of-week client counts, kept by respond and workforce
 		waiting, active, engaged int
 		star                     float64
 	}

@@ -36,15 +36,15 @@ func (m *Model) planTime() {
 // complexity cx at the start of the week. setPerCx computes each with the
 // same expression, in the same order, as the step would for each client.
 type perCx struct {
-	acc     float64 // accompanied-care hours: care_rate × care_hours_per_complexity_week × cx × cream[cx]
-	pAcc    float64 // chance a linkable client is accompanied: min(1, acc / hours_per_accompany); 0 when remote
-	care32  float32 // care hours received, acc + informal, in float32
-	coach32 float32 // coaching hours received, in float32
-	h0      float64 // hazard of each unmet need without a linked place (7.5.7)
-	h1      float64 // ... and with one
-	dsm     float64 // self-management gain from coaching (7.5.8)
-	lift    float64 // the Star lift of support (7.5.9)
-	hFit    float64 // the leaving hazard before the contact, mode, early and continuity factors (7.5.10)
+	acc     float64    // accompanied-care hours: care_rate × care_hours_per_complexity_week × cx × cream[cx]
+	pAcc    float64    // chance a linkable client is accompanied: min(1, acc / hours_per_accompany); 0 when remote
+	care32  float32    // care hours received, acc + informal, in float32
+	coach32 float32    // coaching hours received, in float32
+	h0      float64    // hazard of each unmet need without a linked place (7.5.7)
+	h1      float64    // ... and with one
+	dsm     [3]float64 // self-management gain (7.5.8): from coaching, plus self_management_linked_per_week for each of 0, 1 or 2 lifestyle places held
+	lift    float64    // the Star lift of support (7.5.9)
+	hFit    float64    // the leaving hazard before the contact, mode, early and continuity factors (7.5.10)
 }
 
 // setPerCx fills t for worker w (nil, or not in post: no hours).
@@ -69,7 +69,9 @@ func (m *Model) setPerCx(t *[numNeeds + 2]perCx, w *worker, inPost bool) {
 		e.coach32 = float32(coach)
 		e.h0 = wb.NeedResolveNaturalPerWeek + wb.NeedResolvePerCareHour*acc
 		e.h1 = e.h0 + wb.NeedResolveLinkedPerWeek
-		e.dsm = wb.SelfManagementPerCoachingHour * coach / (1 + cx)
+		e.dsm[0] = wb.SelfManagementPerCoachingHour * coach / (1 + cx)
+		e.dsm[1] = e.dsm[0] + wb.SelfManagementLinkedPerWeek
+		e.dsm[2] = e.dsm[1] + wb.SelfManagementLinkedPerWeek
 		e.lift = min(2, wb.SupportLiftPerCareHour*(acc+informal)+wb.SupportLiftPerCoachingHour*coach/(1+cx))
 		fit := 1.0
 		if need > 0 {
