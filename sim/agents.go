@@ -185,10 +185,7 @@ type worker struct {
 	signpostProb float64 // chance a linkable client is signposted this week
 	creamK       float64 // creaming steepness this week
 	// cream[cx] is creamWeight(creamK, cx) for each complexity score cx.
-	cream [numNeeds + 2]float64
-	// perCx[cx] is what a week of this worker's support gives a client of
-	// complexity score cx (setPerCx, after the week's time allocation).
-	perCx     [numNeeds + 2]perCx
+	cream     [numNeeds + 2]float64
 	readings  float64 // readings done per week, smoothed over enacted_smoothing_weeks
 	targetGap float64 // this week: share of the provider's reading target not met, 0..1
 	// Pass-1 aggregates over the caseload.

@@ -327,7 +327,7 @@ func (m *Model) supportWeek(c *client, w *worker, eng, rl, rw, rh *stream) bool 
 	// (setPerCx: the same expressions, computed once per worker).
 	pc := &m.noWorker[c.cx]
 	if w != nil {
-		pc = &w.perCx[c.cx]
+		pc = &m.perCx[c.worker][c.cx]
 	}
 	acc := pc.acc
 	// Care and choice hours the client receives this week; only whether

@@ -49,6 +49,7 @@ type Model struct {
 	needSurvEffect [][2]float64                      // needSurv[k] × unmet_need_rate_effect and × anxiety_rate_effect
 	penTab         *[1 << numNeeds][numAreas]float32 // Star-area penalties by set of unmet needs (penalties)
 	tgtTab         *[1 << numNeeds][numAreas]float32 // Star-area targets before condition penalty and lift (starTargets)
+	perCx          [][numNeeds + 2]perCx             // perCx[w][cx]: what a week of post w's support gives a client of complexity cx (setPerCx)
 	noWorker       [numNeeds + 2]perCx               // a week of support without a worker (setPerCx)
 	touched        []bool                            // workforce: posts whose clients change worker this week
 	cnt            struct {                          // end-of-week client counts, kept by respond and workforce

@@ -22,10 +22,13 @@ import (
 // "preferred" split that distress and socialisation compare against.
 // Per-client rates follow from the split.
 func (m *Model) planTime() {
+	if len(m.perCx) != len(m.workers) {
+		m.perCx = make([][numNeeds + 2]perCx, len(m.workers))
+	}
 	for wi := range m.workers {
 		w := &m.workers[wi]
 		m.allocateHours(w)
-		m.setPerCx(&w.perCx, w, w.inPost)
+		m.setPerCx(&m.perCx[wi], w, w.inPost)
 	}
 	m.setPerCx(&m.noWorker, nil, false)
 }
