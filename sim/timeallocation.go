@@ -34,19 +34,19 @@ func (m *Model) planTime() {
 }
 
 // perCx holds what a week of support gives a client of one complexity
-// score from one worker (ODD 7.5.3-7.5.10): every quantity of the client
+// score from one worker (ODD 7.5.4-7.5.10): every quantity of the client
 // step that depends only on the worker's rates this week and the client's
 // complexity cx at the start of the week. setPerCx computes each with the
 // same expression, in the same order, as the step would for each client.
 type perCx struct {
-	acc     float64    // accompanied-care hours: care_rate × care_hours_per_complexity_week × cx × cream[cx]
-	pAcc    float64    // chance a linkable client is accompanied: min(1, acc / hours_per_accompany); 0 when remote
+	acc     float64    // accompanied-care hours (7.5.4): care_rate × care_hours_per_complexity_week × cx × cream[cx]
+	pAcc    float64    // chance a linkable client is accompanied (7.5.6): min(1, acc / hours_per_accompany); 0 when remote
 	care32  float32    // care hours received, acc + informal, in float32
 	coach32 float32    // coaching hours received, in float32
 	h0      float64    // hazard of each unmet need without a linked place (7.5.7)
 	h1      float64    // ... and with one
 	dsm     [3]float64 // self-management gain (7.5.8): from coaching, plus self_management_linked_per_week for each of 0, 1 or 2 lifestyle places held
-	lift    float64    // the Star lift of support (7.5.9)
+	lift    float64    // the Star lift of support (7.5.8)
 	hFit    float64    // the leaving hazard before the contact, mode, early and continuity factors (7.5.10)
 }
 
