@@ -1,23 +1,15 @@
 package explorer
 
 import (
-	"context"
 	"fmt"
-	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	cdplog "github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/page"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-)
 
-// chromiumPath is where Debian's chromium package installs the browser.
-const chromiumPath = "/usr/bin/chromium"
+	"github.com/sibsim/sibsim/plots/internal/browsertest"
+)
 
 // TestExplorerInBrowser drives the explorer in headless chromium as a
 // commissioner would: it opens the page, which runs the baseline; changes
@@ -27,62 +19,9 @@ const chromiumPath = "/usr/bin/chromium"
 // no page reported a console error, an exception, a dialog or a request to
 // anywhere but the server. Without chromium it skips, except in CI.
 func TestExplorerInBrowser(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skipf("chromium not installed (%v); apt-get install chromium to run this test", err)
-		}
-		t.Fatalf("chromium not installed in CI (%v); .ci/run installs it", err)
-	}
 	_, srv := newTest(t, Options{})
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Second)
-	defer cancel()
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	ctx, cancelBrowser := chromedp.NewContext(ctx)
-	defer cancelBrowser()
-
-	var mu sync.Mutex
-	var problems []string
-	add := func(format string, args ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		problems = append(problems, fmt.Sprintf(format, args...))
-	}
-	chromedp.ListenTarget(ctx, func(ev any) {
-		switch ev := ev.(type) {
-		case *runtime.EventConsoleAPICalled:
-			if ev.Type == runtime.APITypeError || ev.Type == runtime.APITypeAssert {
-				var args []string
-				for _, a := range ev.Args {
-					args = append(args, string(a.Value)+a.Description)
-				}
-				add("console.%s: %s", ev.Type, strings.Join(args, " "))
-			}
-		case *runtime.EventExceptionThrown:
-			add("exception: %s", ev.ExceptionDetails.Error())
-		case *cdplog.EventEntryAdded:
-			if ev.Entry.Level == cdplog.LevelError {
-				add("log error: %s (%s)", ev.Entry.Text, ev.Entry.URL)
-			}
-		case *page.EventJavascriptDialogOpening:
-			add("dialog: %s", ev.Message)
-			go chromedp.Run(ctx, page.HandleJavaScriptDialog(false)) //nolint:errcheck // best effort
-		case *network.EventRequestWillBeSent:
-			if u := ev.Request.URL; !strings.HasPrefix(u, srv.URL+"/") && !strings.HasPrefix(u, "data:") {
-				add("request: %s", u)
-			}
-		}
+	ctx, problems := browsertest.Start(t, 150*time.Second, func(u string) bool {
+		return strings.HasPrefix(u, srv.URL+"/") || strings.HasPrefix(u, "data:")
 	})
 
 	const variantHeader = `document.querySelector("#metrics thead") && document.querySelector("#metrics thead").textContent.includes("ways-to-wellness variant")`
@@ -105,7 +44,7 @@ func TestExplorerInBrowser(t *testing.T) {
 		chromedp.Evaluate(`document.querySelector("#share").href`, &share),
 	)
 	if err != nil {
-		t.Fatalf("change a tariff and run: %v (problems: %q)", err, problems)
+		t.Fatalf("change a tariff and run: %v (problems: %q)", err, problems())
 	}
 	if strings.Contains(baselineCols, "variant") {
 		t.Errorf("first table header %q; want the baseline alone", baselineCols)
@@ -124,14 +63,12 @@ func TestExplorerInBrowser(t *testing.T) {
 		chromedp.Sleep(200*time.Millisecond), // let late console messages arrive
 	)
 	if err != nil {
-		t.Fatalf("follow the shareable link: %v (problems: %q)", err, problems)
+		t.Fatalf("follow the shareable link: %v (problems: %q)", err, problems())
 	}
 	if value != "200" {
 		t.Errorf("tariff after following the link = %q; want 200", value)
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if len(problems) > 0 {
-		t.Errorf("the explorer caused %d problems in chromium:\n%s", len(problems), strings.Join(problems, "\n"))
+	if p := problems(); len(p) > 0 {
+		t.Errorf("the explorer caused %d problems in chromium:\n%s", len(p), strings.Join(p, "\n"))
 	}
 }

@@ -2,103 +2,28 @@ package report
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	cdplog "github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/sibsim/sibsim/plots/internal/browsertest"
 	"github.com/sibsim/sibsim/sim/compare"
 	"github.com/sibsim/sibsim/sim/results"
 )
 
-// chromiumPath is where Debian's chromium package installs the browser.
-const chromiumPath = "/usr/bin/chromium"
-
-// browser starts a headless chromium for the test, or skips the test when
-// chromium is missing outside CI (CI=true makes a missing browser a
-// failure). It returns a browser context and the problems the pages
-// reported: console errors, uncaught exceptions, log errors, dialogs and
-// requests for anything but file: and data: URLs.
+// browser starts headless chromium for a report test: pages may load only
+// file: and data: URLs (browsertest.Start).
 func browser(t *testing.T) (context.Context, func() []string) {
 	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skipf("chromium not installed (%v); apt-get install chromium to run this test", err)
-		}
-		t.Fatalf("chromium not installed in CI (%v); .ci/run installs it", err)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		// No UserDataDir: chromedp makes a temporary one and removes it
-		// after the browser has exited (t.TempDir's cleanup could run while
-		// chromium still writes there).
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	t.Cleanup(cancel)
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancelBrowser := chromedp.NewContext(ctx)
-	t.Cleanup(cancelBrowser)
-
-	var mu sync.Mutex
-	var problems []string
-	add := func(format string, args ...any) {
-		mu.Lock()
-		defer mu.Unlock()
-		problems = append(problems, fmt.Sprintf(format, args...))
-	}
-	chromedp.ListenTarget(ctx, func(ev any) {
-		switch ev := ev.(type) {
-		case *runtime.EventConsoleAPICalled:
-			if ev.Type == runtime.APITypeError || ev.Type == runtime.APITypeAssert {
-				var args []string
-				for _, a := range ev.Args {
-					args = append(args, string(a.Value)+a.Description)
-				}
-				add("console.%s: %s", ev.Type, strings.Join(args, " "))
-			}
-		case *runtime.EventExceptionThrown:
-			add("exception: %s", ev.ExceptionDetails.Error())
-		case *cdplog.EventEntryAdded:
-			if ev.Entry.Level == cdplog.LevelError {
-				add("log error: %s (%s)", ev.Entry.Text, ev.Entry.URL)
-			}
-		case *page.EventJavascriptDialogOpening:
-			add("dialog: %s", ev.Message)
-			go chromedp.Run(ctx, page.HandleJavaScriptDialog(false)) //nolint:errcheck // best effort
-		case *network.EventRequestWillBeSent:
-			if u := ev.Request.URL; !strings.HasPrefix(u, "file:") && !strings.HasPrefix(u, "data:") {
-				add("request: %s", u)
-			}
-		}
+	return browsertest.Start(t, 90*time.Second, func(u string) bool {
+		return strings.HasPrefix(u, "file:") || strings.HasPrefix(u, "data:")
 	})
-	// Start the browser.
-	if err := chromedp.Run(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx, func() []string {
-		mu.Lock()
-		defer mu.Unlock()
-		return append([]string(nil), problems...)
-	}
 }
 
 // TestReportInBrowser opens a report of a small comparison (two shipped
