@@ -398,18 +398,29 @@ func writeError(w http.ResponseWriter, err error) {
 	}
 }
 
-func (e *Explorer) handleValidate(w http.ResponseWriter, r *http.Request) {
+// oneVariant resolves the single variant a request names, or writes the
+// error (writeError: a request naming none or several variants, or one
+// that does not resolve) and returns false.
+func (e *Explorer) oneVariant(w http.ResponseWriter, r *http.Request) (*resolved, bool) {
 	vs, err := tokens(r)
 	if err == nil && len(vs) != 1 {
 		err = errors.New("one variant expected")
 	}
 	if err != nil {
 		writeError(w, err)
-		return
+		return nil, false
 	}
 	rv, err := e.resolve(vs[0])
 	if err != nil {
 		writeError(w, err)
+		return nil, false
+	}
+	return rv, true
+}
+
+func (e *Explorer) handleValidate(w http.ResponseWriter, r *http.Request) {
+	rv, ok := e.oneVariant(w, r)
+	if !ok {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "name": rv.res.Scenario.Name, "sha256": rv.res.Hash})
@@ -519,17 +530,8 @@ func (e *Explorer) handleCSV(w http.ResponseWriter, r *http.Request) {
 }
 
 func (e *Explorer) handleYAML(w http.ResponseWriter, r *http.Request) {
-	vs, err := tokens(r)
-	if err == nil && len(vs) != 1 {
-		err = errors.New("one variant expected")
-	}
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	rv, err := e.resolve(vs[0])
-	if err != nil {
-		writeError(w, err)
+	rv, ok := e.oneVariant(w, r)
+	if !ok {
 		return
 	}
 	w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
