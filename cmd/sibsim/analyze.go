@@ -177,26 +177,8 @@ func runAnalyze(ctx context.Context, opts *analyzeOptions, s streams) error {
 	if out == "" {
 		out = filepath.Join(opts.dir, sweep.AnalysisDir)
 	}
-	stage, err := results.NewStage(out, checkAnalysisDir)
-	if err != nil {
-		return outDirError(err)
-	}
-	defer stage.Cleanup()
-	if err := a.WriteFiles(stage.Tmp); err != nil {
-		return fmt.Errorf("write analysis: %w", err)
-	}
-	figs, err := analysisFigures(a)
-	if err != nil {
-		return fmt.Errorf("draw figures: %w", err)
-	}
-	if err := plots.WriteFiles(ctx, stage.Tmp, figs, opts.format); err != nil {
+	if err := writeStagedDir(ctx, out, checkAnalysisDir, "analysis", a.WriteFiles, func() ([]plots.Figure, error) { return analysisFigures(a) }, opts.format); err != nil {
 		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return errInterrupted
-	}
-	if err := stage.Commit(); err != nil {
-		return outDirError(err)
 	}
 	if opts.output.json {
 		return writeJSON(s.out, analyzeJSON(a, out))
@@ -417,4 +399,34 @@ func writeMorrisTable(w io.Writer, a *sweep.Analysis, m *sweep.MetricAnalysis) {
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "  note: %s\n", a.Named(n))
 	}
+}
+
+// writeStagedDir writes a directory of result files (files) and figures in
+// format into a stage of out (results.NewStage, checked by check) and
+// commits it, so out ends complete or as it was. what names the files in
+// errors. An unusable out is a usage error; Ctrl-C before the commit,
+// errInterrupted.
+func writeStagedDir(ctx context.Context, out string, check results.DirCheck, what string, files func(dir string) error, figures func() ([]plots.Figure, error), format string) error {
+	stage, err := results.NewStage(out, check)
+	if err != nil {
+		return outDirError(err)
+	}
+	defer stage.Cleanup()
+	if err := files(stage.Tmp); err != nil {
+		return fmt.Errorf("write %s: %w", what, err)
+	}
+	figs, err := figures()
+	if err != nil {
+		return fmt.Errorf("draw figures: %w", err)
+	}
+	if err := plots.WriteFiles(ctx, stage.Tmp, figs, format); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return errInterrupted
+	}
+	if err := stage.Commit(); err != nil {
+		return outDirError(err)
+	}
+	return nil
 }

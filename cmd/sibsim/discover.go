@@ -198,26 +198,9 @@ func runDiscover(ctx context.Context, opts *discoverOptions, s streams) error {
 	if out == "" {
 		out = filepath.Join(opts.dir, sweep.DiscoverDir)
 	}
-	stage, err := results.NewStage(out, func(dir string) (bool, error) { return sweep.CheckDiscoverDir(dir, plots.IsFigureFile) })
-	if err != nil {
-		return outDirError(err)
-	}
-	defer stage.Cleanup()
-	if err := d.WriteFiles(stage.Tmp); err != nil {
-		return fmt.Errorf("write discovery: %w", err)
-	}
-	figs, err := discoveryFigures(d)
-	if err != nil {
-		return fmt.Errorf("draw figures: %w", err)
-	}
-	if err := plots.WriteFiles(ctx, stage.Tmp, figs, opts.format); err != nil {
+	check := func(dir string) (bool, error) { return sweep.CheckDiscoverDir(dir, plots.IsFigureFile) }
+	if err := writeStagedDir(ctx, out, check, "discovery", d.WriteFiles, func() ([]plots.Figure, error) { return discoveryFigures(d) }, opts.format); err != nil {
 		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return errInterrupted
-	}
-	if err := stage.Commit(); err != nil {
-		return outDirError(err)
 	}
 	writeDiscovery(s.out, d)
 	fmt.Fprintf(s.out, "\nDiscovery written to %s\n", out)
