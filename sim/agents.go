@@ -183,11 +183,8 @@ type worker struct {
 	informalPer  float64 // informal hours per engaged client
 	coachPer     float64 // coaching hours per engaged client
 	signpostProb float64 // chance a linkable client is signposted this week
-	creamK       float64 // creaming steepness this week
-	// cream[cx] is creamWeight(creamK, cx) for each complexity score cx.
-	cream     [numNeeds + 2]float64
-	readings  float64 // readings done per week, smoothed over enacted_smoothing_weeks
-	targetGap float64 // this week: share of the provider's reading target not met, 0..1
+	readings     float64 // readings done per week, smoothed over enacted_smoothing_weeks
+	targetGap    float64 // this week: share of the provider's reading target not met, 0..1
 	// Pass-1 aggregates over the caseload.
 	nAwaiting, nDue, nEngaged, nLinkable int
 	careNeed, careNeedW                  float64
@@ -248,8 +245,8 @@ type provider struct {
 	quits         int
 	target        float64 // break-even readings per worker per month (0 if no reading tariff)
 	targetWeek    float64 // break-even readings per worker per week; +Inf if costs but no reading tariff
-	// This week's creaming steepness and weights by complexity score, as
-	// for its workers (worker.creamK, worker.cream; beginTally).
+	// This week's creaming steepness, and cream[cx] = creamWeight(creamK,
+	// cx) for each complexity score cx, for all its workers (beginTally).
 	creamK float64
 	cream  [numNeeds + 2]float64
 	// Cross-cover allocation: the provider's posts, a round-robin cursor,

@@ -406,7 +406,7 @@ func TestCreamingRespondsToOutcomePrices(t *testing.T) {
 	k := func(pr Prices) float64 {
 		p.prices = pr
 		m.beginTally()
-		return m.workers[p.postIdx[0]].creamK
+		return p.creamK
 	}
 	var per Prices
 	per.Assessment[0], per.ClientWeek, per.Referral = 350, 10, 100

@@ -59,7 +59,7 @@ func (m *Model) setPerCx(t *[numNeeds + 2]perCx, w *worker, inPost bool) {
 		need := sc.Practice.CareHoursPerComplexityWeek * cx
 		var acc, informal, coach float64
 		if inPost {
-			acc = w.careRate * need * w.cream[ci]
+			acc = w.careRate * need * m.providers[w.provider].cream[ci]
 			informal, coach = w.informalPer, w.coachPer
 		}
 		e := &t[ci]
@@ -105,8 +105,6 @@ func (m *Model) beginTally() {
 		w := &m.workers[wi]
 		w.nAwaiting, w.nDue, w.nEngaged, w.nLinkable = 0, 0, 0, 0
 		w.careNeed, w.careNeedW, w.duePrice, w.complexitySum, w.needSum = 0, 0, 0, 0, 0
-		p := &m.providers[w.provider]
-		w.creamK, w.cream = p.creamK, p.cream
 	}
 }
 
@@ -128,7 +126,7 @@ func (m *Model) tally(c *client) {
 		}
 		need := m.sc.Practice.CareHoursPerComplexityWeek * cx
 		w.careNeed += need
-		w.careNeedW += need * w.cream[c.cx]
+		w.careNeedW += need * m.providers[w.provider].cream[c.cx]
 		if m.linkService(c) != svcNone {
 			w.nLinkable++
 		}
