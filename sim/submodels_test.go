@@ -505,7 +505,8 @@ func TestSavingsValueCare(t *testing.T) {
 		p.prices = Prices{SavingGBP: 2}
 		w := &m.workers[0]
 		w.nEngaged, w.needSum, w.complexitySum = 10, 15, 25
-		return m.hourValues(w, p)
+		pv := m.providerValues(p)
+		return m.hourValues(w, p, &pv)
 	}
 	v := values(0.05, 0.015)
 	if !(v[actAccompanied] > v[actInformal] && v[actInformal] > 0) {

@@ -25,6 +25,9 @@ func (m *Model) planTime() {
 	if len(m.perCx) != len(m.workers) {
 		m.perCx = make([][numNeeds + 2]perCx, len(m.workers))
 	}
+	for i := range m.providers {
+		m.providers[i].vals = m.providerValues(&m.providers[i])
+	}
 	for wi := range m.workers {
 		w := &m.workers[wi]
 		m.allocateHours(w)
@@ -227,7 +230,7 @@ func (m *Model) allocateHours(w *worker) {
 		caps[actInformal] += w.careNeed
 	}
 
-	vals := m.hourValues(w, p)
+	vals := m.hourValues(w, p, &p.vals)
 	var uAct, uPref [numActs]float64
 	omegaEff := (1-sc.OrganisationWeight)*w.orientation + sc.OrganisationWeight*p.culture
 	lam := m.moneyWeight(p)
@@ -335,12 +338,25 @@ func (m *Model) poolFraction(w *worker) float64 {
 	return pool / pool0
 }
 
-// hourValues is the provider's estimate of the marginal revenue (GBP) an
-// hour of each activity earns under the prices in force (ODD 7.4.3).
-func (m *Model) hourValues(w *worker, p *provider) [numActs]float64 {
+// provValues holds the parts of the hour values (ODD 7.4.3) that depend on
+// the provider's prices in force and the scenario alone, not on the worker:
+// providerValues computes them once per provider per week, for all its
+// workers. Amounts are GBP (per hour where noted).
+type provValues struct {
+	initial       float64 // hour value of initial readings (GBP/hour)
+	newClient     float64 // revenue of a new client within the valuation horizon (GBP)
+	point         float64 // a recorded Star point: its price plus the saving it brings (GBP)
+	savingPerSM   float64 // secondary-care saving of a unit of self-management over half the horizon (GBP)
+	savingPerNeed float64 // ... of one resolved need (GBP)
+	informal      float64 // hour value of informal contact (GBP/hour)
+	signposting   float64 // hour value of signposting (GBP/hour)
+}
+
+// providerValues computes p's provValues from the prices in force this week.
+func (m *Model) providerValues(p *provider) provValues {
 	sc := m.sc
 	pr := &p.prices
-	var v [numActs]float64
+	var pv provValues
 	// Future readings of an engaged client within the valuation horizon,
 	// discounted by the chance the client is still engaged.
 	surv := 1 - sc.Response.DisengageBasePerWeek
@@ -356,8 +372,44 @@ func (m *Model) hourValues(w *worker, p *provider) [numActs]float64 {
 		weeksHeld = (1 - math.Pow(surv, H)) / (1 - surv)
 	}
 	engaged := pr.Assessment[0] + fut + pr.ClientWeek*weeksHeld
-	newClient := pr.Referral + engaged
-	v[actInitialAssessment] = engaged / sc.Practice.InitialAssessmentHours
+	pv.newClient = pr.Referral + engaged
+	pv.initial = engaged / sc.Practice.InitialAssessmentHours
+	wb := &sc.Wellbeing
+	horizon := sc.Practice.ValueHorizonWeeks
+	// Savings channels (ODD 7.4.3): self-management, Star points (the
+	// wellbeing effect) and resolved needs each lower a typical client's
+	// secondary-care cost over half the horizon.
+	cfWeek := m.meanCFCostPerWeek()
+	pv.savingPerSM = sc.Health.SelfManagementEffect * cfWeek * horizon / 2
+	savingPerPoint := sc.Health.WellbeingEffectPerPoint * cfWeek * horizon / 2
+	pv.savingPerNeed = m.meanNeedRateEffect() * cfWeek * horizon / 2
+	// A Star point is worth its price plus the saving it brings.
+	pv.point = pr.StarPoint + pr.SavingGBP*savingPerPoint
+	// Care keeps clients engaged: a weekly care hour cuts the disengagement
+	// hazard of a client with unmet care need by base*misfit/care_hours_per_complexity,
+	// which keeps them about that times min(horizon, 1/base) weeks longer.
+	r := &sc.Response
+	retained := 0.0
+	if sc.Practice.CareHoursPerComplexityWeek > 0 && r.DisengageBasePerWeek > 0 {
+		retained = r.DisengageBasePerWeek * r.MisfitHazardPerComplexity / sc.Practice.CareHoursPerComplexityWeek * min(horizon, 1/r.DisengageBasePerWeek)
+	}
+	pv.informal = pv.point*wb.SupportLiftPerCareHour + pr.ClientWeek*retained
+	// A link resolves a need with probability 1-(1-r)^weeks; a resolved need
+	// lifts about need_penalty points and saves as above.
+	pLinkResolves := 1 - math.Pow(1-wb.NeedResolveLinkedPerWeek, float64(sc.Linking.LinkWeeks))
+	pv.signposting = (pv.point*wb.NeedPenalty + pr.SavingGBP*pv.savingPerNeed) * pLinkResolves / sc.Linking.HoursPerSignpost
+	return pv
+}
+
+// hourValues is the provider's estimate of the marginal revenue (GBP) an
+// hour of each activity of worker w earns under the prices in force (ODD
+// 7.4.3), from the provider's share pv (providerValues) and the worker's
+// caseload this week.
+func (m *Model) hourValues(w *worker, p *provider, pv *provValues) [numActs]float64 {
+	sc := m.sc
+	pr := &p.prices
+	var v [numActs]float64
+	v[actInitialAssessment] = pv.initial
 	if w.nDue > 0 {
 		v[actFollowUpAssessment] = w.duePrice / float64(w.nDue) / sc.Practice.FollowUpAssessmentHours
 	}
@@ -368,7 +420,7 @@ func (m *Model) hourValues(w *worker, p *provider) [numActs]float64 {
 		}
 		so /= float64(len(w.practices))
 		perHour := sc.Referrals.OutreachCandidatesPerHour * m.poolFraction(w) * so * (1 - sc.Referrals.RefusalProb)
-		v[actOutreach] = perHour * newClient
+		v[actOutreach] = perHour * pv.newClient
 	}
 	// Outcome prices: recorded Star points and avoided secondary-care cost.
 	avgCx := 1.0
@@ -376,37 +428,16 @@ func (m *Model) hourValues(w *worker, p *provider) [numActs]float64 {
 		avgCx = w.complexitySum / float64(w.nEngaged)
 	}
 	wb := &sc.Wellbeing
-	horizon := sc.Practice.ValueHorizonWeeks
-	// Savings channels (ODD 7.4.3): self-management, Star points (the
-	// wellbeing effect) and resolved needs each lower a typical client's
-	// secondary-care cost over half the horizon.
-	cfWeek := m.meanCFCostPerWeek()
-	savingPerSM := sc.Health.SelfManagementEffect * cfWeek * horizon / 2
-	savingPerPoint := sc.Health.WellbeingEffectPerPoint * cfWeek * horizon / 2
-	savingPerNeed := m.meanNeedRateEffect() * cfWeek * horizon / 2
-	// A Star point is worth its price plus the saving it brings.
-	point := pr.StarPoint + pr.SavingGBP*savingPerPoint
-	v[actCoaching] = point*wb.SupportLiftPerCoachingHour/(1+avgCx) + pr.SavingGBP*wb.SelfManagementPerCoachingHour/(1+avgCx)*savingPerSM
-	// Care keeps clients engaged: a weekly care hour cuts the disengagement
-	// hazard of a client with unmet care need by base*misfit/care_hours_per_complexity,
-	// which keeps them about that times min(horizon, 1/base) weeks longer.
-	r := &sc.Response
-	retained := 0.0
-	if sc.Practice.CareHoursPerComplexityWeek > 0 && r.DisengageBasePerWeek > 0 {
-		retained = r.DisengageBasePerWeek * r.MisfitHazardPerComplexity / sc.Practice.CareHoursPerComplexityWeek * min(horizon, 1/r.DisengageBasePerWeek)
-	}
-	v[actInformal] = point*wb.SupportLiftPerCareHour + pr.ClientWeek*retained
+	v[actCoaching] = pv.point*wb.SupportLiftPerCoachingHour/(1+avgCx) + pr.SavingGBP*wb.SelfManagementPerCoachingHour/(1+avgCx)*pv.savingPerSM
+	v[actInformal] = pv.informal
 	// A weekly hour of accompanied support also raises the resolution hazard
 	// of each of a client's unmet needs.
 	avgNeeds := 0.0
 	if w.nEngaged > 0 {
 		avgNeeds = w.needSum / float64(w.nEngaged)
 	}
-	v[actAccompanied] = v[actInformal] + pr.SavingGBP*wb.NeedResolvePerCareHour*avgNeeds*savingPerNeed
-	// A link resolves a need with probability 1-(1-r)^weeks; a resolved need
-	// lifts about need_penalty points and saves as above.
-	pLinkResolves := 1 - math.Pow(1-wb.NeedResolveLinkedPerWeek, float64(sc.Linking.LinkWeeks))
-	v[actSignposting] = (point*wb.NeedPenalty + pr.SavingGBP*savingPerNeed) * pLinkResolves / sc.Linking.HoursPerSignpost
+	v[actAccompanied] = v[actInformal] + pr.SavingGBP*wb.NeedResolvePerCareHour*avgNeeds*pv.savingPerNeed
+	v[actSignposting] = pv.signposting
 	return v
 }
 
