@@ -156,11 +156,28 @@ func (c *client) sumStar() {
 }
 
 // worker is a link-worker post and its current holder.
+//
+// The fields the weekly client passes read for every client (allocation's
+// tally, then the client step) come first, so that a client's visit to its
+// worker touches as few cache lines as possible; the rest follow.
 type worker struct {
-	id          int32 // holder id (new id on each hire)
-	provider    int32
+	// Read for every client, every week.
+	provider     int32
+	inPost       bool
+	room         bool    // face-to-face possible at the practices served (majority)
+	caseload     int     // active clients (waiting excluded)
+	initCredit   float64 // initial readings that can still be done this week
+	fuCredit     float64 // follow-up readings that can still be done this week
+	signpostProb float64 // chance a linkable client is signposted this week
+	// Pass-1 aggregates over the caseload (tally).
+	nAwaiting, nDue, nEngaged, nLinkable int
+	careNeed, careNeedW                  float64
+	duePrice                             float64
+	complexitySum                        float64
+	needSum                              float64 // unmet needs over engaged clients
+
+	id          int32   // holder id (new id on each hire)
 	practices   []int32 // practices served
-	inPost      bool
 	vacantUntil int     // week the vacancy is filled
 	orientation float64 // 0 choice .. 1 care
 	distress    float64
@@ -172,25 +189,14 @@ type worker struct {
 	refilled    bool  // this week: the vacancy was filled
 	promised    int   // this week: clients to arrive from leavers
 	adminShare  float64
-	room        bool // face-to-face possible at the practices served (majority)
-	caseload    int  // active clients (waiting excluded)
 	// Weekly allocation (hours), and per-client rates derived from it.
-	hours        [numActs]float64
-	admin        float64
-	initCredit   float64 // initial readings that can still be done this week
-	fuCredit     float64 // follow-up readings that can still be done this week
-	careRate     float64 // accompanied hours per unit of weighted care need
-	informalPer  float64 // informal hours per engaged client
-	coachPer     float64 // coaching hours per engaged client
-	signpostProb float64 // chance a linkable client is signposted this week
-	readings     float64 // readings done per week, smoothed over enacted_smoothing_weeks
-	targetGap    float64 // this week: share of the provider's reading target not met, 0..1
-	// Pass-1 aggregates over the caseload.
-	nAwaiting, nDue, nEngaged, nLinkable int
-	careNeed, careNeedW                  float64
-	duePrice                             float64
-	complexitySum                        float64
-	needSum                              float64 // unmet needs over engaged clients
+	hours       [numActs]float64
+	admin       float64
+	careRate    float64 // accompanied hours per unit of weighted care need
+	informalPer float64 // informal hours per engaged client
+	coachPer    float64 // coaching hours per engaged client
+	readings    float64 // readings done per week, smoothed over enacted_smoothing_weeks
+	targetGap   float64 // this week: share of the provider's reading target not met, 0..1
 }
 
 // practice is a GP practice.
