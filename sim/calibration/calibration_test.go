@@ -3,16 +3,19 @@ package calibration
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/sibsim/sibsim/scenarios"
+	"github.com/sibsim/sibsim/sim/results"
 	"github.com/sibsim/sibsim/sim/scenario"
 )
 
@@ -168,6 +171,31 @@ func TestRunResumeAndWorkers(t *testing.T) {
 	}
 	if _, err := Run(context.Background(), c, one, Options{Version: "w"}); !errors.Is(err, ErrOutDir) {
 		t.Errorf("Run by another version = %v; want ErrOutDir", err)
+	}
+	// ... and so is a build by another toolchain or for another architecture.
+	for _, edit := range []func(s *state){
+		func(s *state) { s.GoVersion, s.Arch = "go1.0", results.Arch() },
+		func(s *state) { s.GoVersion, s.Arch = runtime.Version(), "arm64 GOARM64=v8.0" },
+	} {
+		name := filepath.Join(one, StateFile)
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st state
+		if err := json.Unmarshal(data, &st); err != nil {
+			t.Fatal(err)
+		}
+		edit(&st)
+		if data, err = json.Marshal(st); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Run(context.Background(), c, one, Options{Version: "v"}); !errors.Is(err, ErrOutDir) || !strings.Contains(err.Error(), "whose results may differ") {
+			t.Errorf("Run by a build with %s for %s = %v; want ErrOutDir", st.GoVersion, st.Arch, err)
+		}
 	}
 }
 

@@ -68,6 +68,7 @@ type Manifest struct {
 	Summaries   []calibrate.Summary  `json:"summaries"`
 	Version     string               `json:"sibsim_version"`
 	GoVersion   string               `json:"go_version"`
+	Arch        string               `json:"arch"`
 	Files       []string             `json:"files"`
 }
 
@@ -105,7 +106,7 @@ func writeOutputs(ctx context.Context, c *Calibration, dir string, res *Result, 
 		Hash: res.Hash, Method: f.Method, Seed: f.Seed, Weeks: c.Weeks, Budget: res.Budget,
 		Simulations: pop.Total + len(res.Draws), Generations: pop.Generation + 1, Epsilon: pop.Epsilon,
 		Stop: res.Stop, Particles: len(pop.Particles), CheckDraws: f.CheckDraws, Summaries: res.Summaries,
-		Version: version, GoVersion: runtime.Version(),
+		Version: version, GoVersion: runtime.Version(), Arch: results.Arch(),
 		Files: append([]string{ManifestFile}, outputFiles...),
 	}
 	res.Files = m.Files

@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -106,12 +107,16 @@ const (
 	DoneComplete Done = "complete"
 )
 
-// state is calibration.json.
+// state is calibration.json. A directory is resumed only by the build
+// that started it (Version, GoVersion and Arch, as in sweep manifests):
+// another toolchain or architecture may round differently.
 type state struct {
-	Format  int    `json:"format"`
-	Name    string `json:"name"`
-	Hash    string `json:"calibration_sha256"`
-	Version string `json:"sibsim_version"`
+	Format    int    `json:"format"`
+	Name      string `json:"name"`
+	Hash      string `json:"calibration_sha256"`
+	Version   string `json:"sibsim_version"`
+	GoVersion string `json:"go_version"`
+	Arch      string `json:"arch"`
 }
 
 var (
@@ -145,7 +150,7 @@ func Run(ctx context.Context, c *Calibration, dir string, opts Options) (*Result
 		return nil, fmt.Errorf("shard %d out of range for %d shards", opts.Shard, opts.Shards)
 	}
 	res := &Result{Budget: budget, Hash: c.Hash(budget)}
-	if err := openDir(dir, state{Format: FormatVersion, Name: c.File.Name, Hash: res.Hash, Version: opts.Version}); err != nil {
+	if err := openDir(dir, state{Format: FormatVersion, Name: c.File.Name, Hash: res.Hash, Version: opts.Version, GoVersion: runtime.Version(), Arch: results.Arch()}); err != nil {
 		return nil, err
 	}
 	if err := removeManifest(dir); err != nil {
@@ -273,6 +278,9 @@ func openDir(dir string, want state) error {
 				ErrOutDir, dir, short(got.Hash), short(want.Hash))
 		case got.Version != want.Version:
 			return fmt.Errorf("%w: %s was started by sibsim %s; this is sibsim %s, whose results may differ", ErrOutDir, dir, got.Version, want.Version)
+		case got.GoVersion != want.GoVersion || got.Arch != want.Arch:
+			return fmt.Errorf("%w: %s was started by a sibsim built with %s for %s; this one is built with %s for %s, whose results may differ",
+				ErrOutDir, dir, got.GoVersion, got.Arch, want.GoVersion, want.Arch)
 		}
 		for _, e := range entries {
 			if !ours(e.Name()) {

@@ -21,6 +21,9 @@ type Manifest struct {
 	Version string `json:"sibsim_version"`
 	// GoVersion is the Go toolchain that built it (runtime.Version()).
 	GoVersion string `json:"go_version"`
+	// Arch is the CPU architecture and level it was built for (Arch()):
+	// results are byte-identical only within one.
+	Arch string `json:"arch"`
 	// Command is the command line, beginning with the program name, with
 	// options that cannot change results (the worker count) left out.
 	Command []string `json:"command"`
@@ -100,6 +103,7 @@ func newManifest(run Run) *Manifest {
 		Format:          ManifestFormat,
 		Version:         run.Version,
 		GoVersion:       runtime.Version(),
+		Arch:            Arch(),
 		Command:         command,
 		Scenario:        name,
 		ScenarioSHA256:  run.Scenario.Hash,

@@ -141,9 +141,8 @@ func Merge(ctx context.Context, dirs []string, out string, format Format) (*Mani
 			return nil, fmt.Errorf("%w: %s and %s hold different experiments (sha256 %s and %s)",
 				ErrShards, dirs[0], dirs[i+1], short(m.ExperimentSHA256), short(s.Manifest.ExperimentSHA256))
 		}
-		if s.Manifest.Version != m.Version {
-			return nil, fmt.Errorf("%w: %s and %s were run by different sibsim versions (%s and %s)",
-				ErrShards, dirs[0], dirs[i+1], m.Version, s.Manifest.Version)
+		if err := sameBuild(&m, &s.Manifest); err != nil {
+			return nil, fmt.Errorf("%w: %s and %s were run by different builds: %v", ErrShards, dirs[0], dirs[i+1], err)
 		}
 	}
 	if experimentHash(m) != m.ExperimentSHA256 {

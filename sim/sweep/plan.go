@@ -160,7 +160,7 @@ type Plan struct {
 	seeds    []uint64 // per point, in an explicit-points plan (NewPointsPlan)
 	series   []int    // indices into sim.WeeklyColumns()
 	pointsSH string   // hex SHA-256 of points.csv
-	manifest Manifest // without Version, GoVersion and Files
+	manifest Manifest // without Version, GoVersion, Arch and Files
 }
 
 // Policy is one policy of an experiment with policies: a scenario crossed
@@ -672,9 +672,13 @@ type Manifest struct {
 	Scenario       string   `json:"scenario"`
 	ScenarioSHA256 string   `json:"scenario_sha256"`
 	ScenarioChain  []string `json:"scenario_chain"`
-	// Version and GoVersion say what built the sibsim that ran the sweep.
+	// Version, GoVersion and Arch (results.Arch) say what built the sibsim
+	// that ran the sweep. Shards merge, and a directory resumes, only
+	// when all three agree: another toolchain or architecture may round
+	// differently.
 	Version   string `json:"sibsim_version"`
 	GoVersion string `json:"go_version"`
+	Arch      string `json:"arch"`
 	// Files lists the result files.
 	Files []string `json:"files"`
 	// SHA256 maps each result file but the manifest to the hex SHA-256 of
@@ -820,7 +824,7 @@ func (p *Plan) Chain() []string {
 // experimentHash hashes what makes two sweeps the same: everything in the
 // manifest but the version, the files and the hash itself.
 func experimentHash(m Manifest) string {
-	m.ExperimentSHA256, m.Version, m.GoVersion, m.Files, m.SHA256 = "", "", "", nil, nil
+	m.ExperimentSHA256, m.Version, m.GoVersion, m.Arch, m.Files, m.SHA256 = "", "", "", "", nil, nil
 	data, err := json.Marshal(m)
 	if err != nil {
 		panic("sweep: manifest does not marshal: " + err.Error()) // only finite numbers reach it
@@ -835,6 +839,7 @@ func (p *Plan) Manifest(version string, files []string) Manifest {
 	m := p.manifest
 	m.Version = version
 	m.GoVersion = runtime.Version()
+	m.Arch = results.Arch()
 	m.Files = files
 	return m
 }

@@ -174,7 +174,7 @@ func Run(ctx context.Context, p *Plan, dir string, opts Options) (*Report, error
 		if !opts.Resume {
 			return nil, fmt.Errorf("%w: %s holds a finished sweep; use a new directory (or --resume to check it)", ErrOutDir, dir)
 		}
-		if err := sameSweep(dir, st.manifest.ExperimentSHA256, st.manifest.Version, want); err != nil {
+		if err := sameSweep(dir, st.manifest, want); err != nil {
 			return nil, err
 		}
 		if opts.Shards > 1 {
@@ -193,7 +193,7 @@ func Run(ctx context.Context, p *Plan, dir string, opts Options) (*Report, error
 			return nil, fmt.Errorf("%w: %s holds an unfinished sweep; add --resume to continue it, or use a new directory", ErrOutDir, dir)
 		}
 		s := st.state
-		if err := sameSweep(dir, s.Manifest.ExperimentSHA256, s.Manifest.Version, want); err != nil {
+		if err := sameSweep(dir, &s.Manifest, want); err != nil {
 			return nil, err
 		}
 		if s.Shard != opts.Shard || s.Shards != opts.Shards {
@@ -276,13 +276,29 @@ func shardName(k, n int) string {
 	return fmt.Sprintf("shard %d/%d", k, n)
 }
 
-// sameSweep checks that a sweep found in dir is the one wanted.
-func sameSweep(dir, hash, version string, want State) error {
-	if hash != want.Manifest.ExperimentSHA256 {
-		return fmt.Errorf("%w: %s holds a different experiment (sha256 %s; this one is %s)", ErrOutDir, dir, short(hash), short(want.Manifest.ExperimentSHA256))
+// sameSweep checks that the sweep found in dir, whose manifest is got, is
+// the one wanted, run by the same build.
+func sameSweep(dir string, got *Manifest, want State) error {
+	if got.ExperimentSHA256 != want.Manifest.ExperimentSHA256 {
+		return fmt.Errorf("%w: %s holds a different experiment (sha256 %s; this one is %s)", ErrOutDir, dir, short(got.ExperimentSHA256), short(want.Manifest.ExperimentSHA256))
 	}
-	if version != want.Manifest.Version {
-		return fmt.Errorf("%w: %s was started by sibsim %s; this is sibsim %s, whose results may differ", ErrOutDir, dir, version, want.Manifest.Version)
+	if err := sameBuild(got, &want.Manifest); err != nil {
+		return fmt.Errorf("%w: %s was started by another build, whose results may differ: %v", ErrOutDir, dir, err)
+	}
+	return nil
+}
+
+// sameBuild returns an error naming the first of the sibsim version, Go
+// toolchain and architecture (Manifest.Arch) in which a and b differ, or
+// nil: results are byte-identical only within one build.
+func sameBuild(a, b *Manifest) error {
+	switch {
+	case a.Version != b.Version:
+		return fmt.Errorf("sibsim %s and %s", a.Version, b.Version)
+	case a.GoVersion != b.GoVersion:
+		return fmt.Errorf("toolchains %s and %s", a.GoVersion, b.GoVersion)
+	case a.Arch != b.Arch:
+		return fmt.Errorf("architecture %q and %q", a.Arch, b.Arch)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package sweep
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -500,6 +501,20 @@ func TestResume(t *testing.T) {
 	if _, err := Run(context.Background(), other, dir, Options{Version: "v", Resume: true}); !errors.Is(err, ErrOutDir) || !strings.Contains(err.Error(), "different experiment") {
 		t.Errorf("Resume of another experiment = %v; want ErrOutDir naming a different experiment", err)
 	}
+	// A directory is resumed only by the build that started it.
+	for _, edit := range []struct {
+		what string
+		set  func(m *Manifest)
+	}{
+		{"toolchain", func(m *Manifest) { m.GoVersion = "go1.0" }},
+		{"architecture", func(m *Manifest) { m.Arch = "arm64 GOARM64=v8.0" }},
+	} {
+		editState(t, dir, edit.set)
+		if _, err := Run(context.Background(), p, dir, Options{Version: "v", Resume: true}); !errors.Is(err, ErrOutDir) || !strings.Contains(err.Error(), edit.what) {
+			t.Errorf("Resume by another %s = %v; want ErrOutDir naming it", edit.what, err)
+		}
+		editState(t, dir, func(m *Manifest) { m.GoVersion, m.Arch = runtime.Version(), results.Arch() })
+	}
 	rep2 := mustRun(t, p, dir, Options{Workers: 3, Version: "v", Resume: true})
 	if rep2.Skipped != rep.Written || rep2.Written != 21-rep.Written || !rep2.Complete {
 		t.Errorf("resumed Run = %+v; want %d skipped, %d written, complete", rep2, rep.Written, 21-rep.Written)
@@ -652,11 +667,26 @@ func TestShardsMerge(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Shard 1 as run by another build: shards merge only within one.
+	otherBuild := func(name string, edit func(m *Manifest)) string {
+		dir := filepath.Join(base, name+"-1")
+		if err := os.CopyFS(dir, os.DirFS(csvShards[1])); err != nil {
+			t.Fatal(err)
+		}
+		editState(t, dir, edit)
+		return dir
+	}
+	otherVersion := otherBuild("version", func(m *Manifest) { m.Version = "w" })
+	otherGo := otherBuild("toolchain", func(m *Manifest) { m.GoVersion = "go1.0" })
+	otherArch := otherBuild("arch", func(m *Manifest) { m.Arch = "arm64 GOARM64=v8.0" })
 	tests := []struct {
 		name string
 		dirs []string
 		want string
 	}{
+		{"other version", []string{csvShards[0], otherVersion, csvShards[2]}, "were run by different builds: sibsim v and w"},
+		{"other toolchain", []string{csvShards[0], otherGo, csvShards[2]}, "were run by different builds: toolchains " + runtime.Version() + " and go1.0"},
+		{"other architecture", []string{csvShards[0], otherArch, csvShards[2]}, `were run by different builds: architecture "` + results.Arch() + `" and "arm64 GOARM64=v8.0"`},
 		{"missing shard", csvShards[:2], "50 of 150 chunks missing: no directory given holds shard 2/3 (give its directory, or run it)"},
 		{"missing shards", csvShards[:1], "100 of 150 chunks missing: no directory given holds shards 1/3, 2/3"},
 		{"unfinished shard", []string{csvShards[0], unfinished, csvShards[2]}, "2 of 150 chunks missing: shard 1/3 in " + unfinished + " lacks 2 chunks (unfinished: rerun it with --resume)"},
@@ -849,5 +879,27 @@ func TestCheckPointsLarge(t *testing.T) {
 	cancel()
 	if _, err := loader(fstest.MapFS{"exp/x.yaml": {Data: []byte(yaml)}}).LoadContext(ctx, "exp/x.yaml"); !errors.Is(err, context.Canceled) {
 		t.Errorf("LoadContext(cancelled) = %v; want context.Canceled", err)
+	}
+}
+
+// editState rewrites the manifest in the state file of the sweep directory
+// dir with edit.
+func editState(t *testing.T, dir string, edit func(m *Manifest)) {
+	t.Helper()
+	name := filepath.Join(dir, StateFile)
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st State
+	if err := json.Unmarshal(data, &st); err != nil {
+		t.Fatal(err)
+	}
+	edit(&st.Manifest)
+	if data, err = json.Marshal(st); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
