@@ -255,7 +255,6 @@ type provider struct {
 	// cx) for each complexity score cx, for all its workers (beginTally).
 	creamK float64
 	cream  [numNeeds + 2]float64
-	vals   provValues // this week's worker-independent hour values (planTime)
 	// Cross-cover allocation: the provider's posts, a round-robin cursor,
 	// and whether it has no room left this week.
 	postIdx []int32

@@ -51,6 +51,7 @@ type Model struct {
 	tgtTab         *[1 << numNeeds][numAreas]float32 // Star-area targets before condition penalty and lift (starTargets)
 	perCx          [][numNeeds + 2]perCx             // perCx[w][cx]: what a week of post w's support gives a client of complexity cx (setPerCx)
 	noWorker       [numNeeds + 2]perCx               // a week of support without a worker (setPerCx)
+	provVals       []provValues                      // planTime's scratch: each provider's share of the hour values this week
 	touched        []bool                            // workforce: posts whose clients change worker this week
 	cnt            struct {                          // end-of-week client counts, kept by respond and workforce
 		waiting, active, engaged int

@@ -353,7 +353,8 @@ func TestPriceResponseIsSmooth(t *testing.T) {
 		p.prices = Prices{}
 		p.prices.Assessment[0] = price
 		w := base
-		m.allocateHours(&w)
+		pv := m.providerValues(p)
+		m.allocateHours(&w, &pv)
 		if w.hours[actInitialAssessment] >= float64(w.nAwaiting)*m.sc.Practice.InitialAssessmentHours {
 			t.Fatalf("initial assessment hours at price %g reached the cap", price)
 		}

@@ -25,12 +25,15 @@ func (m *Model) planTime() {
 	if len(m.perCx) != len(m.workers) {
 		m.perCx = make([][numNeeds + 2]perCx, len(m.workers))
 	}
+	if len(m.provVals) != len(m.providers) {
+		m.provVals = make([]provValues, len(m.providers))
+	}
 	for i := range m.providers {
-		m.providers[i].vals = m.providerValues(&m.providers[i])
+		m.provVals[i] = m.providerValues(&m.providers[i])
 	}
 	for wi := range m.workers {
 		w := &m.workers[wi]
-		m.allocateHours(w)
+		m.allocateHours(w, &m.provVals[w.provider])
 		m.setPerCx(&m.perCx[wi], w, w.inPost)
 	}
 	m.setPerCx(&m.noWorker, nil, false)
@@ -195,8 +198,10 @@ func targetGap(target, readings float64) float64 {
 	return clamp(1-readings/target, 0, 1)
 }
 
-// allocateHours splits a worker's week and sets the per-client rates.
-func (m *Model) allocateHours(w *worker) {
+// allocateHours splits a worker's week and sets the per-client rates; pv
+// is the worker's provider's share of the hour values this week
+// (providerValues).
+func (m *Model) allocateHours(w *worker, pv *provValues) {
 	sc := &m.sc.Practice
 	w.hours = [numActs]float64{}
 	w.admin = 0
@@ -230,7 +235,7 @@ func (m *Model) allocateHours(w *worker) {
 		caps[actInformal] += w.careNeed
 	}
 
-	vals := m.hourValues(w, p, &p.vals)
+	vals := m.hourValues(w, p, pv)
 	var uAct, uPref [numActs]float64
 	omegaEff := (1-sc.OrganisationWeight)*w.orientation + sc.OrganisationWeight*p.culture
 	lam := m.moneyWeight(p)
