@@ -126,7 +126,7 @@ func floatFlag(f *pflag.FlagSet, p *float64, name string, value float64, usage s
 
 // listValue is a repeatable string flag whose values may also be separated
 // by commas. Unlike pflag's StringSlice, an empty value is kept as an empty
-// item ("--metric ”" gives [""], "--metric a," gives ["a", ""]) rather
+// item (--metric "" gives [""], --metric a, gives ["a", ""]) rather
 // than read as no value at all, so that the command refuses it instead of
 // silently falling back to its default (every metric, say) when a shell
 // variable was unset.
