@@ -501,6 +501,23 @@ func TestHelp(t *testing.T) {
 	}
 }
 
+// TestUnknownSubcommand: a mistyped subcommand or help topic is a usage
+// error (exit 2) under every command that has subcommands, never help with
+// exit 0, which a script would take for success.
+func TestUnknownSubcommand(t *testing.T) {
+	for _, args := range [][]string{{"nope"}, {"scenarios", "lst"}, {"completion", "tcsh"}, {"help", "nope"}, {"help", "scenarios", "lst"}} {
+		code, stdout, stderr := cli(t, context.Background(), args...)
+		if code != exitUsage || stdout != "" || !strings.Contains(stderr, "unknown") || !strings.Contains(stderr, `"`+args[len(args)-1]+`"`) {
+			t.Errorf("sibsim %q = exit %d, stdout %q, stderr %q; want exit 2 naming %q", args, code, stdout, stderr, args[len(args)-1])
+		}
+	}
+	for _, args := range [][]string{{"completion"}, {"help", "scenarios", "list"}, {"help", "completion", "bash"}} {
+		if code, stdout, stderr := cli(t, context.Background(), args...); code != exitOK || !strings.Contains(stdout, "Usage:") || stderr != "" {
+			t.Errorf("sibsim %q = exit %d, stderr %q; want help on stdout", args, code, stderr)
+		}
+	}
+}
+
 // FuzzArgs checks that no command line panics. The model runs only with a
 // cancelled context, so the fuzzer explores parsing, not simulation.
 func FuzzArgs(f *testing.F) {

@@ -126,7 +126,10 @@ give identical output on any number of workers.
 	})
 	// An empty output path is never what was meant: refuse it for every
 	// command, before anything runs.
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if cmd.Name() == "help" && cmd.Parent() == root {
+			return checkHelpTopic(root, args)
+		}
 		for _, name := range []string{"out", "out-dir"} {
 			if f := cmd.Flags().Lookup(name); f != nil && f.Changed && f.Value.String() == "" {
 				return usageErrorf("--%s must not be empty", name)
@@ -149,7 +152,40 @@ give identical output on any number of workers.
 		newDiscoverCommand(d),
 		newServeCommand(d),
 	)
+	// cobra adds "completion" when it runs; add it now to make a
+	// mistyped shell a usage error, as for "scenarios".
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Args = cobra.ArbitraryArgs
+			c.RunE = helpOrUnknownCommand
+		}
+	}
 	return root
+}
+
+// helpOrUnknownCommand is the RunE of a command that only groups
+// subcommands: without arguments it prints its help; an argument is a
+// mistyped subcommand, a usage error (cobra checks unknown subcommands only
+// under the root, and would print help and exit 0).
+func helpOrUnknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageErrorf("unknown command %q for %q", args[0], cmd.CommandPath())
+	}
+	return cmd.Help()
+}
+
+// checkHelpTopic refuses "sibsim help TOPIC..." when the topic names no
+// command: cobra's help command prints "Unknown help topic" and exits 0.
+func checkHelpTopic(root *cobra.Command, args []string) error {
+	c, rest, err := root.Find(args)
+	switch {
+	case err != nil:
+		return usageError(err)
+	case len(rest) > 0:
+		return usageErrorf("unknown command %q for %q", rest[0], c.CommandPath())
+	}
+	return nil
 }
 
 // completeScenarios completes a scenario argument with the names of the
