@@ -86,13 +86,40 @@ func (d *deps) execute(ctx context.Context) (code int) {
 			code = report(d.streams.err, nil, &exitError{code: exitRuntime, err: fmt.Errorf("internal error: %v", v)})
 		}
 	}()
+	// Results on stdout are part of what a command produces: a failed
+	// write (a full disk, a closed descriptor) makes it fail with exit 1,
+	// whichever command wrote and whether or not it checked the write.
+	out := &stickyWriter{w: d.streams.out}
+	d.streams.out = out
 	root := newRootCommand(d)
 	root.SetArgs(d.args)
 	cmd, err := root.ExecuteContextC(ctx)
+	if out.err != nil && (err == nil || errors.Is(err, out.err)) {
+		err = &exitError{code: exitRuntime, err: fmt.Errorf("write results to stdout: %w", out.err)}
+	}
 	if err == nil {
 		return exitOK
 	}
 	return report(d.streams.err, cmd, err)
+}
+
+// stickyWriter passes writes to w until one fails, and keeps that error:
+// later writes return it without writing, so that no output follows a gap.
+type stickyWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (s *stickyWriter) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	s.err = err
+	return n, err
 }
 
 func newRootCommand(d *deps) *cobra.Command {
