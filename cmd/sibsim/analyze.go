@@ -112,11 +112,11 @@ from the sweep's seed.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringSliceVar(&opts.metrics, "metric", nil, "metric to analyse; repeat or separate with commas (default: every metric of the sweep)")
+	listFlag(f, &opts.metrics, "metric", "metric to analyse; repeat or separate with commas (default: every metric of the sweep)")
 	f.StringVar(&opts.out, "out", "", "write the analysis into this directory (default DIR/"+sweep.AnalysisDir+")")
 	intFlag(f, &opts.bootstrap, "bootstrap", 1000, fmt.Sprintf("bootstrap resamples for Sobol intervals (0 to %d; 0 for none)", maxBootstrap))
 	f.StringVar(&opts.format, "format", "svg", "figure format: "+strings.Join(plots.Formats(), ", "))
-	f.StringSliceVar(&opts.halfWidth, "half-width", nil, "estimate the replications a 95% interval of this half-width needs: H or P% for every metric, METRIC=H or METRIC=P% for one; repeatable")
+	listFlag(f, &opts.halfWidth, "half-width", "estimate the replications a 95% interval of this half-width needs: H or P% for every metric, METRIC=H or METRIC=P% for one; repeatable")
 	addOutputFlags(f, &opts.output)
 	return cmd
 }

@@ -434,6 +434,11 @@ func TestAnalyzeErrors(t *testing.T) {
 			})(t, dir)
 		}, []string{"--metric", "ishigami"}, exitInvalid, []string{"points.csv: line 18: point 16 (row 0 of block AB_1) is not a sobol design point"}},
 		{"unknown metric", nil, []string{"--metric", "ishigami,nope"}, exitUsage, []string{`unknown metric "nope"`, "has: ishigami, sometimes_na"}},
+		// An empty value (an unset shell variable) is refused, never read
+		// as "every metric" or dropped.
+		{"empty metric", nil, []string{"--metric", ""}, exitUsage, []string{"--metric: empty metric name"}},
+		{"empty metric after one", nil, []string{"--metric", "ishigami", "--metric", ""}, exitUsage, []string{"--metric: empty metric name"}},
+		{"empty half-width", nil, []string{"--metric", "ishigami", "--half-width", ""}, exitUsage, []string{`--half-width "": want a positive number`}},
 		{"bootstrap", nil, []string{"--bootstrap", "-1"}, exitUsage, []string{"--bootstrap must be between 0 and 100000"}},
 		{"format", nil, []string{"--format", "gif"}, exitUsage, []string{"--format must be one of svg, png, pdf"}},
 		{"foreign out", func(t *testing.T, dir string) {

@@ -109,10 +109,10 @@ without simulating.`,
 		},
 	}
 	f := cmd.Flags()
-	intFlag(f, &opts.replications, "replications", 10, "replications of each scenario")
-	uint64Flag(f, &opts.seed, "seed", 1, "master seed, shared by every scenario")
+	intFlag(f, &opts.replications, "replications", 10, fmt.Sprintf("replications of each scenario (1 to %d)", maxReplications))
+	uint64Flag(f, &opts.seed, "seed", 1, "master seed, shared by every scenario (0 to 18446744073709551615)")
 	intFlag(f, &opts.workers, "workers", 0, "parallel workers (0 = all cores); never changes results")
-	intFlag(f, &opts.weeks, "weeks", 0, fmt.Sprintf("weeks to simulate, at most %d (0 = each scenario's horizon)", maxWeeks))
+	intFlag(f, &opts.weeks, "weeks", 0, fmt.Sprintf("weeks to simulate (1 to %d); 0 means each scenario's horizon", maxWeeks))
 	f.StringVar(&opts.out, "out", "", "write results, comparison.csv, figures and report.html into this directory")
 	f.StringVar(&opts.format, "format", "svg", "figure format with --out: svg, png or pdf")
 	f.BoolVar(&opts.equalCost, "equal-cost", false, "rescale the payments of every scenario after the first to the first's commissioner spend (within 1%)")

@@ -156,6 +156,9 @@ func (o *discoverOptions) query() (sweep.DiscoverQuery, error) {
 		if !ok || a == "" || b == "" || strings.Contains(b, ",") {
 			return q, usageErrorf("--diff must be two policies A,B (got %q)", o.diff)
 		}
+		if a == b {
+			return q, usageErrorf("--diff: the difference of %s with itself is 0 everywhere; give two different policies", a)
+		}
 		q.DiffA, q.DiffB = a, b
 	}
 	rule := discover.RuleWRAcc
@@ -190,6 +193,10 @@ func runDiscover(ctx context.Context, opts *discoverOptions, s streams) error {
 		return usageError(fmt.Errorf("--diff: %w", err))
 	case errors.Is(err, sweep.ErrUnknownPolicy):
 		return usageError(fmt.Errorf("--scenario: %w", err))
+	case errors.Is(err, sweep.ErrDiscoverOptions):
+		// A flag out of range for this sweep: --pick beyond the trajectory
+		// found (the other options are checked by query).
+		return usageError(err)
 	case err != nil:
 		return invalidInput(err)
 	}

@@ -76,6 +76,8 @@ func TestDiscoverCommand(t *testing.T) {
 		{"bad diff", []string{"--metric", "care_share", "--diff", "blended", "--above", "0"}, 2, "--diff must be two policies A,B"},
 		{"unknown metric", []string{"--metric", "care_shares", "--scenario", "blended", "--above", "0"}, 2, `unknown metric "care_shares"`},
 		{"bad method", []string{"--metric", "care_share", "--scenario", "blended", "--above", "0", "--method", "tree"}, 2, "--method must be prim or cart"},
+		{"pick beyond the trajectory", []string{"--metric", "care_share", "--scenario", "blended", "--above", "0", "--pick", "100000"}, 2, "trajectory index 100000: the trajectory has boxes 0 to"},
+		{"same policy twice", []string{"--metric", "care_share", "--diff", "blended,blended", "--above", "0"}, 2, "--diff: the difference of blended with itself is 0 everywhere"},
 		{"bad alpha", []string{"--metric", "care_share", "--scenario", "blended", "--above", "0", "--alpha", "0.6"}, 2, "--alpha must be in (0, 0.5)"},
 		{"foreign out", []string{"--metric", "care_share", "--scenario", "blended", "--above", "0", "--out", dir}, 2, "which sibsim discover does not write"},
 		{"not a sweep", []string{"--metric", "care_share", "--scenario", "blended", "--above", "0", "--out", t.TempDir()}, 3, "no such file"},

@@ -123,3 +123,30 @@ func floatFlag(f *pflag.FlagSet, p *float64, name string, value float64, usage s
 	*p = value
 	f.Var((*decimalFloat)(p), name, usage)
 }
+
+// listValue is a repeatable string flag whose values may also be separated
+// by commas. Unlike pflag's StringSlice, an empty value is kept as an empty
+// item (--metric "" gives [""], --metric a, gives ["a", ""]) rather
+// than read as no value at all, so that the command refuses it instead of
+// silently falling back to its default (every metric, say) when a shell
+// variable was unset.
+type listValue []string
+
+// String is empty for no values, so that help shows no "(default [])".
+func (v *listValue) String() string {
+	if len(*v) == 0 {
+		return ""
+	}
+	return "[" + strings.Join(*v, ",") + "]"
+}
+func (v *listValue) Type() string { return "strings" }
+func (v *listValue) Set(s string) error {
+	*v = append(*v, strings.Split(s, ",")...)
+	return nil
+}
+
+// listFlag defines a repeatable, comma-separated string flag (listValue).
+func listFlag(f *pflag.FlagSet, p *[]string, name string, usage string) {
+	*p = nil
+	f.Var((*listValue)(p), name, usage)
+}

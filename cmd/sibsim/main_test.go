@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"io/fs"
 	"os"
@@ -497,6 +498,52 @@ func TestHelp(t *testing.T) {
 	for _, code := range []string{"130", "usage error", "invalid input"} {
 		if !strings.Contains(stdout, code) {
 			t.Errorf("root help does not document exit code text %q", code)
+		}
+	}
+}
+
+// fullWriter fails every write, as stdout on a full disk (/dev/full) does.
+type fullWriter struct{}
+
+var errFull = errors.New("no space left on device")
+
+func (fullWriter) Write([]byte) (int, error) { return 0, errFull }
+
+// TestStdoutWriteFailure: a command whose results cannot be written to
+// stdout exits 1 naming the failure, never 0 with the table lost, nor 2.
+func TestStdoutWriteFailure(t *testing.T) {
+	sweepDir := ishigamiFixture().write(t)
+	for _, args := range [][]string{
+		{"run", "--weeks", "5", "--replications", "1"},
+		{"run", "--weeks", "5", "--replications", "1", "--json"},
+		{"compare", "ways-to-wellness", "block-grant", "--weeks", "5", "--replications", "2"},
+		{"validate", "ways-to-wellness"},
+		{"analyze", sweepDir, "--metric", "ishigami", "--bootstrap", "0"},
+		{"scenarios", "list"},
+		{"completion", "bash"},
+		{"--help"},
+	} {
+		var errb bytes.Buffer
+		d := &deps{streams: streams{out: fullWriter{}, err: &errb}, loader: defaultLoader(), args: args, version: "test"}
+		if code := d.execute(context.Background()); code != exitRuntime || !strings.Contains(errb.String(), "sibsim: ") || !strings.Contains(errb.String(), errFull.Error()) {
+			t.Errorf("sibsim %q with stdout full = exit %d, stderr %q; want exit 1 naming the failure", args, code, errb.String())
+		}
+	}
+}
+
+// TestUnknownSubcommand: a mistyped subcommand or help topic is a usage
+// error (exit 2) under every command that has subcommands, never help with
+// exit 0, which a script would take for success.
+func TestUnknownSubcommand(t *testing.T) {
+	for _, args := range [][]string{{"nope"}, {"scenarios", "lst"}, {"completion", "tcsh"}, {"help", "nope"}, {"help", "scenarios", "lst"}} {
+		code, stdout, stderr := cli(t, context.Background(), args...)
+		if code != exitUsage || stdout != "" || !strings.Contains(stderr, "unknown") || !strings.Contains(stderr, `"`+args[len(args)-1]+`"`) {
+			t.Errorf("sibsim %q = exit %d, stdout %q, stderr %q; want exit 2 naming %q", args, code, stdout, stderr, args[len(args)-1])
+		}
+	}
+	for _, args := range [][]string{{"completion"}, {"help", "scenarios", "list"}, {"help", "completion", "bash"}} {
+		if code, stdout, stderr := cli(t, context.Background(), args...); code != exitOK || !strings.Contains(stdout, "Usage:") || stderr != "" {
+			t.Errorf("sibsim %q = exit %d, stderr %q; want help on stdout", args, code, stderr)
 		}
 	}
 }

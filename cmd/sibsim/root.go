@@ -86,13 +86,40 @@ func (d *deps) execute(ctx context.Context) (code int) {
 			code = report(d.streams.err, nil, &exitError{code: exitRuntime, err: fmt.Errorf("internal error: %v", v)})
 		}
 	}()
+	// Results on stdout are part of what a command produces: a failed
+	// write (a full disk, a closed descriptor) makes it fail with exit 1,
+	// whichever command wrote and whether or not it checked the write.
+	out := &stickyWriter{w: d.streams.out}
+	d.streams.out = out
 	root := newRootCommand(d)
 	root.SetArgs(d.args)
 	cmd, err := root.ExecuteContextC(ctx)
+	if out.err != nil && (err == nil || errors.Is(err, out.err)) {
+		err = &exitError{code: exitRuntime, err: fmt.Errorf("write results to stdout: %w", out.err)}
+	}
 	if err == nil {
 		return exitOK
 	}
 	return report(d.streams.err, cmd, err)
+}
+
+// stickyWriter passes writes to w until one fails, and keeps that error:
+// later writes return it without writing, so that no output follows a gap.
+type stickyWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (s *stickyWriter) Write(p []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.w.Write(p)
+	if err == nil && n < len(p) {
+		err = io.ErrShortWrite
+	}
+	s.err = err
+	return n, err
 }
 
 func newRootCommand(d *deps) *cobra.Command {
@@ -126,7 +153,10 @@ give identical output on any number of workers.
 	})
 	// An empty output path is never what was meant: refuse it for every
 	// command, before anything runs.
-	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if cmd.Name() == "help" && cmd.Parent() == root {
+			return checkHelpTopic(root, args)
+		}
 		for _, name := range []string{"out", "out-dir"} {
 			if f := cmd.Flags().Lookup(name); f != nil && f.Changed && f.Value.String() == "" {
 				return usageErrorf("--%s must not be empty", name)
@@ -149,7 +179,40 @@ give identical output on any number of workers.
 		newDiscoverCommand(d),
 		newServeCommand(d),
 	)
+	// cobra adds "completion" when it runs; add it now to make a
+	// mistyped shell a usage error, as for "scenarios".
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Args = cobra.ArbitraryArgs
+			c.RunE = helpOrUnknownCommand
+		}
+	}
 	return root
+}
+
+// helpOrUnknownCommand is the RunE of a command that only groups
+// subcommands: without arguments it prints its help; an argument is a
+// mistyped subcommand, a usage error (cobra checks unknown subcommands only
+// under the root, and would print help and exit 0).
+func helpOrUnknownCommand(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageErrorf("unknown command %q for %q", args[0], cmd.CommandPath())
+	}
+	return cmd.Help()
+}
+
+// checkHelpTopic refuses "sibsim help TOPIC..." when the topic names no
+// command: cobra's help command prints "Unknown help topic" and exits 0.
+func checkHelpTopic(root *cobra.Command, args []string) error {
+	c, rest, err := root.Find(args)
+	switch {
+	case err != nil:
+		return usageError(err)
+	case len(rest) > 0:
+		return usageErrorf("unknown command %q for %q", rest[0], c.CommandPath())
+	}
+	return nil
 }
 
 // completeScenarios completes a scenario argument with the names of the

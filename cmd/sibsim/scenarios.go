@@ -23,14 +23,7 @@ file that extends it: extends: NAME).`,
 		Example: `  sibsim scenarios list
   sibsim scenarios show ways-to-wellness > my.yaml`,
 		Args: cobra.ArbitraryArgs,
-		// Without a subcommand, show help; an unknown one is a usage error
-		// (cobra checks unknown subcommands only under the root).
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 0 {
-				return usageErrorf("unknown command %q for %q", args[0], cmd.CommandPath())
-			}
-			return cmd.Help()
-		},
+		RunE: helpOrUnknownCommand,
 	}
 	cmd.AddCommand(newScenariosListCommand(d), newScenariosShowCommand(d))
 	return cmd

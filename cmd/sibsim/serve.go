@@ -52,14 +52,14 @@ localhost unless --addr says otherwise; stop it with Ctrl-C.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.addr, "addr", "127.0.0.1:8080", "address to listen on (host:port)")
-	intFlag(f, &opts.maxReplications, "max-replications", 200, "most replications one request may ask for")
+	intFlag(f, &opts.maxReplications, "max-replications", 200, fmt.Sprintf("most replications one request may ask for (1 to %d)", maxReplications))
 	intFlag(f, &opts.workers, "workers", 0, "parallel workers per run (0 = all cores); never changes results")
 	return cmd
 }
 
 func runServe(ctx context.Context, opts *serveOptions, s streams) error {
-	if opts.maxReplications < 1 {
-		return usageErrorf("--max-replications must be >= 1 (got %d)", opts.maxReplications)
+	if opts.maxReplications < 1 || opts.maxReplications > maxReplications {
+		return usageErrorf("--max-replications must be between 1 and %d (got %d)", maxReplications, opts.maxReplications)
 	}
 	if opts.workers < 0 {
 		return usageErrorf("--workers must be >= 0 (got %d)", opts.workers)

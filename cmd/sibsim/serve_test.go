@@ -13,6 +13,9 @@ import (
 func TestServeBadFlags(t *testing.T) {
 	for _, args := range [][]string{
 		{"serve", "--max-replications", "0"},
+		// More than run and compare allow: one request could ask for
+		// billions of replications.
+		{"serve", "--max-replications", "100001"},
 		{"serve", "--workers", "-1"},
 		{"serve", "--addr", "not an address"},
 		{"serve", "extra"},

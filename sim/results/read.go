@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+
+	"github.com/sibsim/sibsim/sim/scenario"
 )
 
 // ReadManifest reads manifest.json from a results directory: a regular
@@ -26,8 +28,20 @@ func ReadManifest(dir string) (*Manifest, error) {
 	if m.Format != ManifestFormat {
 		return nil, fmt.Errorf("%s: format %d; this version reads format %d (rerun to write it again)", filepath.Join(dir, ManifestFile), m.Format, ManifestFormat)
 	}
+	// Readers size their tables by these counts: refuse what no run
+	// writes before anything is allocated (a hand-edited manifest).
+	if m.Weeks < 0 || m.Weeks > scenario.MaxWeeks {
+		return nil, fmt.Errorf("%s: weeks %d: want 0 to %d", filepath.Join(dir, ManifestFile), m.Weeks, scenario.MaxWeeks)
+	}
+	if m.Replications < 0 || m.Replications > MaxReplications {
+		return nil, fmt.Errorf("%s: replications %d: want 0 to %d", filepath.Join(dir, ManifestFile), m.Replications, MaxReplications)
+	}
 	return &m, nil
 }
+
+// MaxReplications is the most replications a run may have (the limit of
+// sibsim run and compare): ReadManifest refuses a manifest with more.
+const MaxReplications = 100_000
 
 // VerifyFiles checks that every file m lists, but the manifest, is in dir
 // with the SHA-256 m records: a directory mixing files of two runs, or a

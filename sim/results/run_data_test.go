@@ -275,6 +275,26 @@ func TestReadRunErrors(t *testing.T) {
 			}
 			return l
 		}, "manifest.json: format 99"},
+		// A manifest's counts are checked before anything is sized by
+		// them: a hand-edited horizon must not allocate terabytes.
+		{"manifest weeks huge", ManifestFile, func(l []string) []string {
+			for i := range l {
+				l[i] = strings.Replace(l[i], `"weeks": 2,`, `"weeks": 2000000000,`, 1)
+			}
+			return l
+		}, "manifest.json: weeks 2000000000: want 0 to 2600"},
+		{"manifest weeks negative", ManifestFile, func(l []string) []string {
+			for i := range l {
+				l[i] = strings.Replace(l[i], `"weeks": 2,`, `"weeks": -1,`, 1)
+			}
+			return l
+		}, "manifest.json: weeks -1: want 0 to 2600"},
+		{"manifest replications huge", ManifestFile, func(l []string) []string {
+			for i := range l {
+				l[i] = strings.Replace(l[i], `"replications": 2,`, `"replications": 2000000000,`, 1)
+			}
+			return l
+		}, "manifest.json: replications 2000000000: want 0 to 100000"},
 		{"header only", WeeklyFile, func(l []string) []string { return []string{header(WeeklyFile), ""} }, "weekly.csv: 0 rows; want 4"},
 	}
 	for _, tt := range tests {

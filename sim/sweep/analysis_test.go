@@ -400,6 +400,20 @@ func TestReadResultsErrors(t *testing.T) {
 	remove := func(name string) func(t *testing.T, dir string) {
 		return func(t *testing.T, dir string) { os.Remove(filepath.Join(dir, name)) }
 	}
+	setExperiment := func(key string, value int) func(t *testing.T, dir string) {
+		return edit(ManifestFile, func(s string) string {
+			var m map[string]any
+			if err := json.Unmarshal([]byte(s), &m); err != nil {
+				t.Fatal(err)
+			}
+			m["experiment"].(map[string]any)[key] = value
+			b, err := json.Marshal(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(b)
+		})
+	}
 	replaceLine := func(name string, line int, text string) func(t *testing.T, dir string) {
 		return edit(name, func(s string) string {
 			lines := strings.Split(s, "\n")
@@ -435,6 +449,9 @@ func TestReadResultsErrors(t *testing.T) {
 		{"bad dist", replace(ManifestFile, `"kind": "uniform"`, `"kind": "beta"`), nil, true, `experiment.parameters[0].dist: unknown kind "beta"`},
 		{"points count", replace(ManifestFile, `"points": 40`, `"points": 41`), nil, true, "points: 41; the sobol design has 40"},
 		{"runs count", replace(ManifestFile, `"runs": 80`, `"runs": 81`), nil, true, "runs: 81; want points × replications = 80"},
+		// Counts that size the readers' tables are bounded before use.
+		{"weeks huge", setExperiment("weeks", 2000000000), nil, true, "experiment.weeks: must be between 0 and 2600 (got 2000000000)"},
+		{"replications huge", setExperiment("replications", 2000000000), nil, true, "experiment.replications: must be between 1 and 100000 (got 2000000000)"},
 		{"no points", remove(PointsFile), nil, false, "points.csv: no such file"},
 		{"points header", replaceLine(PointsFile, 1, "point,a.x1,a.x2,b.x4"), nil, false, "points.csv:1: header"},
 		{"points value", replaceLine(PointsFile, 4, "2,0.5,oops,1"), nil, false, `points.csv:4: a.x2: invalid number "oops"`},

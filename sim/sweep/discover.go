@@ -42,6 +42,17 @@ const (
 // sweep does not have, or a sweep with policies given none.
 var ErrUnknownPolicy = errors.New("unknown policy")
 
+// ErrDiscoverOptions is wrapped by the error of Discover for options its
+// method refuses: an unknown method, PRIM or CART options out of range, or
+// a PRIM pick beyond the trajectory found. The message is the method's own.
+var ErrDiscoverOptions = errors.New("invalid discovery options")
+
+// optionsError marks err as ErrDiscoverOptions without changing its text.
+type optionsError struct{ err error }
+
+func (e optionsError) Error() string   { return e.err.Error() }
+func (e optionsError) Unwrap() []error { return []error{ErrDiscoverOptions, e.err} }
+
 // DiscoverQuery says what outcome to find the regions of, and how.
 type DiscoverQuery struct {
 	// Metric is the metric whose value at each case decides the outcome.
@@ -101,7 +112,7 @@ type Discovery struct {
 // Errors: a metric r does not hold (wrapping ErrUnknownMetric); a policy
 // r does not have, or none given in a sweep with policies (wrapping
 // ErrUnknownPolicy); no case with a defined value; invalid method
-// options; ctx.Err() if ctx is cancelled.
+// options (wrapping ErrDiscoverOptions); ctx.Err() if ctx is cancelled.
 func Discover(ctx context.Context, r *Results, q DiscoverQuery) (*Discovery, error) {
 	i := slices.Index(r.Metrics, q.Metric)
 	if i < 0 {
@@ -184,7 +195,9 @@ func Discover(ctx context.Context, r *Results, q DiscoverQuery) (*Discovery, err
 		err = fmt.Errorf("unknown method %q; want %s or %s", q.Method, MethodPRIM, MethodCART)
 	}
 	if err != nil {
-		return nil, err
+		// d.Data is well formed (finite points, one outcome each), so the
+		// methods refuse only their options.
+		return nil, optionsError{err}
 	}
 	return d, nil
 }

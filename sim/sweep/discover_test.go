@@ -100,7 +100,10 @@ func TestDiscoverErrors(t *testing.T) {
 		{"unknown policy", DiscoverQuery{Metric: "m", Policy: "c"}, ErrUnknownPolicy, `"c"; the sweep's policies: a, b`},
 		{"same policy", DiscoverQuery{Metric: "m", DiffA: "a", DiffB: "a"}, ErrUnknownPolicy, "with itself"},
 		{"unknown metric", DiscoverQuery{Metric: "n", Policy: "a"}, ErrUnknownMetric, `"n"`},
-		{"bad method", DiscoverQuery{Metric: "m", Policy: "a", Method: "tree"}, nil, `unknown method "tree"`},
+		{"bad method", DiscoverQuery{Metric: "m", Policy: "a", Method: "tree"}, ErrDiscoverOptions, `unknown method "tree"`},
+		{"pick beyond the trajectory", DiscoverQuery{Metric: "m", Policy: "a", Threshold: 1.5, Above: true, PRIM: discover.Options{Pick: 1000}},
+			ErrDiscoverOptions, "trajectory index 1000: the trajectory has boxes 0 to"},
+		{"cart depth", DiscoverQuery{Metric: "m", Policy: "a", Method: MethodCART, CART: discover.TreeOptions{MaxDepth: -1}}, ErrDiscoverOptions, "maximum depth -1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

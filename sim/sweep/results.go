@@ -88,6 +88,7 @@ type resultsManifest struct {
 		Name         string                 `json:"name"`
 		Seed         uint64                 `json:"seed"`
 		Replications int                    `json:"replications"`
+		Weeks        int                    `json:"weeks"`
 		Design       sensitivity.DesignSpec `json:"design"`
 		Parameters   []struct {
 			Path  string           `json:"path"`
@@ -249,8 +250,12 @@ func (r *Results) readManifest() error {
 		r.Dists = append(r.Dists, p.Dist)
 		r.Scale = append(r.Scale, p.Scale)
 	}
-	if m.Experiment.Replications < 1 {
-		bad("experiment.replications: must be >= 1 (got %d)", m.Experiment.Replications)
+	// Bounded as in experiment files: readers size tables by these.
+	if m.Experiment.Replications < 1 || m.Experiment.Replications > maxReplications {
+		bad("experiment.replications: must be between 1 and %d (got %d)", maxReplications, m.Experiment.Replications)
+	}
+	if m.Experiment.Weeks < 0 || m.Experiment.Weeks > maxWeeks {
+		bad("experiment.weeks: must be between 0 and %d (got %d)", maxWeeks, m.Experiment.Weeks)
 	}
 	for i, pol := range m.Policies {
 		switch {
