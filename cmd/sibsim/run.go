@@ -15,8 +15,8 @@ import (
 
 // Limits on run flags, so that no value a user types can exhaust memory.
 const (
-	maxReplications = 100_000
-	maxWeeks        = 2600 // 50 years, the scenario schema's limit
+	maxReplications = results.MaxReplications // what results readers accept
+	maxWeeks        = scenario.MaxWeeks       // 50 years, the scenario schema's limit
 	// maxSeriesBytes bounds the memory held by weekly series with --out.
 	maxSeriesBytes = 4 << 30
 )
