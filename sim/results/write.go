@@ -33,10 +33,11 @@ type Run struct {
 	Command []string
 }
 
-// ErrOutDir is wrapped by every error that rejects the output directory
-// itself: it is not a directory, or it holds files that Write would not
-// write.
-var ErrOutDir = errors.New("unusable output directory")
+// ErrOutDir is wrapped by every error that rejects an output path itself
+// (a results directory, or a report's file): it cannot be made or
+// replaced, it is not a directory where one is wanted, or it holds files
+// that Write would not write.
+var ErrOutDir = errors.New("unusable output path")
 
 // CheckDir reports whether Write may write into dir. It may when dir does
 // not exist, is an empty directory, or is a directory holding nothing but
