@@ -39,7 +39,7 @@ func benchRun(b *testing.B, name string, weeks int) {
 }
 
 // BenchmarkDefaultRun is one replication of the default scenario over its
-// full horizon (7 years). Target: 20 ms of CPU or less (not met: about 50
+// full horizon (7 years). Target: 20 ms of CPU or less (not met: about 48
 // ms on a quiet 2-core machine; the README's speed section says why).
 func BenchmarkDefaultRun(b *testing.B) { benchRun(b, "ways-to-wellness", 0) }
 

@@ -128,7 +128,7 @@ func benchFloor(b *testing.B, name string, warm, weeks int) {
 // (floorWeek) in one process. Targets: model/floor at most 1.3 at the
 // default scale (its full 7 years) and 1.5 at national scale (the second
 // year of england-national, after a first year that is not timed). Not
-// met: about 2.9 and 3.5 on a quiet 2-core machine (README, speed section).
+// met: about 2.8 and 3.4 on a quiet 2-core machine (README, speed section).
 func BenchmarkFloor(b *testing.B) {
 	b.Run("default", func(b *testing.B) { benchFloor(b, "ways-to-wellness", 0, 0) })
 	b.Run("national", func(b *testing.B) { benchFloor(b, "england-national", 52, 52) })
