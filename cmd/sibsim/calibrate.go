@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -179,9 +180,12 @@ func runCalibrate(ctx context.Context, opts *calibrateOptions, s streams) error 
 	}
 	ropts := calibration.Options{
 		Workers: opts.workers, Budget: opts.budget, Shard: shard.Shard, Shards: shard.Shards, Step: opts.step, Version: opts.version,
-		OnGeneration: func(g calibrate.GenerationStats) {
+		OnGeneration: func(p *calibrate.Population) {
 			fmt.Fprintf(s.err, "sibsim: generation %d: tolerance %s, acceptance rate %s, ESS %s, %d of %d simulations\n",
-				g.Generation, results.Human(g.Epsilon), results.Human(g.AcceptRate), results.Human(g.ESS), g.Total, budget)
+				p.Generation, results.Human(p.Epsilon), results.Human(p.AcceptRate), results.Human(p.ESS), p.Total, budget)
+			if p.Generation == 0 {
+				noteInert(s.err, p, f.Targets, c.Weeks)
+			}
 		},
 	}
 	var prog *progressLine
@@ -192,9 +196,9 @@ func runCalibrate(ctx context.Context, opts *calibrateOptions, s streams) error 
 			prog.update(done, total)
 		}
 		inner := ropts.OnGeneration
-		ropts.OnGeneration = func(g calibrate.GenerationStats) {
+		ropts.OnGeneration = func(p *calibrate.Population) {
 			prog.clear()
-			inner(g)
+			inner(p)
 			prog.start = time.Now()
 		}
 	}
@@ -257,6 +261,8 @@ func stopText(r calibrate.StopReason) string {
 		return "every kept particle meets the targets exactly"
 	case calibrate.StopEpsilon:
 		return "the tolerance reached the target epsilon"
+	case calibrate.StopInert:
+		return "every target took one value in every particle: the parameters do not move them"
 	case calibrate.StopAcceptance:
 		return "the acceptance rate fell below min_accept_rate"
 	case calibrate.StopStalled:
@@ -296,4 +302,20 @@ func drawCalibrationFigures(ctx context.Context, c *calibration.Calibration, res
 		return err
 	}
 	return plots.WriteFiles(ctx, filepath.Join(dir, calibration.FiguresDir), figs, format)
+}
+
+// noteInert writes to w a note for each target that took one value in
+// every particle of the first generation p (Population.Inert): the
+// parameters do not move it over their priors, so it cannot guide the fit,
+// and a user would rather know before the whole budget is spent.
+func noteInert(w io.Writer, p *calibrate.Population, targets []calibrate.Target, weeks int) {
+	idx, vals := p.Inert()
+	for k, t := range idx {
+		what := "the same value, " + results.Human(vals[k]) + ","
+		if math.IsNaN(vals[k]) {
+			what = "no defined value"
+		}
+		fmt.Fprintf(w, "sibsim: note: target %s took %s in all %d particles kept from the first generation (drawn from the priors, %d weeks each): the parameters do not move it, so it cannot guide the fit; check the metric and the horizon (weeks)\n",
+			terminalText(targets[t].Name), what, len(p.Particles), weeks)
+	}
 }

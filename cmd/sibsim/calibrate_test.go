@@ -88,3 +88,22 @@ func TestShippedTargetsLoad(t *testing.T) {
 		t.Errorf("shipped targets file has %d parameters and %d targets; want the brief's 8 unknowns and 10 figures", len(c.Spec.Parameters), len(c.Spec.Targets))
 	}
 }
+
+// TestCalibrateInertTargets: a target the parameters cannot move (the
+// investor's IRR over 5 weeks, -1 in every run) is named on stderr after
+// the first generation; when every target is inert, sampling stops there.
+func TestCalibrateInertTargets(t *testing.T) {
+	short := strings.Replace(tinyTargets, "weeks: 20", "weeks: 5", 1)
+	irr := "  - metric: investor_irr\n    range: [0.05, 0.1]\n"
+	note := "note: target investor_irr took the same value, -1.000, in all 4 particles kept from the first generation"
+	withOther := writeFile(t, "with-other.yaml", short+irr)
+	code, stdout, stderr := cli(t, context.Background(), "calibrate", withOther, "--out", filepath.Join(t.TempDir(), "cal"))
+	if code != exitOK || !strings.Contains(stderr, note) || strings.Contains(stderr, "engaged_share took") {
+		t.Errorf("calibrate with one inert target = exit %d; want exit 0 and a note naming investor_irr alone:\n%s%s", code, stdout, stderr)
+	}
+	alone := writeFile(t, "alone.yaml", short[:strings.Index(short, "targets:")]+"targets:\n"+irr)
+	code, stdout, stderr = cli(t, context.Background(), "calibrate", alone, "--out", filepath.Join(t.TempDir(), "cal"))
+	if code != exitOK || !strings.Contains(stderr, note) || !strings.Contains(stdout, "Stopped after 1 generations (every target took one value in every particle") {
+		t.Errorf("calibrate with every target inert = exit %d; want exit 0, the note, and a stop after generation 0:\n%s%s", code, stdout, stderr)
+	}
+}

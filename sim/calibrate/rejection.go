@@ -74,7 +74,7 @@ func (r *RejectionSampler) Accept(sums [][]float64) (*Population, error) {
 	}
 	var kept []Particle
 	if r.cfg.Keep > 0 {
-		if kept, err = keepNearest(all, r.cfg.Keep); err != nil {
+		if kept, err = keepNearest(all, r.cfg.Keep, r.spec.Targets); err != nil {
 			return nil, err
 		}
 	} else {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 )
 
 // Particle is one simulated parameter vector with its outcome.
@@ -55,6 +56,39 @@ type Population struct {
 	// History holds the statistics of every generation so far, this one
 	// last.
 	History []GenerationStats `json:"history"`
+}
+
+// Inert returns, in target order, the indices of the targets whose
+// simulated value is the same in every particle of p, or undefined (NaN
+// or infinite) in all of them, with that value (NaN when undefined). Such
+// a target adds the same distance to every particle, so it cannot guide
+// the fit; in the first generation, drawn from the priors, it means the
+// parameters do not move it over their priors, as when the horizon is too
+// short for a metric (investor_irr over a few weeks is -1 in every run).
+// A population of fewer than two particles has none.
+func (p *Population) Inert() (targets []int, values []float64) {
+	if len(p.Particles) < 2 {
+		return nil, nil
+	}
+	defined := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
+	for t := range p.Particles[0].Summaries {
+		first := p.Particles[0].Summaries[t]
+		same := true
+		for _, q := range p.Particles[1:] {
+			x := q.Summaries[t]
+			if defined(x) != defined(first) || (defined(x) && x != first) {
+				same = false
+				break
+			}
+		}
+		if same {
+			if !defined(first) {
+				first = math.NaN()
+			}
+			targets, values = append(targets, t), append(values, first)
+		}
+	}
+	return targets, values
 }
 
 // Config controls SMC. Zero thresholds are off, but Budget or
@@ -137,6 +171,7 @@ type StopReason string
 const (
 	StopExact       StopReason = "exact"       // ε = 0
 	StopEpsilon     StopReason = "epsilon"     // ε <= Config.Epsilon
+	StopInert       StopReason = "inert"       // every target took one value in every kept particle (Population.Inert)
 	StopAcceptance  StopReason = "acceptance"  // acceptance rate < Config.MinAcceptRate
 	StopStalled     StopReason = "stalled"     // ε fell by < Config.MinEpsilonDrop
 	StopGenerations StopReason = "generations" // Config.MaxGenerations reached
@@ -237,7 +272,7 @@ func (s *SMC) Update(prev *Population, sums [][]float64) (*Population, error) {
 		all = append(all, prev.Particles...)
 	}
 	all = append(all, fresh...)
-	kept, err := keepNearest(all, s.cfg.keep())
+	kept, err := keepNearest(all, s.cfg.keep(), s.spec.Targets)
 	if err != nil {
 		return nil, fmt.Errorf("generation %d: %w", gen, err)
 	}
@@ -270,18 +305,32 @@ func sortParticles(ps []Particle) {
 	})
 }
 
-// keepNearest returns the n nearest of ps.
-func keepNearest(ps []Particle, n int) ([]Particle, error) {
+// keepNearest returns the n nearest of ps, whose summaries are of targets.
+// When fewer than n have a finite distance the error wraps ErrUndefined
+// and names each target undefined in some particle, with how many.
+func keepNearest(ps []Particle, n int, targets []Target) ([]Particle, error) {
 	ps = slices.Clone(ps)
 	sortParticles(ps)
 	if math.IsInf(ps[n-1].Distance, 1) {
 		finite := 0
+		undefined := make([]int, len(targets))
 		for _, p := range ps {
 			if !math.IsInf(p.Distance, 1) {
 				finite++
 			}
+			for t, x := range p.Summaries {
+				if t < len(targets) && (math.IsNaN(x) || math.IsInf(x, 0)) {
+					undefined[t]++
+				}
+			}
 		}
-		return nil, fmt.Errorf("%w: %d of %d defined, %d needed", ErrUndefined, finite, len(ps), n)
+		var which []string
+		for t, k := range undefined {
+			if k > 0 {
+				which = append(which, fmt.Sprintf("%s in %d", targets[t].Name, k))
+			}
+		}
+		return nil, fmt.Errorf("%w: %d of %d defined, %d needed (undefined: %s)", ErrUndefined, finite, len(ps), n, strings.Join(which, ", "))
 	}
 	return ps[:n], nil
 }
@@ -308,6 +357,8 @@ func (s *SMC) Stop(pop *Population) (StopReason, bool) {
 		return StopExact, true
 	case c.Epsilon > 0 && pop.Epsilon <= c.Epsilon:
 		return StopEpsilon, true
+	case s.allInert(pop):
+		return StopInert, true
 	case pop.Generation > 0 && c.MinAcceptRate > 0 && pop.AcceptRate < c.MinAcceptRate:
 		return StopAcceptance, true
 	case pop.Generation > 0 && c.MinEpsilonDrop > 0 && len(pop.History) >= 2 &&
@@ -319,6 +370,14 @@ func (s *SMC) Stop(pop *Population) (StopReason, bool) {
 		return StopBudget, true
 	}
 	return "", false
+}
+
+// allInert reports whether every target is inert in pop (Population.Inert):
+// every particle then has the same distance, and no later generation can
+// lower the tolerance.
+func (s *SMC) allInert(pop *Population) bool {
+	idx, _ := pop.Inert()
+	return len(idx) > 0 && len(idx) == len(s.spec.Targets)
 }
 
 // RunOptions control SMC.Run.

@@ -8,6 +8,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/sibsim/sibsim/sim/calibrate"
@@ -289,6 +290,39 @@ func TestProposalsInSupport(t *testing.T) {
 	}
 }
 
+// TestSMCInert: a target that takes one value in every particle is named
+// by Population.Inert; sampling goes on while another target varies, and
+// stops at once (StopInert) when none does.
+func TestSMCInert(t *testing.T) {
+	oneConstant := func(_ context.Context, p calibrate.Proposal) ([]float64, error) {
+		return []float64{p.Values[0], 5}, nil
+	}
+	cfg := testConfig
+	cfg.MinAcceptRate, cfg.MaxGenerations = 0, 3
+	pop, why, err := runTwoParam(t, cfg, calibrate.Pointwise(oneConstant, 0), calibrate.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if idx, vals := pop.Inert(); !slices.Equal(idx, []int{1}) || !slices.Equal(vals, []float64{5}) {
+		t.Errorf("Inert() = %v, %v; want target 1 with value 5", idx, vals)
+	}
+	if why != calibrate.StopGenerations {
+		t.Errorf("stop %q with one target varying; want %q", why, calibrate.StopGenerations)
+	}
+
+	bothConstant := func(_ context.Context, p calibrate.Proposal) ([]float64, error) { return []float64{3, 5}, nil }
+	pop, why, err = runTwoParam(t, cfg, calibrate.Pointwise(bothConstant, 0), calibrate.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if why != calibrate.StopInert || pop.Generation != 0 {
+		t.Errorf("stop %q at generation %d with no target varying; want %q at generation 0", why, pop.Generation, calibrate.StopInert)
+	}
+	if idx, _ := (&calibrate.Population{Particles: pop.Particles[:1]}).Inert(); idx != nil {
+		t.Errorf("Inert() of one particle = %v; want none", idx)
+	}
+}
+
 func TestSMCUndefined(t *testing.T) {
 	// Nine simulations in ten are undefined: fewer than α N remain.
 	sim := func(_ context.Context, p calibrate.Proposal) ([]float64, error) {
@@ -298,8 +332,8 @@ func TestSMCUndefined(t *testing.T) {
 		return []float64{p.Values[0], 1}, nil
 	}
 	_, _, err := runTwoParam(t, testConfig, calibrate.Pointwise(sim, 0), calibrate.RunOptions{})
-	if !errors.Is(err, calibrate.ErrUndefined) {
-		t.Errorf("err = %v; want %v", err, calibrate.ErrUndefined)
+	if !errors.Is(err, calibrate.ErrUndefined) || !strings.Contains(err.Error(), "(undefined: s1 in 180)") {
+		t.Errorf("err = %v; want %v naming s1, undefined in 180 of 200", err, calibrate.ErrUndefined)
 	}
 }
 

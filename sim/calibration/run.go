@@ -68,8 +68,9 @@ type Options struct {
 	// directory name (gen-NNN or check-NNN) and the runs done and to do in
 	// it. Calls are serialised.
 	OnRun func(batch string, done, total int)
-	// OnGeneration, if set, is called after every new population.
-	OnGeneration func(calibrate.GenerationStats)
+	// OnGeneration, if set, is called with every new population, after it
+	// is saved.
+	OnGeneration func(*calibrate.Population)
 }
 
 // Result is what Run did and found.
@@ -212,7 +213,7 @@ func runSMC(ctx context.Context, c *Calibration, budget int, ev *evaluator, last
 			return err
 		}
 		if opts.OnGeneration != nil {
-			opts.OnGeneration(p.GenerationStats)
+			opts.OnGeneration(p)
 		}
 		if opts.Step {
 			return errStepDone
@@ -237,7 +238,7 @@ func runRejection(ctx context.Context, c *Calibration, budget int, ev *evaluator
 		return nil, err
 	}
 	if opts.OnGeneration != nil {
-		opts.OnGeneration(pop.GenerationStats)
+		opts.OnGeneration(pop)
 	}
 	return pop, nil
 }
