@@ -15,7 +15,10 @@ import (
 )
 
 // ReadManifest reads manifest.json from a results directory: a regular
-// file of at most MaxManifestBytes.
+// file of at most MaxManifestBytes. Errors name the file: it cannot be
+// read or parsed, its format is not ManifestFormat, or its weeks (0 to
+// scenario.MaxWeeks) or replications (0 to MaxReplications) are out of
+// range.
 func ReadManifest(dir string) (*Manifest, error) {
 	data, err := ReadRegularFile(context.Background(), filepath.Join(dir, ManifestFile), MaxManifestBytes)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/sibsim/sibsim/sim/results"
 	"github.com/sibsim/sibsim/sim/scenario"
 	"github.com/sibsim/sibsim/sim/sensitivity"
 	"github.com/sibsim/sibsim/sim/strictyaml"
@@ -21,8 +22,8 @@ import (
 const (
 	maxFileBytes    = 1 << 20
 	maxParameters   = 1000
-	maxReplications = 100_000
-	maxWeeks        = 2600
+	maxReplications = results.MaxReplications // what run's readers accept
+	maxWeeks        = scenario.MaxWeeks       // the scenario schema's horizon limit
 	maxPolicies     = 100
 	// MaxRuns bounds points × replications.
 	MaxRuns = 1 << 30

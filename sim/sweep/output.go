@@ -16,8 +16,9 @@ import (
 )
 
 // ErrShards is wrapped by every error Merge returns for shard directories
-// that do not make up one sweep: different experiments or versions, a
-// chunk missing or in two directories.
+// that do not make up one sweep: different experiments or builds (sibsim
+// version, Go toolchain or architecture), a chunk missing or in two
+// directories.
 var ErrShards = errors.New("shards do not make one sweep")
 
 // finish writes the final results into dir from complete chunks:
@@ -101,8 +102,8 @@ func finish(ctx context.Context, dir string, m Manifest, chunk func(c int) strin
 }
 
 // Merge checks that the shard directories dirs together hold one sweep:
-// the same experiment (hash) and sibsim version, and every chunk exactly
-// once. It then writes the final results into out, byte-identical to an
+// the same experiment (hash), run by the same build (sibsim version, Go
+// toolchain and architecture), and every chunk exactly once. It then writes the final results into out, byte-identical to an
 // unsharded run of the same sweep. out must be new or empty. The shard
 // directories are left as they are.
 func Merge(ctx context.Context, dirs []string, out string, format Format) (*Manifest, error) {
@@ -141,8 +142,8 @@ func Merge(ctx context.Context, dirs []string, out string, format Format) (*Mani
 			return nil, fmt.Errorf("%w: %s and %s hold different experiments (sha256 %s and %s)",
 				ErrShards, dirs[0], dirs[i+1], short(m.ExperimentSHA256), short(s.Manifest.ExperimentSHA256))
 		}
-		if err := sameBuild(&m, &s.Manifest); err != nil {
-			return nil, fmt.Errorf("%w: %s and %s were run by different builds: %v", ErrShards, dirs[0], dirs[i+1], err)
+		if d, ok := buildDiff(&m, &s.Manifest); ok {
+			return nil, fmt.Errorf("%w: %s and %s were run by different builds: %s %s and %s", ErrShards, dirs[0], dirs[i+1], d.whats, d.a, d.b)
 		}
 	}
 	if experimentHash(m) != m.ExperimentSHA256 {

@@ -118,8 +118,10 @@ type State struct {
 // and last manifest.json, then removes the chunks and sweep.json.
 //
 // dir must be new or empty, or, with opts.Resume, hold an unfinished or
-// finished run of the same experiment, shard and version: complete chunks
-// are verified and kept, the rest recomputed. Run holds an exclusive lock
+// finished run of the same experiment and shard, started by the same build
+// (sibsim version, Go toolchain and architecture; otherwise an error
+// wrapping ErrOutDir names the one that differs): complete chunks are
+// verified and kept, the rest recomputed. Run holds an exclusive lock
 // (flock) on dir while it works: a second Run in the same directory, from
 // any process, fails at once with an error wrapping ErrBusy. If ctx is cancelled, Run
 // stops, keeps the completed chunks and returns ctx's error.
@@ -282,25 +284,40 @@ func sameSweep(dir string, got *Manifest, want State) error {
 	if got.ExperimentSHA256 != want.Manifest.ExperimentSHA256 {
 		return fmt.Errorf("%w: %s holds a different experiment (sha256 %s; this one is %s)", ErrOutDir, dir, short(got.ExperimentSHA256), short(want.Manifest.ExperimentSHA256))
 	}
-	if err := sameBuild(got, &want.Manifest); err != nil {
-		return fmt.Errorf("%w: %s was started by another build, whose results may differ: %v", ErrOutDir, dir, err)
+	if d, ok := buildDiff(got, &want.Manifest); ok {
+		return fmt.Errorf("%w: %s was started by a build of another %s (%s; this one is %s), whose results may differ",
+			ErrOutDir, dir, d.what, d.a, d.b)
 	}
 	return nil
 }
 
-// sameBuild returns an error naming the first of the sibsim version, Go
-// toolchain and architecture (Manifest.Arch) in which a and b differ, or
-// nil: results are byte-identical only within one build.
-func sameBuild(a, b *Manifest) error {
-	switch {
-	case a.Version != b.Version:
-		return fmt.Errorf("sibsim %s and %s", a.Version, b.Version)
-	case a.GoVersion != b.GoVersion:
-		return fmt.Errorf("toolchains %s and %s", a.GoVersion, b.GoVersion)
-	case a.Arch != b.Arch:
-		return fmt.Errorf("architecture %q and %q", a.Arch, b.Arch)
+// buildDifference is the first of the sibsim version, Go toolchain and
+// architecture (Manifest.Arch) in which two manifests differ: what names
+// it in the singular, whats in the plural, and a and b are the two
+// values, "not recorded" for an empty one (a directory written before
+// sibsim recorded it).
+type buildDifference struct{ what, whats, a, b string }
+
+// buildDiff returns how the builds that wrote a and b differ, and false
+// when they agree: results are byte-identical only within one build.
+func buildDiff(a, b *Manifest) (buildDifference, bool) {
+	shown := func(v string) string {
+		if v == "" {
+			return "not recorded"
+		}
+		return v
 	}
-	return nil
+	fields := []struct{ what, whats, a, b string }{
+		{"sibsim version", "sibsim versions", a.Version, b.Version},
+		{"Go toolchain", "Go toolchains", a.GoVersion, b.GoVersion},
+		{"architecture", "architectures", a.Arch, b.Arch},
+	}
+	for _, f := range fields {
+		if f.a != f.b {
+			return buildDifference{f.what, f.whats, shown(f.a), shown(f.b)}, true
+		}
+	}
+	return buildDifference{}, false
 }
 
 func short(h string) string {

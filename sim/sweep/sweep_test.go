@@ -501,19 +501,23 @@ func TestResume(t *testing.T) {
 	if _, err := Run(context.Background(), other, dir, Options{Version: "v", Resume: true}); !errors.Is(err, ErrOutDir) || !strings.Contains(err.Error(), "different experiment") {
 		t.Errorf("Resume of another experiment = %v; want ErrOutDir naming a different experiment", err)
 	}
-	// A directory is resumed only by the build that started it.
+	// A directory is resumed only by the build that started it; the error
+	// says which build started it and which is running.
 	for _, edit := range []struct {
-		what string
 		set  func(m *Manifest)
+		want string
 	}{
-		{"toolchain", func(m *Manifest) { m.GoVersion = "go1.0" }},
-		{"architecture", func(m *Manifest) { m.Arch = "arm64 GOARM64=v8.0" }},
+		{func(m *Manifest) { m.Version = "u" }, "another sibsim version (u; this one is v)"},
+		{func(m *Manifest) { m.GoVersion = "go1.0" }, "another Go toolchain (go1.0; this one is " + runtime.Version() + ")"},
+		{func(m *Manifest) { m.Arch = "arm64 GOARM64=v8.0" }, "another architecture (arm64 GOARM64=v8.0; this one is " + results.Arch() + ")"},
+		// A directory of a sibsim that did not record its architecture.
+		{func(m *Manifest) { m.Arch = "" }, "another architecture (not recorded; this one is " + results.Arch() + ")"},
 	} {
 		editState(t, dir, edit.set)
-		if _, err := Run(context.Background(), p, dir, Options{Version: "v", Resume: true}); !errors.Is(err, ErrOutDir) || !strings.Contains(err.Error(), edit.what) {
-			t.Errorf("Resume by another %s = %v; want ErrOutDir naming it", edit.what, err)
+		if _, err := Run(context.Background(), p, dir, Options{Version: "v", Resume: true}); !errors.Is(err, ErrOutDir) || !strings.Contains(err.Error(), edit.want) {
+			t.Errorf("Resume by another build = %v; want ErrOutDir containing %q", err, edit.want)
 		}
-		editState(t, dir, func(m *Manifest) { m.GoVersion, m.Arch = runtime.Version(), results.Arch() })
+		editState(t, dir, func(m *Manifest) { m.Version, m.GoVersion, m.Arch = "v", runtime.Version(), results.Arch() })
 	}
 	rep2 := mustRun(t, p, dir, Options{Workers: 3, Version: "v", Resume: true})
 	if rep2.Skipped != rep.Written || rep2.Written != 21-rep.Written || !rep2.Complete {
@@ -679,14 +683,16 @@ func TestShardsMerge(t *testing.T) {
 	otherVersion := otherBuild("version", func(m *Manifest) { m.Version = "w" })
 	otherGo := otherBuild("toolchain", func(m *Manifest) { m.GoVersion = "go1.0" })
 	otherArch := otherBuild("arch", func(m *Manifest) { m.Arch = "arm64 GOARM64=v8.0" })
+	noArch := otherBuild("noarch", func(m *Manifest) { m.Arch = "" })
 	tests := []struct {
 		name string
 		dirs []string
 		want string
 	}{
-		{"other version", []string{csvShards[0], otherVersion, csvShards[2]}, "were run by different builds: sibsim v and w"},
-		{"other toolchain", []string{csvShards[0], otherGo, csvShards[2]}, "were run by different builds: toolchains " + runtime.Version() + " and go1.0"},
-		{"other architecture", []string{csvShards[0], otherArch, csvShards[2]}, `were run by different builds: architecture "` + results.Arch() + `" and "arm64 GOARM64=v8.0"`},
+		{"other version", []string{csvShards[0], otherVersion, csvShards[2]}, "were run by different builds: sibsim versions v and w"},
+		{"other toolchain", []string{csvShards[0], otherGo, csvShards[2]}, "were run by different builds: Go toolchains " + runtime.Version() + " and go1.0"},
+		{"other architecture", []string{csvShards[0], otherArch, csvShards[2]}, "were run by different builds: architectures " + results.Arch() + " and arm64 GOARM64=v8.0"},
+		{"architecture not recorded", []string{csvShards[0], noArch, csvShards[2]}, "were run by different builds: architectures " + results.Arch() + " and not recorded"},
 		{"missing shard", csvShards[:2], "50 of 150 chunks missing: no directory given holds shard 2/3 (give its directory, or run it)"},
 		{"missing shards", csvShards[:1], "100 of 150 chunks missing: no directory given holds shards 1/3, 2/3"},
 		{"unfinished shard", []string{csvShards[0], unfinished, csvShards[2]}, "2 of 150 chunks missing: shard 1/3 in " + unfinished + " lacks 2 chunks (unfinished: rerun it with --resume)"},
