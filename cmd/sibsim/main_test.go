@@ -459,8 +459,9 @@ func TestScenariosShow(t *testing.T) {
 
 func TestVersionCommand(t *testing.T) {
 	code, stdout, _ := cli(t, context.Background(), "version")
-	if code != exitOK || !strings.HasPrefix(stdout, "sibsim v0.0.0-test (go") || strings.Count(stdout, "\n") != 1 {
-		t.Errorf("sibsim version = exit %d, %q; want one line", code, stdout)
+	if code != exitOK || !strings.HasPrefix(stdout, "sibsim v0.0.0-test (go") || strings.Count(stdout, "\n") != 1 ||
+		!strings.HasSuffix(stdout, "/"+results.Arch()+")\n") {
+		t.Errorf("sibsim version = exit %d, %q; want one line ending with the architecture manifests record", code, stdout)
 	}
 	var out bytes.Buffer
 	d := &deps{streams: streams{out: &out, err: &out}, loader: defaultLoader(), args: []string{"version"}, version: "v1.0.0", revision: "abc (modified)"}

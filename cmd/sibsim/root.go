@@ -333,7 +333,7 @@ func report(w io.Writer, cmd *cobra.Command, err error) int {
 	}
 	if code == exitUsage {
 		path := "sibsim"
-		if cmd != nil {
+		if cmd != nil && cmd.Name() != "help" { // "sibsim help --help" helps nobody
 			path = cmd.CommandPath()
 		}
 		fmt.Fprintf(w, "Run '%s --help' for usage.\n", path)

@@ -74,7 +74,12 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 		return usageError(fmt.Errorf("--addr: %w", err))
 	}
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-	fmt.Fprintf(s.out, "sibsim explorer: open http://%s/ (Ctrl-C to stop)\n", ln.Addr())
+	// The address is the one output a user needs: a server nobody can be
+	// told the address of is not left running.
+	if _, err := fmt.Fprintf(s.out, "sibsim explorer: open http://%s/ (Ctrl-C to stop)\n", ln.Addr()); err != nil {
+		ln.Close()
+		return fmt.Errorf("write the address to stdout: %w", err)
+	}
 	if opts.listening != nil {
 		opts.listening(ln.Addr().String())
 	}

@@ -26,6 +26,24 @@ func TestServeBadFlags(t *testing.T) {
 	}
 }
 
+// TestServeStdoutFailure: when the address cannot be written to stdout the
+// explorer stops at once with exit 1, rather than serving an address
+// nobody was told.
+func TestServeStdoutFailure(t *testing.T) {
+	var errb bytes.Buffer
+	d := &deps{streams: streams{out: fullWriter{}, err: &errb}, loader: defaultLoader(), args: []string{"serve", "--addr", "127.0.0.1:0"}, version: "test"}
+	done := make(chan int, 1)
+	go func() { done <- d.execute(t.Context()) }()
+	select {
+	case code := <-done:
+		if code != exitRuntime || !strings.Contains(errb.String(), errFull.Error()) {
+			t.Errorf("serve with stdout full = exit %d, stderr %q; want exit 1 naming the failure", code, errb.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve with stdout full kept running")
+	}
+}
+
 // TestServeAnswersAndStops starts the explorer on a free loopback port,
 // loads its page, and stops it as Ctrl-C would (exit code 130).
 func TestServeAnswersAndStops(t *testing.T) {

@@ -7,6 +7,8 @@ import (
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/sibsim/sibsim/sim/results"
 )
 
 type versionOptions struct {
@@ -41,7 +43,9 @@ revision: the version names the release.`,
 }
 
 func runVersion(_ context.Context, opts *versionOptions, s streams) error {
-	_, err := fmt.Fprintf(s.out, "sibsim %s (%s %s/%s)\n", opts.version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	// The architecture as manifests record it (results.Arch), with its
+	// level: a directory resumes and merges only with the same.
+	_, err := fmt.Fprintf(s.out, "sibsim %s (%s %s/%s)\n", opts.version, runtime.Version(), runtime.GOOS, results.Arch())
 	if err == nil && opts.revision != "" {
 		_, err = fmt.Fprintf(s.out, "revision %s\n", opts.revision)
 	}

@@ -197,6 +197,26 @@ func TestRunResumeAndWorkers(t *testing.T) {
 			t.Errorf("Run by a build with %s for %s = %v; want ErrOutDir", st.GoVersion, st.Arch, err)
 		}
 	}
+	// A directory of a sibsim that recorded neither says so.
+	name := filepath.Join(one, StateFile)
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var older state
+	if err := json.Unmarshal(data, &older); err != nil {
+		t.Fatal(err)
+	}
+	older.GoVersion, older.Arch = "", ""
+	if data, err = json.Marshal(older); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Run(context.Background(), c, one, Options{Version: "v"}); !errors.Is(err, ErrOutDir) || !strings.Contains(err.Error(), "built with (not recorded) for (not recorded)") {
+		t.Errorf("Run on a directory without a recorded build = %v; want ErrOutDir saying it is not recorded", err)
+	}
 }
 
 func TestCalibratedYAMLLoads(t *testing.T) {

@@ -281,7 +281,7 @@ func openDir(dir string, want state) error {
 			return fmt.Errorf("%w: %s was started by sibsim %s; this is sibsim %s, whose results may differ", ErrOutDir, dir, got.Version, want.Version)
 		case got.GoVersion != want.GoVersion || got.Arch != want.Arch:
 			return fmt.Errorf("%w: %s was started by a sibsim built with %s for %s; this one is built with %s for %s, whose results may differ",
-				ErrOutDir, dir, got.GoVersion, got.Arch, want.GoVersion, want.Arch)
+				ErrOutDir, dir, recorded(got.GoVersion), recorded(got.Arch), want.GoVersion, want.Arch)
 		}
 		for _, e := range entries {
 			if !ours(e.Name()) {
@@ -294,6 +294,15 @@ func openDir(dir string, want state) error {
 		return err
 	}
 	return writeJSON(filepath.Join(dir, StateFile), want)
+}
+
+// recorded is s, or "(not recorded)" for a field that a directory
+// written by an older sibsim lacks.
+func recorded(s string) string {
+	if s == "" {
+		return "(not recorded)"
+	}
+	return s
 }
 
 func isDir(name string) bool {

@@ -29,7 +29,7 @@ const (
 	maxFileBytes = 1 << 20
 	maxTargets   = 1000
 	maxProblems  = 100
-	maxWeeks     = 2600
+	maxWeeks     = scenario.MaxWeeks
 	// MaxBudget bounds the number of simulations of one calibration.
 	MaxBudget = 100_000_000
 )
