@@ -31,8 +31,8 @@ func ReadManifest(dir string) (*Manifest, error) {
 	if m.Format != ManifestFormat {
 		return nil, fmt.Errorf("%s: format %d; this version reads format %d (rerun to write it again)", filepath.Join(dir, ManifestFile), m.Format, ManifestFormat)
 	}
-	// Readers size their tables by these counts: refuse what no run
-	// writes before anything is allocated (a hand-edited manifest).
+	// Readers size their tables by these counts: refuse counts beyond any
+	// run's limits before anything is allocated (a hand-edited manifest).
 	if m.Weeks < 0 || m.Weeks > scenario.MaxWeeks {
 		return nil, fmt.Errorf("%s: weeks %d: want 0 to %d", filepath.Join(dir, ManifestFile), m.Weeks, scenario.MaxWeeks)
 	}
