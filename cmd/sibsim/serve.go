@@ -21,7 +21,19 @@ type serveOptions struct {
 	// listening, if set, is called with the address once the server listens
 	// (tests use it to find a port chosen by the system).
 	listening func(addr string)
+	// readTimeout bounds reading one request, headers and body (0:
+	// serveReadTimeout); tests shorten it.
+	readTimeout time.Duration
 }
+
+// Reading a request's headers may take serveHeaderTimeout and the whole
+// request serveReadTimeout: the largest body, a 1 MiB upload, takes well
+// under a second even over a slow network, and a client that trickles
+// bytes would otherwise hold its connection open for ever.
+const (
+	serveHeaderTimeout = 10 * time.Second
+	serveReadTimeout   = time.Minute
+)
 
 func newServeCommand(d *deps) *cobra.Command {
 	opts := &serveOptions{}
@@ -73,7 +85,11 @@ func runServe(ctx context.Context, opts *serveOptions, s streams) error {
 	if err != nil {
 		return usageError(fmt.Errorf("--addr: %w", err))
 	}
-	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	read := opts.readTimeout
+	if read <= 0 {
+		read = serveReadTimeout
+	}
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: min(serveHeaderTimeout, read), ReadTimeout: read, IdleTimeout: 2 * time.Minute}
 	// The address is the one output a user needs: a server nobody can be
 	// told the address of is not left running.
 	if _, err := fmt.Fprintf(s.out, "sibsim explorer: open http://%s/ (Ctrl-C to stop)\n", ln.Addr()); err != nil {

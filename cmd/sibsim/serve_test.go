@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -81,5 +84,52 @@ func TestServeAnswersAndStops(t *testing.T) {
 	}
 	if want := "open http://" + addr + "/"; !strings.Contains(out.String(), want) {
 		t.Errorf("serve printed %q; want %q", out.String(), want)
+	}
+}
+
+// TestServeDropsSlowBodies: a client that sends its headers and then
+// trickles its body is cut off once the read timeout passes, rather than
+// holding a connection (and its goroutine) for ever.
+func TestServeDropsSlowBodies(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	addrs := make(chan string, 1)
+	var out bytes.Buffer
+	opts := &serveOptions{addr: "127.0.0.1:0", maxReplications: 10, readTimeout: 500 * time.Millisecond,
+		listening: func(a string) { addrs <- a }}
+	done := make(chan error, 1)
+	go func() { done <- runServe(ctx, opts, streams{out: &out, err: &out}) }()
+	var addr string
+	select {
+	case addr = <-addrs:
+	case err := <-done:
+		t.Fatalf("serve ended early: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not listen")
+	}
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	head := "POST /api/validate HTTP/1.1\r\nHost: " + addr + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nv="
+	if _, err := io.WriteString(conn, head); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	closed := false
+	for i := 0; i < 40 && !closed; i++ { // a byte every 100 ms, for up to 4 s
+		time.Sleep(100 * time.Millisecond)
+		if _, err := io.WriteString(conn, "a"); err != nil {
+			closed = true
+		}
+		conn.SetReadDeadline(time.Now().Add(time.Millisecond))
+		var b [1]byte
+		if _, err := conn.Read(b[:]); err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+			closed = true
+		}
+	}
+	if !closed {
+		t.Errorf("a body trickled for %v kept its connection open; want it closed after 500ms", time.Since(start).Round(time.Millisecond))
 	}
 }
