@@ -673,3 +673,53 @@ func TestCountsAgreeWithTheirNouns(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIErrorsAreJSON: every refusal under /api/ is a JSON object with an
+// error, which the page shows, and the status says what went wrong;
+// pages outside /api/ keep plain-text errors.
+func TestAPIErrorsAreJSON(t *testing.T) {
+	_, srv := newTest(t, Options{})
+	missing := Variant{Baseline: "upload:0123456789abcdef", Replications: 2, Seed: 1}.Token()
+	for _, tc := range []struct {
+		name, method, path, body string
+		header                   map[string]string
+		code                     int
+		want                     string
+	}{
+		{"wrong method", "GET", "/api/run", "", nil, http.StatusMethodNotAllowed, "GET /api/run is not allowed (allowed: POST)"},
+		{"no endpoint", "POST", "/api/nothing", "", nil, http.StatusNotFound, "no such endpoint: /api/nothing"},
+		{"foreign host", "POST", "/api/validate", "", map[string]string{"Host": "attacker.example"}, http.StatusMisdirectedRequest, "localhost only"},
+		{"cross origin", "POST", "/api/run", "", map[string]string{"Origin": "null"}, http.StatusForbidden, "cross-origin"},
+		{"no variant", "POST", "/api/validate", "", nil, http.StatusBadRequest, "no variant given"},
+		{"two variants", "POST", "/api/validate", "v=" + missing + "&v=" + missing, nil, http.StatusBadRequest, "one variant expected (got 2)"},
+		{"upload not held", "POST", "/api/validate", "v=" + missing, nil, http.StatusNotFound, "upload the file again"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequest(tc.method, srv.URL+tc.path, strings.NewReader(tc.body))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			for k, v := range tc.header {
+				if k == "Host" {
+					req.Host = v
+				} else {
+					req.Header.Set(k, v)
+				}
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var body struct{ Error string }
+			derr := json.NewDecoder(resp.Body).Decode(&body)
+			if resp.StatusCode != tc.code || derr != nil || !strings.Contains(body.Error, tc.want) {
+				t.Errorf("%s %s = %d, %q (decode: %v); want %d, JSON error with %q", tc.method, tc.path, resp.StatusCode, body.Error, derr, tc.code, tc.want)
+			}
+			if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+				t.Errorf("%s %s: Content-Type %q; want JSON", tc.method, tc.path, ct)
+			}
+		})
+	}
+	if code, body, h := get(t, srv, "/nothing"); code != http.StatusNotFound || !strings.HasPrefix(h.Get("Content-Type"), "text/plain") {
+		t.Errorf("GET /nothing = %d %q (%s); want a plain 404", code, body, h.Get("Content-Type"))
+	}
+}

@@ -182,18 +182,63 @@ func (e *Explorer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cross-Origin-Resource-Policy", "same-origin")
 	if o := r.Header.Get("Origin"); o != "" && o != "http://"+r.Host && o != "https://"+r.Host {
-		http.Error(w, "cross-origin requests are refused", http.StatusForbidden)
+		refuse(w, r, http.StatusForbidden, "cross-origin requests are refused")
 		return
 	}
 	if r.Header.Get("Sec-Fetch-Site") == "cross-site" {
-		http.Error(w, "cross-site requests are refused", http.StatusForbidden)
+		refuse(w, r, http.StatusForbidden, "cross-site requests are refused")
 		return
 	}
 	if !loopbackHost(r.Host) && isLoopback(r.Context()) {
-		http.Error(w, "this server answers to localhost only", http.StatusMisdirectedRequest)
+		refuse(w, r, http.StatusMisdirectedRequest, "this server answers to localhost only")
 		return
 	}
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		if _, pattern := e.mux.Handler(r); pattern == "" {
+			// No endpoint, or not with this method: the mux's own answer
+			// is plain text, which the page cannot read as an error.
+			rec := &headerRecorder{h: http.Header{}}
+			e.mux.ServeHTTP(rec, r)
+			switch rec.code {
+			case http.StatusNotFound:
+				refuse(w, r, rec.code, "no such endpoint: "+r.URL.Path)
+				return
+			case http.StatusMethodNotAllowed:
+				w.Header().Set("Allow", rec.h.Get("Allow"))
+				refuse(w, r, rec.code, fmt.Sprintf("%s %s is not allowed (allowed: %s)", r.Method, r.URL.Path, rec.h.Get("Allow")))
+				return
+			}
+		}
+	}
 	e.mux.ServeHTTP(w, r)
+}
+
+// refuse answers a request the server will not serve: as JSON under /api/
+// (where the page reads every answer as JSON), as plain text elsewhere.
+func refuse(w http.ResponseWriter, r *http.Request, code int, msg string) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		writeJSON(w, code, map[string]any{"error": msg})
+		return
+	}
+	http.Error(w, msg, code)
+}
+
+// headerRecorder keeps the status and headers a handler writes and drops
+// its body.
+type headerRecorder struct {
+	h    http.Header
+	code int
+}
+
+func (r *headerRecorder) Header() http.Header { return r.h }
+func (r *headerRecorder) WriteHeader(code int) {
+	if r.code == 0 {
+		r.code = code
+	}
+}
+func (r *headerRecorder) Write(b []byte) (int, error) {
+	r.WriteHeader(http.StatusOK)
+	return len(b), nil
 }
 
 func loopbackHost(hostport string) bool {
@@ -219,6 +264,11 @@ func isLoopback(ctx context.Context) bool {
 	return ok && tcp.IP.IsLoopback()
 }
 
+// ErrNoUpload is returned for a variant whose baseline is an upload the
+// server does not hold (never uploaded, or dropped for newer ones); the
+// handlers answer 404 Not Found.
+var ErrNoUpload = errors.New("no longer held by this server: upload the file again")
+
 // baselineOf resolves a variant's baseline: a shipped name or upload:ID.
 func (e *Explorer) baselineOf(ref string) (*baseline, error) {
 	e.mu.Lock()
@@ -235,7 +285,7 @@ func (e *Explorer) baselineOf(ref string) (*baseline, error) {
 		u, held := e.uploads[id]
 		e.mu.Unlock()
 		if !held {
-			return nil, fmt.Errorf("uploaded scenario %s is no longer held by this server: upload the file again", id)
+			return nil, fmt.Errorf("uploaded scenario %s: %w", id, ErrNoUpload)
 		}
 		b.extends = u.name
 		b.files[u.name] = &fstest.MapFile{Data: u.data}
@@ -381,6 +431,8 @@ func writeError(w http.ResponseWriter, err error) {
 	switch {
 	case errors.As(err, &ie):
 		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "the variant has problems", "problems": ie.Problems})
+	case errors.Is(err, ErrNoUpload):
+		writeJSON(w, http.StatusNotFound, map[string]any{"error": err.Error()})
 	case errors.Is(err, ErrBusy):
 		w.Header().Set("Retry-After", "2")
 		writeJSON(w, http.StatusTooManyRequests, map[string]any{"error": err.Error()})
@@ -403,8 +455,11 @@ func writeError(w http.ResponseWriter, err error) {
 // that does not resolve) and returns false.
 func (e *Explorer) oneVariant(w http.ResponseWriter, r *http.Request) (*resolved, bool) {
 	vs, err := tokens(r)
-	if err == nil && len(vs) != 1 {
-		err = errors.New("one variant expected")
+	switch {
+	case err == nil && len(vs) == 0:
+		err = errors.New("no variant given: the request needs a v parameter (a variant's token)")
+	case err == nil && len(vs) > 1:
+		err = fmt.Errorf("one variant expected (got %d)", len(vs))
 	}
 	if err != nil {
 		writeError(w, err)
