@@ -723,3 +723,27 @@ func TestAPIErrorsAreJSON(t *testing.T) {
 		t.Errorf("GET /nothing = %d %q (%s); want a plain 404", code, body, h.Get("Content-Type"))
 	}
 }
+
+// TestParseTokenIsStrict: a token is read as strictly as a scenario file:
+// unknown fields and trailing data are refused, and a value of the wrong
+// type is named by its field, not by Go's types.
+func TestParseTokenIsStrict(t *testing.T) {
+	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	for _, tc := range []struct{ json, want string }{
+		{`{"b":"ways-to-wellness","r":2,"s":1,"zz":1}`, `unknown field "zz"`},
+		{`{"b":"ways-to-wellness","r":2,"s":1}{"b":"blended"}`, "more than one JSON value"},
+		{`{"b":"ways-to-wellness","r":"2"}`, "r (replications) must be a whole number (got string)"},
+		{`{"b":"ways-to-wellness","r":2,"s":-1}`, "s (seed) must be a whole number from 0 to 18446744073709551615 (got number -1)"},
+		{`{"b":"ways-to-wellness","o":{"a":"1"}}`, "o (overrides) must be a list of [path, value] pairs (got object)"},
+		{`{"b":7}`, "b (baseline) must be a string (got number)"},
+	} {
+		_, err := ParseToken(enc(tc.json))
+		if err == nil || !strings.Contains(err.Error(), tc.want) || strings.Contains(err.Error(), "Go struct") {
+			t.Errorf("ParseToken(%s) = %v; want an error with %q", tc.json, err, tc.want)
+		}
+	}
+	v, err := ParseToken(enc(`{"b":"ways-to-wellness","n":"x","o":[["weeks","52"]],"r":2,"s":9}`))
+	if err != nil || v.Baseline != "ways-to-wellness" || v.Name != "x" || len(v.Overrides) != 1 || v.Replications != 2 || v.Seed != 9 {
+		t.Errorf("ParseToken(a whole variant) = %+v, %v", v, err)
+	}
+}

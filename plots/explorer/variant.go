@@ -1,12 +1,15 @@
 package explorer
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing/fstest"
@@ -84,8 +87,8 @@ func ParseToken(tok string) (Variant, error) {
 	if err != nil {
 		return v, errors.New("variant is not valid base64url")
 	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return v, fmt.Errorf("variant is not valid: %v", err)
+	if err := decodeVariant(b, &v); err != nil {
+		return Variant{}, fmt.Errorf("variant is not valid: %w", err)
 	}
 	if len(v.Overrides) > maxOverrides {
 		return v, fmt.Errorf("variant changes %d parameters (at most %d)", len(v.Overrides), maxOverrides)
@@ -94,6 +97,48 @@ func ParseToken(tok string) (Variant, error) {
 		return v, fmt.Errorf("variant name is longer than %d bytes", maxNameBytes)
 	}
 	return v, nil
+}
+
+// variantFields names the fields of a token's JSON, for messages.
+var variantFields = map[string]string{"b": "baseline", "n": "name", "o": "overrides", "r": "replications", "s": "seed"}
+
+// decodeVariant reads a token's JSON strictly: a field Variant does not
+// have (a mistyped or hand-made link, or one from a newer version that
+// this one would silently run differently) and anything after the object
+// are refused, and a value of the wrong type is named by its field.
+func decodeVariant(b []byte, v *Variant) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	if err == nil {
+		if _, terr := dec.Token(); terr != io.EOF {
+			return errors.New("more than one JSON value")
+		}
+		return nil
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		first, _, _ := strings.Cut(te.Field, ".")
+		name := te.Field
+		if long, ok := variantFields[first]; ok {
+			name = fmt.Sprintf("%s (%s)", te.Field, long)
+		}
+		want := "a string"
+		switch te.Type.Kind() {
+		case reflect.Int, reflect.Uint64:
+			want = "a whole number"
+			if te.Type.Kind() == reflect.Uint64 {
+				want = "a whole number from 0 to 18446744073709551615"
+			}
+		case reflect.Slice:
+			want = "a list of [path, value] pairs"
+		}
+		return fmt.Errorf("%s must be %s (got %s)", name, want, te.Value)
+	}
+	if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return fmt.Errorf("unknown field %s (a variant has b, n, o, r and s)", f)
+	}
+	return errors.New(strings.TrimPrefix(err.Error(), "json: "))
 }
 
 // VariantProblem is something wrong with a variant, for the form: Field is
