@@ -22,6 +22,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/sibsim/sibsim/scenarios"
+	"github.com/sibsim/sibsim/sim"
+	"github.com/sibsim/sibsim/sim/results"
 	"github.com/sibsim/sibsim/sim/scenario"
 )
 
@@ -745,5 +747,49 @@ func TestParseTokenIsStrict(t *testing.T) {
 	v, err := ParseToken(enc(`{"b":"ways-to-wellness","n":"x","o":[["weeks","52"]],"r":2,"s":9}`))
 	if err != nil || v.Baseline != "ways-to-wellness" || v.Name != "x" || len(v.Overrides) != 1 || v.Replications != 2 || v.Seed != 9 {
 		t.Errorf("ParseToken(a whole variant) = %+v, %v", v, err)
+	}
+}
+
+// TestSeriesBytesIsWhatTheCacheCounts: the estimate made before a job runs
+// is the size the batch cache then counts for it.
+func TestSeriesBytesIsWhatTheCacheCounts(t *testing.T) {
+	res, err := scenario.Loader{Shipped: scenarios.FS}.Load("ways-to-wellness")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := *res.Scenario
+	sc.Weeks = 30
+	b, err := sim.RunBatch(t.Context(), &sc, sim.Options{Replications: 3, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := results.FromRun(results.Run{Batch: b, Scenario: &scenario.Resolved{Scenario: &sc, YAML: res.YAML, Hash: res.Hash, Chain: res.Chain}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := seriesBytes(&sc, 3), runBytes(d); got != want {
+		t.Errorf("seriesBytes(30 weeks, 3 replications) = %d; runBytes of the run = %d", got, want)
+	}
+}
+
+// TestRunsBeyondMemoryRefused: a request whose series would not fit the
+// cache is refused before it runs, saying how many replications fit.
+func TestRunsBeyondMemoryRefused(t *testing.T) {
+	_, srv := newTest(t, Options{CacheBytes: 1 << 20})
+	res, err := scenario.Loader{Shipped: scenarios.FS}.Load("ways-to-wellness")
+	if err != nil {
+		t.Fatal(err)
+	}
+	perRep := seriesBytes(res.Scenario, 1) - 4096
+	fit := (1<<20 - 4096) / perRep
+	tok := Variant{Baseline: "ways-to-wellness", Replications: int(fit) + 1, Seed: 1}.Token()
+	code, body := postForm(t, srv, "/api/run", url.Values{"v": {tok}})
+	want := fmt.Sprintf("at most %d fit", fit)
+	if code != http.StatusBadRequest || !strings.Contains(fmt.Sprint(body["problems"]), want) {
+		t.Errorf("run of %d replications within 1 MiB = %d %v; want 400 with %q", fit+1, code, body, want)
+	}
+	tok = Variant{Baseline: "ways-to-wellness", Replications: int(fit), Seed: 1}.Token()
+	if code, body := postForm(t, srv, "/api/run", url.Values{"v": {tok}}); code != http.StatusAccepted && code != http.StatusOK {
+		t.Errorf("run of %d replications within 1 MiB = %d %v; want it started", fit, code, body)
 	}
 }

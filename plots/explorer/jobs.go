@@ -83,6 +83,53 @@ func (c *batchCache) put(k batchKey, d *results.RunData) {
 	}
 }
 
+// seriesBytes is what runBytes will count for reps replications of sc,
+// known before they run: each replication holds sc.Weeks rows of the
+// weekly columns, as many of the provider columns per provider, and its
+// summary metrics, 8 bytes a value.
+func seriesBytes(sc *scenario.Scenario, reps int) int64 {
+	perRep := int64(sc.Weeks)*int64(len(sim.WeeklyColumns())+len(sc.Providers)*len(sim.ProviderColumns())) + int64(len(sim.Metrics()))
+	return 8*int64(reps)*perRep + 4096
+}
+
+// checkMemory refuses a job whose series would not fit the batch cache
+// (Options.CacheBytes): they are all held at once while the view is
+// built, and a single request could otherwise ask for gigabytes (2,600
+// weeks of 100 providers is 33 MB a replication). The error says how many
+// replications would fit.
+func (r *runner) checkMemory(items []item, reps int) error {
+	var need, perRep, fixed int64
+	seen := map[string]bool{}
+	for _, it := range items {
+		if seen[it.res.Hash] {
+			continue
+		}
+		seen[it.res.Hash] = true
+		need += seriesBytes(it.res.Scenario, reps)
+		perRep += seriesBytes(it.res.Scenario, 1) - 4096
+		fixed += 4096
+	}
+	if need <= r.batches.max {
+		return nil
+	}
+	fit := (r.batches.max - fixed) / max(perRep, 1)
+	msg := fmt.Sprintf("%d replications would hold about %s of weekly series, more than this server keeps (%s): ", reps, mebibytes(need), mebibytes(r.batches.max))
+	if fit >= 1 {
+		msg += fmt.Sprintf("at most %d fit", fit)
+	} else {
+		msg += "even one does not fit; shorten the run (weeks)"
+	}
+	return &InvalidError{Problems: []VariantProblem{{Field: "replications", Msg: msg, Text: "replications: " + msg}}}
+}
+
+// mebibytes writes n bytes in MiB, or GiB from 1024 MiB.
+func mebibytes(n int64) string {
+	if n >= 1<<30 {
+		return strconv.FormatFloat(float64(n)/(1<<30), 'f', 1, 64) + " GiB"
+	}
+	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
+}
+
 // runBytes estimates the memory a run's series hold.
 func runBytes(d *results.RunData) int64 {
 	var n int64
@@ -212,7 +259,9 @@ func newRunner(base context.Context, o Options) *runner {
 
 // start returns the job for items run with seed and reps: a finished one
 // when the view is cached, the job already working on it, or a new one. It
-// returns ErrBusy when the limit of running and queued jobs is reached.
+// returns ErrBusy when the limit of running and queued jobs is reached, and
+// an *InvalidError when the job's series would not fit the batch cache
+// (checkMemory).
 func (r *runner) start(items []item, seed uint64, reps int) (*job, error) {
 	id := viewKey(items, seed, reps)
 	r.mu.Lock()
@@ -247,6 +296,9 @@ func (r *runner) start(items []item, seed uint64, reps int) (*job, error) {
 	}
 	if active >= r.maxJobs {
 		return nil, ErrBusy
+	}
+	if err := r.checkMemory(items, reps); err != nil {
+		return nil, err
 	}
 	j := &job{id: id, items: items, seed: seed, reps: reps, state: stateQueued, end: make(chan struct{})}
 	j.ctx, j.cancel = context.WithCancel(r.base)
