@@ -2,6 +2,7 @@ package explorer
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -791,5 +792,52 @@ func TestRunsBeyondMemoryRefused(t *testing.T) {
 	tok = Variant{Baseline: "ways-to-wellness", Replications: int(fit), Seed: 1}.Token()
 	if code, body := postForm(t, srv, "/api/run", url.Values{"v": {tok}}); code != http.StatusAccepted && code != http.StatusOK {
 		t.Errorf("run of %d replications within 1 MiB = %d %v; want it started", fit, code, body)
+	}
+}
+
+// TestAbandonedJobsCancelled: a job nobody asks about (its page was
+// closed, or its download's client went away) is cancelled, freeing the
+// running slot; a job whose page keeps polling runs to the end.
+func TestAbandonedJobsCancelled(t *testing.T) {
+	e, srv := newTest(t, Options{AbandonAfter: 300 * time.Millisecond, Workers: 1})
+	long := Variant{Baseline: "england-national", Replications: 50, Seed: 1}.Token()
+	code, st := postForm(t, srv, "/api/run", url.Values{"v": {long}})
+	if code != http.StatusAccepted {
+		t.Fatalf("run: %d %v", code, st)
+	}
+	id := st["id"].(string)
+
+	// A download whose client gives up at once.
+	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	other := Variant{Baseline: "england-national", Replications: 50, Seed: 2}.Token()
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/api/csv?v="+other, nil)
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("download of a long run answered %d at once", resp.StatusCode)
+	}
+
+	time.Sleep(1500 * time.Millisecond)
+	e.runner.mu.Lock()
+	jobs := slices.Collect(maps.Values(e.runner.jobs))
+	e.runner.mu.Unlock()
+	if len(jobs) != 2 {
+		t.Fatalf("%d jobs; want the run and the download's", len(jobs))
+	}
+	for _, j := range jobs {
+		if s := j.status(); s.State != stateCancelled || !strings.Contains(s.Error, "abandoned") {
+			t.Errorf("job %s left for 1.5s: %+v; want cancelled as abandoned", j.id, s)
+		}
+	}
+	if code, body, _ := get(t, srv, "/api/jobs/"+id); code != http.StatusOK || !strings.Contains(body, "abandoned: nobody asked about it for 300ms") {
+		t.Errorf("GET /api/jobs/%s after: %d %s", id, code, body)
+	}
+
+	// A polled job is not abandoned, though each poll waits longer than
+	// AbandonAfter before it answers.
+	short := Variant{Baseline: "ways-to-wellness", Replications: 8, Seed: 3}.Token()
+	_, st = postForm(t, srv, "/api/run", url.Values{"v": {short}})
+	if end := waitDone(t, srv, st["id"].(string)); end["state"] != stateDone {
+		t.Errorf("polled job ended %v; want done", end)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/sibsim/sibsim/sim"
 	"github.com/sibsim/sibsim/sim/results"
@@ -169,6 +170,40 @@ type job struct {
 	done, total int
 	err         error
 	view        *view
+	// watchers counts requests waiting on the job now; seen is when one
+	// last asked about it (abandoned).
+	watchers int
+	seen     time.Time
+}
+
+// touch records that a client asked about j.
+func (j *job) touch() {
+	j.mu.Lock()
+	j.seen = time.Now()
+	j.mu.Unlock()
+}
+
+// watch records a request waiting on j until the returned function is
+// called; j is not abandoned while one waits.
+func (j *job) watch() (release func()) {
+	j.mu.Lock()
+	j.watchers++
+	j.seen = time.Now()
+	j.mu.Unlock()
+	return func() {
+		j.mu.Lock()
+		j.watchers--
+		j.seen = time.Now()
+		j.mu.Unlock()
+	}
+}
+
+// abandoned reports whether nobody has waited on or asked about j for
+// longer than after.
+func (j *job) abandoned(now time.Time, after time.Duration) bool {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.watchers == 0 && now.Sub(j.seen) > after
 }
 
 // Status is what a client polls: the state, replications done of the
@@ -195,11 +230,14 @@ func (j *job) status() Status {
 // its workers: each notices within the weeks between sim.RunOne's checks
 // of its context (16 weeks of one replication, under a second even on the
 // national scenario), and the job's end closes once they have.
-func (j *job) stop() {
+func (j *job) stop() { j.stopWith(errors.New("cancelled")) }
+
+// stopWith is stop, with err as the reason reported.
+func (j *job) stopWith(err error) {
 	j.cancel()
 	j.mu.Lock()
 	if j.state == stateQueued || j.state == stateRunning {
-		j.state, j.err = stateCancelled, errors.New("cancelled")
+		j.state, j.err = stateCancelled, err
 	}
 	j.mu.Unlock()
 }
@@ -235,6 +273,10 @@ type runner struct {
 	slots   chan struct{}
 	batches *batchCache
 
+	// abandonAfter is how long a job runs with nobody asking about it
+	// (Options.AbandonAfter).
+	abandonAfter time.Duration
+
 	mu    sync.Mutex
 	jobs  map[string]*job
 	order []string // job IDs, oldest first, for pruning finished ones
@@ -246,14 +288,45 @@ type runner struct {
 const maxKeptJobs = 64
 
 func newRunner(base context.Context, o Options) *runner {
-	return &runner{
-		base:    base,
-		workers: o.Workers,
-		maxJobs: o.MaxRunning + o.MaxQueued,
-		slots:   make(chan struct{}, o.MaxRunning),
-		batches: newBatchCache(o.CacheBytes),
-		jobs:    map[string]*job{},
-		views:   newViewCache(o.MaxViews),
+	r := &runner{
+		base:         base,
+		abandonAfter: o.AbandonAfter,
+		workers:      o.Workers,
+		maxJobs:      o.MaxRunning + o.MaxQueued,
+		slots:        make(chan struct{}, o.MaxRunning),
+		batches:      newBatchCache(o.CacheBytes),
+		jobs:         map[string]*job{},
+		views:        newViewCache(o.MaxViews),
+	}
+	go r.reap()
+	return r
+}
+
+// reap cancels, until base is done, the jobs nobody has asked about for
+// abandonAfter: a page polls its job several times a second, so a job
+// without questions was left by a closed page or a download whose client
+// went away, and would otherwise hold the only running slot for as long
+// as it takes (hours, for the national scenario at the most replications).
+func (r *runner) reap() {
+	tick := time.NewTicker(max(r.abandonAfter/4, 10*time.Millisecond))
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.base.Done():
+			return
+		case now := <-tick.C:
+			r.mu.Lock()
+			var left []*job
+			for _, j := range r.jobs {
+				if !j.finished() && !j.stopped() && j.abandoned(now, r.abandonAfter) {
+					left = append(left, j)
+				}
+			}
+			r.mu.Unlock()
+			for _, j := range left {
+				j.stopWith(fmt.Errorf("abandoned: nobody asked about it for %v", r.abandonAfter))
+			}
+		}
 	}
 }
 
@@ -263,6 +336,14 @@ func newRunner(base context.Context, o Options) *runner {
 // an *InvalidError when the job's series would not fit the batch cache
 // (checkMemory).
 func (r *runner) start(items []item, seed uint64, reps int) (*job, error) {
+	j, err := r.startJob(items, seed, reps)
+	if j != nil {
+		j.touch()
+	}
+	return j, err
+}
+
+func (r *runner) startJob(items []item, seed uint64, reps int) (*job, error) {
 	id := viewKey(items, seed, reps)
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -315,6 +396,9 @@ func (r *runner) start(items []item, seed uint64, reps int) (*job, error) {
 // keep records j, dropping the oldest finished jobs beyond maxKeptJobs.
 // Called with r.mu held.
 func (r *runner) keep(j *job) {
+	if j.seen.IsZero() { // not yet shared: reap finds it only after this
+		j.seen = time.Now()
+	}
 	if _, ok := r.jobs[j.id]; !ok {
 		r.order = append(r.order, j.id)
 	}
@@ -349,7 +433,7 @@ func (r *runner) run(j *job) {
 	case r.slots <- struct{}{}:
 		defer func() { <-r.slots }()
 	case <-j.ctx.Done():
-		fail(stateCancelled, errors.New("cancelled"))
+		j.stop() // keeps the reason of a stop already made
 		return
 	}
 	j.mu.Lock()
@@ -384,7 +468,7 @@ func (r *runner) run(j *job) {
 		})
 		if err != nil {
 			if j.ctx.Err() != nil {
-				fail(stateCancelled, errors.New("cancelled"))
+				j.stop() // keeps the reason of a stop already made
 				return
 			}
 			fail(stateFailed, fmt.Errorf("run %s: %w", it.res.Scenario.Name, err))

@@ -66,6 +66,10 @@ type Options struct {
 	MaxRunning, MaxQueued int
 	// Workers is the replications a job runs in parallel (0: all cores).
 	Workers int
+	// AbandonAfter is how long a job runs while no request waits on it or
+	// asks about it (30 s): then it is cancelled, as a page that was
+	// closed or a download whose client went away no longer needs it.
+	AbandonAfter time.Duration
 	// CacheBytes bounds the memory of cached batches (512 MiB).
 	CacheBytes int64
 	// MaxViews bounds the cached views: comparisons with figures (64).
@@ -90,6 +94,9 @@ func (o *Options) defaults() {
 	setInt(&o.MaxQueued, 4)
 	setInt(&o.MaxViews, 64)
 	setInt(&o.MaxUploads, 32)
+	if o.AbandonAfter <= 0 {
+		o.AbandonAfter = 30 * time.Second
+	}
 	if o.CacheBytes <= 0 {
 		o.CacheBytes = 512 << 20
 	}
@@ -500,6 +507,7 @@ func (e *Explorer) handleJob(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"error": "no such job"})
 		return
 	}
+	defer j.watch()()
 	// Wait briefly for progress, so that polling is cheap and prompt.
 	if wait, _ := strconv.Atoi(r.URL.Query().Get("wait")); wait > 0 {
 		select {
@@ -561,11 +569,14 @@ func (e *Explorer) waitJob(w http.ResponseWriter, r *http.Request) *view {
 		writeError(w, err)
 		return nil
 	}
+	release := j.watch() // when the client goes away, the job is left to be abandoned
 	select {
 	case <-j.end:
 	case <-r.Context().Done():
+		release()
 		return nil
 	}
+	release()
 	s := j.status()
 	if s.State != stateDone {
 		writeJSON(w, http.StatusInternalServerError, map[string]any{"error": "run " + s.State + ": " + s.Error})
