@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/recorder"
 )
 
 // Fonts: Liberation Sans, embedded in gonum.org/v1/plot (metric-compatible
@@ -547,4 +548,25 @@ func formatTick(v float64, dec int) string {
 		s = strings.TrimPrefix(s, "-")
 	}
 	return s
+}
+
+// fitHeight is the height to draw plot p at, w wide: h, or more when its
+// legend l (nil: none) has more rows than fit beside p's data area at
+// height h, as with many scenarios; then the figure grows so that every
+// entry is drawn, the data area keeping at least its height at h. The
+// margin outside the data area (title, axes) is measured on p itself.
+func fitHeight(p *plot.Plot, l *legend, w, h vg.Length) vg.Length {
+	if l == nil || p == nil {
+		return h
+	}
+	var rows int
+	for _, e := range l.entries {
+		rows += len(l.lines(e))
+	}
+	need := l.rowHeight() * vg.Length(rows)
+	data := p.DataCanvas(draw.Canvas{Canvas: &recorder.Canvas{}, Rectangle: vg.Rectangle{Max: vg.Point{X: w, Y: h}}}).Size().Y
+	if need <= data {
+		return h
+	}
+	return h + need - data
 }

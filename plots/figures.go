@@ -110,7 +110,7 @@ func careShareFigure(scs []*plotted) Figure {
 		reading = fmt.Sprintf("Under %s the care share of link-worker hours goes from %s in the first year to %s in the last.",
 			scs[0].name, num("%.2f", first), last[0])
 	}
-	return Figure{Name: "care-share", Title: title, Reading: reading, Plot: finish(p, l)}
+	return Figure{Name: "care-share", Title: title, Reading: reading, Plot: finish(p, l), legend: l}
 }
 
 // providerDashes tell providers apart in the care share by provider.
@@ -153,7 +153,7 @@ func careShareByProviderFigure(scs []*plotted) Figure {
 	}
 	p.Y.Min = 0
 	p.Y.Max = max(p.Y.Max, 0.5)
-	return Figure{Name: "care-share-by-provider", Title: title, Reading: providerReading(scs, spreads), Plot: finish(p, l)}
+	return Figure{Name: "care-share-by-provider", Title: title, Reading: providerReading(scs, spreads), Plot: finish(p, l), legend: l}
 }
 
 // providerReading reads the care share by provider: how far apart the
@@ -290,6 +290,7 @@ func hoursFigures(scs []*plotted) []Figure {
 			Title:   title,
 			Reading: hoursReading(s, means),
 			Plot:    finish(p, l),
+			legend:  l,
 		}
 	}
 	for _, f := range figs {
@@ -347,21 +348,21 @@ func referralsFigure(scs []*plotted) Figure {
 		pct[i] = num("%.0f%%", 100*x)
 	}
 	reading := "Link-worker outreach's share of all referrals over the run is " + compare(scs, pct) + "."
-	return Figure{Name: "referrals", Title: title, Reading: reading, Plot: finish(p, l)}
+	return Figure{Name: "referrals", Title: title, Reading: reading, Plot: finish(p, l), legend: l}
 }
 
 // tierBars draws metrics simple and complex of every scenario as grouped
 // bars with 95% error bars, and returns the plot and the means.
-func tierBars(scs []*plotted, title, yLabel, simple, complex string) (*plot.Plot, [2][]float64) {
-	p, means := groupBars(scs, title, "Complexity tier", yLabel, []string{"Simple tier", "Complex tier"},
+func tierBars(scs []*plotted, title, yLabel, simple, complex string) (*plot.Plot, *legend, [2][]float64) {
+	p, l, means := groupBars(scs, title, "Complexity tier", yLabel, []string{"Simple tier", "Complex tier"},
 		func(s *plotted, g int) []float64 { return s.metric([]string{simple, complex}[g]) })
-	return p, [2][]float64{means[0], means[1]}
+	return p, l, [2][]float64{means[0], means[1]}
 }
 
 // groupBars draws, for each group, one bar per scenario of the mean of
 // vals(s, group) over replications, with 95% error bars, and returns the
 // plot and the means [group][scenario].
-func groupBars(scs []*plotted, title, xLabel, yLabel string, groups []string, vals func(s *plotted, g int) []float64) (*plot.Plot, [][]float64) {
+func groupBars(scs []*plotted, title, xLabel, yLabel string, groups []string, vals func(s *plotted, g int) []float64) (*plot.Plot, *legend, [][]float64) {
 	p, l := newPlot(title, xLabel, yLabel)
 	g := plotter.NewGrid()
 	g.Vertical.Width = 0
@@ -416,7 +417,7 @@ func groupBars(scs []*plotted, title, xLabel, yLabel string, groups []string, va
 	p.Y.Max *= 1.05 // room above the highest error bar
 	p.Y.Padding = 0
 	p.Add(hline(0, p.X.Min, p.X.Max, zeroColour))
-	return finish(p, l), means
+	return finish(p, l), l, means
 }
 
 // equityGapFigure: complex- minus simple-tier disengaged share, by
@@ -431,7 +432,7 @@ func equityGapFigure(scs []*plotted) Figure {
 			gaps[i][r] = cx[r] - sm[r]
 		}
 	}
-	p, _ := groupBars(scs, title, "", "Share disengaged, complex minus simple tier",
+	p, l, _ := groupBars(scs, title, "", "Share disengaged, complex minus simple tier",
 		[]string{"Complex minus simple tier"}, func(s *plotted, _ int) []float64 { return gaps[s.index] })
 	p.X.Label.Text = ""
 	vals := make([]string, len(scs))
@@ -439,7 +440,7 @@ func equityGapFigure(scs []*plotted) Figure {
 		vals[i] = estimateText("%.2f", stats.Describe(gaps[i]))
 	}
 	reading := "Complex-tier clients' share disengaged minus simple-tier clients' (the equity gap) is " + compare(scs, vals) + "."
-	return Figure{Name: "equity-gap", Title: title, Reading: reading, Plot: p}
+	return Figure{Name: "equity-gap", Title: title, Reading: reading, Plot: p, legend: l}
 }
 
 // estimateText writes a mean with its 95% interval, "0.21 [0.17, 0.25]",
@@ -457,23 +458,23 @@ func estimateText(format string, d stats.Summary) string {
 // disengagementFigure: disengaged share by complexity tier.
 func disengagementFigure(scs []*plotted) Figure {
 	title := "Disengagement by complexity tier"
-	p, means := tierBars(scs, title, "Share of engaged clients who disengaged",
+	p, l, means := tierBars(scs, title, "Share of engaged clients who disengaged",
 		"disengaged_share_simple", "disengaged_share_complex")
 	simple, complex := formatAll("%.2f", means[0]), formatAll("%.2f", means[1])
 	reading := "The share of engaged clients who disengaged is " + compare(scs, complex) +
 		" in the complex tier, and " + compare(scs, simple) + " in the simple tier."
-	return Figure{Name: "disengagement-by-tier", Title: title, Reading: reading, Plot: p}
+	return Figure{Name: "disengagement-by-tier", Title: title, Reading: reading, Plot: p, legend: l}
 }
 
 // starGainFigure: true Star gain by complexity tier.
 func starGainFigure(scs []*plotted) Figure {
 	title := "True Well-being Star gain by complexity tier"
-	p, means := tierBars(scs, title, "Mean true Star gain (points, scale 8-80)",
+	p, l, means := tierBars(scs, title, "Mean true Star gain (points, scale 8-80)",
 		"star_gain_simple", "star_gain_complex")
 	simple, complex := formatAll("%.1f points", means[0]), formatAll("%.1f points", means[1])
 	reading := "Complex-tier clients gain " + compare(scs, complex) +
 		", simple-tier clients " + compare(scs, simple) + "."
-	return Figure{Name: "star-gain-by-tier", Title: title, Reading: reading, Plot: p}
+	return Figure{Name: "star-gain-by-tier", Title: title, Reading: reading, Plot: p, legend: l}
 }
 
 // moneyFigure: cumulative provider revenue, outcome payments and investor
@@ -529,7 +530,7 @@ func moneyFigure(scs []*plotted) Figure {
 	reading := "By the end, providers have received " + compare(scs, at(0)) +
 		", outcome payments total " + compare(scs, at(1)) +
 		", and the investor's net position is " + compare(scs, at(2)) + "."
-	return Figure{Name: "money", Title: title, Reading: reading, Plot: finish(p, l)}
+	return Figure{Name: "money", Title: title, Reading: reading, Plot: finish(p, l), legend: l}
 }
 
 // moneyScale returns the divisor and unit label for amounts up to peak.
@@ -576,7 +577,7 @@ func distressFigure(scs []*plotted) Figure {
 	vals := values(scs, func(s *plotted) float64 { return lastYearMean(s.weekly("mean_distress").mean()) }, "%.2f")
 	period := lastYear(scs)
 	reading := strings.ToUpper(period[:1]) + period[1:] + ", the mean distress of link workers in post is " + compare(scs, vals) + "."
-	return Figure{Name: "distress", Title: title, Reading: reading, Plot: finish(p, l)}
+	return Figure{Name: "distress", Title: title, Reading: reading, Plot: finish(p, l), legend: l}
 }
 
 // quitsFigure: link workers leaving, as rolling 52-week sums.
@@ -596,7 +597,7 @@ func quitsFigure(scs []*plotted) Figure {
 		return total(q) / (float64(len(q)) / 52)
 	}, "%.1f a year")
 	reading := "Over the run, link workers leave at " + compare(scs, vals) + "."
-	return Figure{Name: "quits", Title: title, Reading: reading, Plot: finish(p, l)}
+	return Figure{Name: "quits", Title: title, Reading: reading, Plot: finish(p, l), legend: l}
 }
 
 // vacanciesFigure: vacant posts over time.
@@ -613,7 +614,7 @@ func vacanciesFigure(scs []*plotted) Figure {
 	p.Y.Min = 0
 	vals := values(scs, func(s *plotted) float64 { return stats.Mean(s.weekly("vacancies").mean()) }, "%.1f")
 	reading := "On average over the run, the number of vacant posts at the end of a week is " + compare(scs, vals) + "."
-	return Figure{Name: "vacancies", Title: title, Reading: reading, Plot: finish(p, l)}
+	return Figure{Name: "vacancies", Title: title, Reading: reading, Plot: finish(p, l), legend: l}
 }
 
 // values formats f of each scenario.

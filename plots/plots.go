@@ -50,6 +50,9 @@ type Figure struct {
 	Plot *plot.Plot
 	// Width and Height are the size to draw it at.
 	Width, Height vg.Length
+	// legend is the figure's legend, if it has one: Figures makes the
+	// figure taller when the legend needs it (fitHeight).
+	legend *legend
 }
 
 // Default figure size.
@@ -62,8 +65,12 @@ const (
 // that figures stay sharp on high-density screens.
 const pngDPI = 192
 
-// palette holds the scenario colours: the Okabe-Ito colour-blind-safe
-// palette, without its yellow (too pale on white).
+// palette holds the scenario colours: first the Okabe-Ito colour-blind-safe
+// palette, without its yellow (too pale on white), then five darker or
+// duller hues from Paul Tol's muted scheme that none of the first seven
+// resembles (wine, olive, indigo, rose, brown), so that the eight funding
+// scenarios of a full comparison each have their own colour. Only the
+// first seven are chosen to be told apart under colour blindness.
 var palette = []color.NRGBA{
 	{0x00, 0x72, 0xB2, 0xFF}, // blue
 	{0xD5, 0x5E, 0x00, 0xFF}, // vermillion
@@ -72,10 +79,15 @@ var palette = []color.NRGBA{
 	{0xE6, 0x9F, 0x00, 0xFF}, // orange
 	{0x56, 0xB4, 0xE9, 0xFF}, // sky blue
 	{0x00, 0x00, 0x00, 0xFF}, // black
+	{0x88, 0x22, 0x55, 0xFF}, // wine
+	{0x99, 0x99, 0x33, 0xFF}, // olive
+	{0x33, 0x22, 0x88, 0xFF}, // indigo
+	{0xCC, 0x66, 0x77, 0xFF}, // rose
+	{0x8C, 0x51, 0x0A, 0xFF}, // brown
 }
 
 // Colour returns scenario i's colour; the same scenario index has the same
-// colour in every figure. Colours repeat after seven scenarios.
+// colour in every figure. Colours repeat after twelve scenarios.
 func Colour(i int) color.Color {
 	i %= len(palette)
 	if i < 0 {
@@ -292,7 +304,7 @@ func Figures(runs []*results.RunData) ([]Figure, error) {
 	)
 	for i := range figs {
 		if figs[i].Width == 0 {
-			figs[i].Width, figs[i].Height = width, height
+			figs[i].Width, figs[i].Height = width, fitHeight(figs[i].Plot, figs[i].legend, width, height)
 		}
 	}
 	return figs, nil

@@ -653,6 +653,48 @@ func TestLongNames(t *testing.T) {
 	}
 }
 
+// TestManyScenarios draws figures of 30 scenarios: every legend entry fits
+// in its figure (which grows taller for it, keeping the data area's
+// height), while figures of few scenarios keep the default size.
+func TestManyScenarios(t *testing.T) {
+	runs := testRuns(t)
+	var in []*results.RunData
+	for i := range 30 {
+		in = append(in, renamed(runs[i%len(runs)], fmt.Sprintf("scenario number %d", i+1)))
+	}
+	figs, err := Figures(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	few, err := Figures(runs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range figs {
+		if f.legend == nil {
+			continue
+		}
+		rows := 0
+		for _, e := range f.legend.entries {
+			rows += len(f.legend.lines(e))
+		}
+		c := draw.New(vgimg.New(f.Width, f.Height))
+		data := f.Plot.DataCanvas(c).Size().Y
+		if need := f.legend.rowHeight() * vg.Length(rows); need > data+0.01 {
+			t.Errorf("%s: legend of %d rows needs %.0f pt; the data area beside it is %.0f pt", f.Name, rows, need.Points(), data.Points())
+		}
+		if strings.HasPrefix(f.Name, "hours-") {
+			continue // one scenario each, and the activities' legend
+		}
+		if !(f.Height > height) {
+			t.Errorf("%s: %d scenarios drawn %.1f in tall; want taller than the default %.1f in", f.Name, len(in), f.Height/vg.Inch, height/vg.Inch)
+		}
+		if i < len(few) && few[i].Height != height {
+			t.Errorf("%s of %d scenarios: height %.1f in; want the default %.1f in", few[i].Name, len(runs), few[i].Height/vg.Inch, height/vg.Inch)
+		}
+	}
+}
+
 func TestWrapText(t *testing.T) {
 	sty := legendTextStyle()
 	for _, tt := range []struct {
