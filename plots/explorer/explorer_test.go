@@ -841,3 +841,42 @@ func TestAbandonedJobsCancelled(t *testing.T) {
 		t.Errorf("polled job ended %v; want done", end)
 	}
 }
+
+// TestDownloadOfCancelledRun: a download whose run is cancelled while it
+// waits answers 503 (asking again starts the run afresh), not 500, which
+// would blame the server.
+func TestDownloadOfCancelledRun(t *testing.T) {
+	e, srv := newTest(t, Options{Workers: 1})
+	long := Variant{Baseline: "england-national", Replications: 50, Seed: 4}.Token()
+	type answer struct {
+		code int
+		body string
+	}
+	done := make(chan answer, 1)
+	go func() {
+		code, body, _ := get(t, srv, "/api/csv?v="+long)
+		done <- answer{code, body}
+	}()
+	var id string
+	for deadline := time.Now().Add(10 * time.Second); id == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		e.runner.mu.Lock()
+		for k := range e.runner.jobs {
+			id = k
+		}
+		e.runner.mu.Unlock()
+	}
+	if id == "" {
+		t.Fatal("the download started no job")
+	}
+	if code, st := postForm(t, srv, "/api/jobs/"+id+"/cancel", nil); code != http.StatusOK && code != http.StatusAccepted {
+		t.Fatalf("cancel: %d %v", code, st)
+	}
+	select {
+	case a := <-done:
+		if a.code != http.StatusServiceUnavailable || !strings.Contains(a.body, `"error"`) || !strings.Contains(a.body, "cancelled") {
+			t.Errorf("download of a cancelled run = %d %s; want 503 with a JSON error", a.code, a.body)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("download did not answer after its run was cancelled")
+	}
+}

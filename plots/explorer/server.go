@@ -578,7 +578,14 @@ func (e *Explorer) waitJob(w http.ResponseWriter, r *http.Request) *view {
 	}
 	release()
 	s := j.status()
-	if s.State != stateDone {
+	switch s.State {
+	case stateDone:
+	case stateCancelled:
+		// Not the server's fault: the job was stopped (abandoned, or the
+		// server is stopping); asking again starts it afresh.
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"error": "run " + s.State + ": " + s.Error})
+		return nil
+	default:
 		writeJSON(w, http.StatusInternalServerError, map[string]any{"error": "run " + s.State + ": " + s.Error})
 		return nil
 	}
