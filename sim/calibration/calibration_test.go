@@ -172,50 +172,19 @@ func TestRunResumeAndWorkers(t *testing.T) {
 	if _, err := Run(context.Background(), c, one, Options{Version: "w"}); !errors.Is(err, ErrOutDir) {
 		t.Errorf("Run by another version = %v; want ErrOutDir", err)
 	}
-	// ... and so is a build by another toolchain or for another architecture.
-	for _, edit := range []func(s *state){
-		func(s *state) { s.GoVersion, s.Arch = "go1.0", results.Arch() },
-		func(s *state) { s.GoVersion, s.Arch = runtime.Version(), "arm64 GOARM64=v8.0" },
+	// ... and so is a build by another toolchain or for another
+	// architecture, or one that recorded neither (an older sibsim).
+	for _, tc := range []struct {
+		goVersion, arch, want string
+	}{
+		{"go1.0", results.Arch(), "built with go1.0 for " + results.Arch()},
+		{runtime.Version(), "arm64 GOARM64=v8.0", "for arm64 GOARM64=v8.0"},
+		{"", "", "built with (not recorded) for (not recorded)"},
 	} {
-		name := filepath.Join(one, StateFile)
-		data, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
+		editState(t, one, func(s *state) { s.GoVersion, s.Arch = tc.goVersion, tc.arch })
+		if _, err := Run(context.Background(), c, one, Options{Version: "v"}); !errors.Is(err, ErrOutDir) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "whose results may differ") {
+			t.Errorf("Run on a directory of a build with %q for %q = %v; want ErrOutDir saying %q", tc.goVersion, tc.arch, err, tc.want)
 		}
-		var st state
-		if err := json.Unmarshal(data, &st); err != nil {
-			t.Fatal(err)
-		}
-		edit(&st)
-		if data, err = json.Marshal(st); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(name, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := Run(context.Background(), c, one, Options{Version: "v"}); !errors.Is(err, ErrOutDir) || !strings.Contains(err.Error(), "whose results may differ") {
-			t.Errorf("Run by a build with %s for %s = %v; want ErrOutDir", st.GoVersion, st.Arch, err)
-		}
-	}
-	// A directory of a sibsim that recorded neither says so.
-	name := filepath.Join(one, StateFile)
-	data, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var older state
-	if err := json.Unmarshal(data, &older); err != nil {
-		t.Fatal(err)
-	}
-	older.GoVersion, older.Arch = "", ""
-	if data, err = json.Marshal(older); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(name, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Run(context.Background(), c, one, Options{Version: "v"}); !errors.Is(err, ErrOutDir) || !strings.Contains(err.Error(), "built with (not recorded) for (not recorded)") {
-		t.Errorf("Run on a directory without a recorded build = %v; want ErrOutDir saying it is not recorded", err)
 	}
 }
 
@@ -322,5 +291,27 @@ func TestNewChecksPriorsAgainstBase(t *testing.T) {
 	files["cal/targets.yaml"] = &fstest.MapFile{Data: []byte(strings.Replace(quick, "referrals.refusal_prob", "referrals.refusal_probability", 1))}
 	if _, err := testLoader(files).Load("cal/targets.yaml"); err == nil || !strings.Contains(err.Error(), "parameters[0].path") {
 		t.Errorf("Load with an unknown path = %v; want a problem at parameters[0].path", err)
+	}
+}
+
+// editState rewrites the state file of the calibration directory dir
+// with edit.
+func editState(t *testing.T, dir string, edit func(s *state)) {
+	t.Helper()
+	name := filepath.Join(dir, StateFile)
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st state
+	if err := json.Unmarshal(data, &st); err != nil {
+		t.Fatal(err)
+	}
+	edit(&st)
+	if data, err = json.Marshal(st); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
