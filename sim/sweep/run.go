@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -237,8 +239,10 @@ func Run(ctx context.Context, p *Plan, dir string, opts Options) (*Report, error
 		// is complete unless the machine crashed before its data reached the
 		// disk: then it fails verification and is computed again.
 		if err := lay.verifyAll(filepath.Join(chunks, ChunkName(c)), c); err != nil {
-			if err := os.Remove(filepath.Join(chunks, ChunkName(c))); err != nil {
-				return nil, err
+			for _, name := range []string{ChunkName(c), ChunkName(c) + SumSuffix, SeriesChunkName(c), SeriesChunkName(c) + SumSuffix} {
+				if err := os.Remove(filepath.Join(chunks, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					return nil, err
+				}
 			}
 			rep.Recomputed = append(rep.Recomputed, c)
 			pending = append(pending, c)
@@ -459,6 +463,11 @@ func listChunks(dir string, chunks int) (map[int]bool, error) {
 		if isTemp(name) {
 			continue
 		}
+		if base, ok := strings.CutSuffix(name, SumSuffix); ok && e.Type().IsRegular() {
+			if _, ok := chunkIndex(strings.Replace(base, "series-", "chunk-", 1)); ok {
+				continue // a chunk's checksum, checked with it
+			}
+		}
 		if sc, ok := chunkIndex(strings.Replace(name, "series-", "chunk-", 1)); ok && strings.HasPrefix(name, "series-") && e.Type().IsRegular() && sc < chunks {
 			continue // a chunk's weekly series, checked with its runs
 		}
@@ -564,10 +573,11 @@ func (l layout) verifyAll(name string, c int) error {
 	return nil
 }
 
-// verifyChunk checks a chunk file: the header, one row per run in run
-// order with the right point and replication, and a number in every cell.
+// verifyChunk checks a chunk file: its checksum (readChunkFile), the
+// header, one row per run in run order with the right point and
+// replication, and a number in every cell.
 func (l layout) verifyChunk(name string, c int) error {
-	data, err := results.ReadRegularFile(context.Background(), name, maxChunkBytes)
+	data, err := readChunkFile(name, maxChunkBytes)
 	if err != nil {
 		return err
 	}
@@ -749,7 +759,7 @@ func (p *Plan) execute(ctx context.Context, dir string, pending []int, opts Opti
 // machine crash leaves incomplete fails verification on resume and is
 // computed again, so chunks are not worth an fsync each.
 func writeChunk(dir string, c int, header []string, first int, lay layout, rows [][]float64) error {
-	return writeFileAtomic(dir, ChunkName(c), false, func(w io.Writer) error {
+	return writeChunkFile(dir, ChunkName(c), func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, 1<<16)
 		writeRecord(bw, header)
 		var b []byte
@@ -771,6 +781,49 @@ func writeChunk(dir string, c int, header []string, first int, lay layout, rows 
 		}
 		return bw.Flush()
 	})
+}
+
+// SumSuffix names a chunk file's checksum file: chunk-000001.csv.sha256
+// holds the hex SHA-256 of the bytes of chunk-000001.csv and a newline. It
+// is written after its chunk is in place, so a chunk whose checksum file
+// exists and matches is whole and unchanged since it was written.
+const SumSuffix = ".sha256"
+
+// writeChunkFile writes the chunk file name in dir through fn, under a
+// temporary name and renamed (writeFileAtomic, not synced), then its
+// checksum file (SumSuffix).
+func writeChunkFile(dir, name string, fn func(io.Writer) error) error {
+	h := sha256.New()
+	if err := writeFileAtomic(dir, name, false, func(w io.Writer) error { return fn(io.MultiWriter(w, h)) }); err != nil {
+		return err
+	}
+	return writeFileAtomic(dir, name+SumSuffix, false, func(w io.Writer) error {
+		_, err := io.WriteString(w, hex.EncodeToString(h.Sum(nil))+"\n")
+		return err
+	})
+}
+
+// readChunkFile returns the bytes of the chunk file name, at most max,
+// after checking them against its checksum file (SumSuffix). Errors: the
+// file's (missing, not regular, too large), a missing checksum file (the
+// run writing it was interrupted between the two), or a mismatch (the
+// chunk was changed or damaged after it was written).
+func readChunkFile(name string, max int64) ([]byte, error) {
+	data, err := results.ReadRegularFile(context.Background(), name, max)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := results.ReadRegularFile(context.Background(), name+SumSuffix, 2*sha256.Size+2)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s has no checksum file %s: the run writing it was interrupted", name, filepath.Base(name)+SumSuffix)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if got := sha256.Sum256(data); strings.TrimSuffix(string(sum), "\n") != hex.EncodeToString(got[:]) {
+		return nil, fmt.Errorf("%s does not match its checksum file %s: it was changed or damaged after it was written", name, filepath.Base(name)+SumSuffix)
+	}
+	return data, nil
 }
 
 // describeRun names run's point, replication and, with policies, policy.

@@ -60,7 +60,7 @@ func seriesPath(runsChunk string, c int) string {
 // ...; rows[i][w*S+s] is series s in week w of run first+i) to a
 // temporary file in dir and renames it into place.
 func writeSeriesChunk(dir string, c, first int, lay layout, rows [][]float64) error {
-	return writeFileAtomic(dir, SeriesChunkName(c), false, func(w io.Writer) error {
+	return writeChunkFile(dir, SeriesChunkName(c), func(w io.Writer) error {
 		bw := bufio.NewWriterSize(w, 1<<16)
 		bw.WriteString(lay.seriesHeader())
 		ns := len(lay.series)
@@ -93,7 +93,7 @@ func writeSeriesChunk(dir string, c, first int, lay layout, rows [][]float64) er
 // verifySeriesChunk checks chunk c's series file: the header, one row per
 // run and week in order with the right keys, and a number in every cell.
 func (l layout) verifySeriesChunk(name string, c int) error {
-	data, err := os.ReadFile(name)
+	data, err := readChunkFile(name, results.MaxDataFileBytes)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -482,8 +483,13 @@ func TestResume(t *testing.T) {
 		t.Error("interrupted Run wrote final results")
 	}
 	chunks, _ := os.ReadDir(filepath.Join(dir, ChunksDir))
-	if len(chunks) != rep.Written {
-		t.Errorf("chunks directory holds %d files; want the %d complete chunks", len(chunks), rep.Written)
+	if len(chunks) != 2*rep.Written {
+		t.Errorf("chunks directory holds %d files; want the %d complete chunks and their checksums", len(chunks), rep.Written)
+	}
+	for _, e := range chunks {
+		if name := e.Name(); !strings.HasSuffix(name, SumSuffix) && !exists(filepath.Join(dir, ChunksDir, name+SumSuffix)) {
+			t.Errorf("chunk %s has no checksum file", name)
+		}
 	}
 	// A temporary file left by a kill is cleaned up on resume.
 	os.WriteFile(filepath.Join(dir, ChunksDir, ".chunk-000020.csv.tmp-123"), []byte("point,rep"), 0o644)
@@ -537,7 +543,8 @@ func TestResume(t *testing.T) {
 }
 
 // A chunk file left incomplete by a machine crash (its data not on disk
-// when the rename was) is computed again on resume.
+// when the rename was), changed after it was written, or without its
+// checksum file is computed again on resume; merge refuses it.
 func TestResumeRecomputesBadChunk(t *testing.T) {
 	p := plan(t, tiny)
 	clean := filepath.Join(t.TempDir(), "clean")
@@ -562,7 +569,9 @@ func TestResumeRecomputesBadChunk(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Real values for all but chunks 2 and 5, which are cut short or empty.
+	// Real values, with their checksums, for all but four chunks: 2 and 5
+	// cut short or empty after their checksums were written, 7 with a
+	// value changed (still a well-formed chunk), 9 without its checksum.
 	runs := strings.SplitAfter(string(readDir(t, clean)[RunsFile]), "\n")
 	header := runs[0]
 	for c := range p.Chunks {
@@ -573,12 +582,23 @@ func TestResumeRecomputesBadChunk(t *testing.T) {
 		case 5:
 			os.WriteFile(name, nil, 0o644)
 		default:
-			os.WriteFile(name, []byte(header+runs[1+c]), 0o644)
+			if err := writeChunkFile(filepath.Join(dir, ChunksDir), ChunkName(c), func(w io.Writer) error {
+				_, err := io.WriteString(w, header+runs[1+c])
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			switch c {
+			case 7:
+				os.WriteFile(name, []byte(header+changeValue(t, runs[1+c])), 0o644)
+			case 9:
+				os.Remove(name + SumSuffix)
+			}
 		}
 	}
 	rep := mustRun(t, p, dir, Options{Version: "v", Resume: true})
-	if !slices.Equal(rep.Recomputed, []int{2, 5}) || rep.Written != 2 || rep.Skipped != 19 {
-		t.Errorf("Resume report = %+v; want chunks 2 and 5 recomputed, 19 kept", rep)
+	if !slices.Equal(rep.Recomputed, []int{2, 5, 7, 9}) || rep.Written != 4 || rep.Skipped != 17 {
+		t.Errorf("Resume report = %+v; want chunks 2, 5, 7 and 9 recomputed, 17 kept", rep)
 	}
 	sameFiles(t, "resumed after damage", readDir(t, dir), readDir(t, clean))
 
@@ -587,11 +607,26 @@ func TestResumeRecomputesBadChunk(t *testing.T) {
 	a, b := filepath.Join(root, "a"), filepath.Join(root, "b")
 	mustRun(t, p, a, Options{Version: "v", Shard: 0, Shards: 2})
 	mustRun(t, p, b, Options{Version: "v", Shard: 1, Shards: 2})
-	os.WriteFile(filepath.Join(b, ChunksDir, ChunkName(3)), []byte(header), 0o644)
+	chunk3 := filepath.Join(b, ChunksDir, ChunkName(3))
+	os.WriteFile(chunk3, []byte(header+changeValue(t, runs[1+3])), 0o644)
 	_, err := Merge(context.Background(), []string{a, b}, filepath.Join(root, "m"), CSV)
-	if !errors.Is(err, ErrShards) || !strings.Contains(err.Error(), "chunk-000003.csv is not a complete chunk 3 of this sweep: 0 rows; want 1") {
-		t.Errorf("Merge with a damaged chunk = %v; want ErrShards naming it", err)
+	if !errors.Is(err, ErrShards) || !strings.Contains(err.Error(), "chunk-000003.csv does not match its checksum file chunk-000003.csv.sha256") {
+		t.Errorf("Merge with a changed chunk = %v; want ErrShards naming it", err)
 	}
+	if exists(filepath.Join(root, "m")) {
+		t.Error("failed Merge wrote its output")
+	}
+}
+
+// changeValue returns the runs row with its last value changed, still a
+// well-formed row.
+func changeValue(t *testing.T, row string) string {
+	t.Helper()
+	i := strings.LastIndexByte(row, ',')
+	if i < 0 {
+		t.Fatalf("row %q has no values", row)
+	}
+	return row[:i+1] + "12345\n"
 }
 
 func TestRefusesOtherFiles(t *testing.T) {
