@@ -175,7 +175,7 @@ func Merge(ctx context.Context, dirs []string, out string, format Format) (*Mani
 			return nil, err
 		}
 		if err := lay.verifyAll(chunk(c), c); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrShards, err)
+			return nil, fmt.Errorf("%w: %v%s", ErrShards, err, chunkAdvice(err, dirs[owner[c]-1], states[owner[c]-1]))
 		}
 	}
 	points := filepath.Join(dirs[0], PointsFile)
@@ -324,6 +324,25 @@ func ReadManifest(dir string) (*Manifest, error) {
 		return nil, err
 	}
 	return &m, nil
+}
+
+// chunkAdvice is what to do about shard directory dir (state st) whose
+// chunk failed verification with err: run the shard again with --resume,
+// which recomputes it, or, when no chunk of dir has a checksum file (it
+// was written by a sibsim that did not write them), merge with the build
+// that wrote it. It is "" for other errors.
+func chunkAdvice(err error, dir string, st *State) string {
+	var se *chunkSumError
+	if !errors.As(err, &se) {
+		return ""
+	}
+	if se.missing {
+		sums, _ := filepath.Glob(filepath.Join(dir, ChunksDir, "*"+SumSuffix))
+		if len(sums) == 0 {
+			return fmt.Sprintf("; no chunk in %s has a checksum file, as when a sibsim older than this one wrote it (sibsim %s): merge it with that build, or run the shard again with --resume", dir, st.Manifest.Version)
+		}
+	}
+	return fmt.Sprintf("; run the shard in %s again with --resume to compute it again", dir)
 }
 
 // missingShards names every shard whose chunks are missing: shards no

@@ -803,11 +803,21 @@ func writeChunkFile(dir, name string, fn func(io.Writer) error) error {
 	})
 }
 
+// chunkSumError is a chunk file missing its checksum file (missing) or not
+// matching it (readChunkFile): merge says how to recover from either.
+type chunkSumError struct {
+	msg     string
+	missing bool
+}
+
+func (e *chunkSumError) Error() string { return e.msg }
+
 // readChunkFile returns the bytes of the chunk file name, at most max,
 // after checking them against its checksum file (SumSuffix). Errors: the
 // file's (missing, not regular, too large), a missing checksum file (the
 // run writing it was interrupted between the two), or a mismatch (the
-// chunk was changed or damaged after it was written).
+// chunk was changed or damaged after it was written); the last two are
+// *chunkSumError.
 func readChunkFile(name string, max int64) ([]byte, error) {
 	data, err := results.ReadRegularFile(context.Background(), name, max)
 	if err != nil {
@@ -815,13 +825,13 @@ func readChunkFile(name string, max int64) ([]byte, error) {
 	}
 	sum, err := results.ReadRegularFile(context.Background(), name+SumSuffix, 2*sha256.Size+2)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%s has no checksum file %s: the run writing it was interrupted", name, filepath.Base(name)+SumSuffix)
+		return nil, &chunkSumError{fmt.Sprintf("%s has no checksum file %s: the run writing it was interrupted", name, filepath.Base(name)+SumSuffix), true}
 	}
 	if err != nil {
 		return nil, err
 	}
 	if got := sha256.Sum256(data); strings.TrimSuffix(string(sum), "\n") != hex.EncodeToString(got[:]) {
-		return nil, fmt.Errorf("%s does not match its checksum file %s: it was changed or damaged after it was written", name, filepath.Base(name)+SumSuffix)
+		return nil, &chunkSumError{fmt.Sprintf("%s does not match its checksum file %s: it was changed or damaged after it was written", name, filepath.Base(name)+SumSuffix), false}
 	}
 	return data, nil
 }

@@ -613,8 +613,26 @@ func TestResumeRecomputesBadChunk(t *testing.T) {
 	if !errors.Is(err, ErrShards) || !strings.Contains(err.Error(), "chunk-000003.csv does not match its checksum file chunk-000003.csv.sha256") {
 		t.Errorf("Merge with a changed chunk = %v; want ErrShards naming it", err)
 	}
+	if err == nil || !strings.Contains(err.Error(), "run the shard in "+b+" again with --resume") {
+		t.Errorf("Merge with a changed chunk = %v; want it to say to run %s again with --resume", err, b)
+	}
 	if exists(filepath.Join(root, "m")) {
 		t.Error("failed Merge wrote its output")
+	}
+
+	// A shard with no checksum file at all was written by a sibsim from
+	// before chunk checksums: merge says so, naming the build to use.
+	os.WriteFile(chunk3, []byte(header+runs[1+3]), 0o644)
+	sums, _ := filepath.Glob(filepath.Join(b, ChunksDir, "*"+SumSuffix))
+	if len(sums) == 0 {
+		t.Fatal("shard b has no checksum files")
+	}
+	for _, f := range sums {
+		os.Remove(f)
+	}
+	_, err = Merge(context.Background(), []string{a, b}, filepath.Join(root, "m"), CSV)
+	if !errors.Is(err, ErrShards) || !strings.Contains(err.Error(), "no chunk in "+b+" has a checksum file") || !strings.Contains(err.Error(), "(sibsim v): merge it with that build") {
+		t.Errorf("Merge of a shard without checksums = %v; want ErrShards naming the build that wrote it", err)
 	}
 }
 
