@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -239,6 +240,16 @@ func runSweep(ctx context.Context, opts *sweepOptions, s streams) error {
 	} else {
 		fmt.Fprintf(s.out, "Sweep %s: %d points x %d %s = %d runs, seed %d, %d weeks, %s design, sha256 %s\n",
 			e.Name, p.Points, e.Replications, reps, p.Runs, e.Seed, p.Weeks, e.Design.Kind, shortHash(p.Hash()))
+	}
+	if len(rep.Recomputed) > 0 {
+		// A chunk changed or damaged since it was written (or cut short by
+		// a crash) is computed again: say so, rather than only count it.
+		names := make([]string, len(rep.Recomputed))
+		for i, c := range rep.Recomputed {
+			names[i] = sweep.ChunkName(c)
+		}
+		fmt.Fprintf(s.err, "sibsim: note: %d chunk files in %s failed verification (incomplete, or not matching their checksums) and were computed again: %s\n",
+			len(names), filepath.Join(opts.out, sweep.ChunksDir), strings.Join(names, ", "))
 	}
 	switch {
 	case rep.AlreadyComplete:

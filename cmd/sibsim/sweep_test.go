@@ -243,6 +243,32 @@ func TestSweepCancelled(t *testing.T) {
 	}
 }
 
+// TestSweepResumeNamesRecomputed resumes a sweep one of whose chunks was
+// edited by hand: the chunk is computed again, and stderr names it.
+func TestSweepResumeNamesRecomputed(t *testing.T) {
+	exp := writeFile(t, "tiny.yaml", tinySweep)
+	dir := filepath.Join(t.TempDir(), "shard")
+	if code, _, stderr := cli(t, context.Background(), "sweep", exp, "--out", dir, "--shard", "0/3"); code != 0 {
+		t.Fatalf("sweep --shard 0/3: exit %d, %s", code, stderr)
+	}
+	// A shard keeps its chunks: edit one by hand, then resume.
+	chunk := filepath.Join(dir, sweep.ChunksDir, sweep.ChunkName(3))
+	data, err := os.ReadFile(chunk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(chunk, append(data, data[len(data)-2]), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := cli(t, context.Background(), "sweep", exp, "--out", dir, "--shard", "0/3", "--resume")
+	if code != 0 || !strings.Contains(stderr, "1 chunk files in "+filepath.Join(dir, sweep.ChunksDir)+" failed verification") || !strings.Contains(stderr, sweep.ChunkName(3)) {
+		t.Errorf("resume after an edited chunk = exit %d, stderr %q; want a note naming %s", code, stderr, sweep.ChunkName(3))
+	}
+	if got, err := os.ReadFile(chunk); err != nil || !bytes.Equal(got, data) {
+		t.Errorf("chunk after resume = %v; want it computed again as before the edit", err)
+	}
+}
+
 // buildSibsim builds the command into a temporary directory.
 func buildSibsim(t *testing.T) string {
 	t.Helper()
