@@ -51,7 +51,7 @@ func finish(ctx context.Context, dir string, m Manifest, chunk func(c int) strin
 				if err := ctx.Err(); err != nil {
 					return err
 				}
-				data, err := results.ReadRegularFile(ctx, chunk(c), maxChunkBytes)
+				data, err := readChunkFile(chunk(c), maxChunkBytes) // checked again: read afresh
 				if err != nil {
 					return err
 				}

@@ -464,7 +464,7 @@ func listChunks(dir string, chunks int) (map[int]bool, error) {
 			continue
 		}
 		if base, ok := strings.CutSuffix(name, SumSuffix); ok && e.Type().IsRegular() {
-			if _, ok := chunkIndex(strings.Replace(base, "series-", "chunk-", 1)); ok {
+			if c, ok := chunkIndex(strings.Replace(base, "series-", "chunk-", 1)); ok && c < chunks {
 				continue // a chunk's checksum, checked with it
 			}
 		}

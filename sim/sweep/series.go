@@ -152,7 +152,7 @@ func writeSeries(ctx context.Context, w io.Writer, m Manifest, lay layout, chunk
 			return err
 		}
 		name := seriesPath(chunk(c), c)
-		data, err := os.ReadFile(name)
+		data, err := readChunkFile(name, results.MaxDataFileBytes) // checked again: read afresh
 		if err != nil {
 			return err
 		}
@@ -196,7 +196,7 @@ func writeSeriesParquet(ctx context.Context, w io.Writer, m Manifest, lay layout
 			return err
 		}
 		name := file(c)
-		f, err := os.Open(name)
+		f, err := results.OpenRegular(ctx, name, results.MaxDataFileBytes, false)
 		if err != nil {
 			return err
 		}
