@@ -173,8 +173,8 @@ func runCalibrate(ctx context.Context, opts *calibrateOptions, s streams) error 
 	if budget == 0 {
 		budget = f.Budget
 	}
-	fmt.Fprintf(s.out, "Calibration %s: %d parameters, %d targets, %s, %d particles, budget %d simulations, seed %d, %d weeks, sha256 %s\n",
-		terminalText(f.Name), len(f.Parameters), len(f.Targets), f.Method, f.Particles, budget, f.Seed, c.Weeks, shortHash(c.Hash(budget)))
+	fmt.Fprintf(s.out, "Calibration %s: %s, %s, %s, %d particles, budget %d simulations, seed %d, %d weeks, sha256 %s\n",
+		terminalText(f.Name), counted(len(f.Parameters), "parameter"), counted(len(f.Targets), "target"), f.Method, f.Particles, budget, f.Seed, c.Weeks, shortHash(c.Hash(budget)))
 	if shard.Source != "" {
 		fmt.Fprintf(s.err, "sibsim: running shard %d/%d (from %s)\n", shard.Shard, shard.Shards, shard.Source)
 	}
@@ -225,8 +225,8 @@ func runCalibrate(ctx context.Context, opts *calibrateOptions, s streams) error 
 		return nil
 	}
 	pop := res.Population
-	fmt.Fprintf(s.out, "Stopped after %d generations (%s), %d simulations, tolerance %s\n",
-		pop.Generation+1, stopText(res.Stop), pop.Total+len(res.Draws), results.Human(pop.Epsilon))
+	fmt.Fprintf(s.out, "Stopped after %s (%s), %d simulations, tolerance %s\n",
+		counted(pop.Generation+1, "generation"), stopText(res.Stop), pop.Total+len(res.Draws), results.Human(pop.Epsilon))
 	fmt.Fprintln(s.out, "\nPosterior: median and 90% credible interval")
 	rows := [][]string{{"parameter", "prior", "median", "90% interval"}}
 	for i, sm := range res.Summaries {
@@ -262,7 +262,7 @@ func stopText(r calibrate.StopReason) string {
 	case calibrate.StopEpsilon:
 		return "the tolerance reached the target epsilon"
 	case calibrate.StopInert:
-		return "every target took one value in every particle: the parameters do not move them"
+		return "every target took one value in every simulation of the first generation: the parameters do not move them"
 	case calibrate.StopAcceptance:
 		return "the acceptance rate fell below min_accept_rate"
 	case calibrate.StopStalled:
@@ -305,17 +305,26 @@ func drawCalibrationFigures(ctx context.Context, c *calibration.Calibration, res
 }
 
 // noteInert writes to w a note for each target that took one value in
-// every particle of the first generation p (Population.Inert): the
+// every simulation of the first generation p (Population.Inert): the
 // parameters do not move it over their priors, so it cannot guide the fit,
 // and a user would rather know before the whole budget is spent.
 func noteInert(w io.Writer, p *calibrate.Population, targets []calibrate.Target, weeks int) {
-	idx, vals := p.Inert()
-	for k, t := range idx {
-		what := "the same value, " + results.Human(vals[k]) + ","
-		if math.IsNaN(vals[k]) {
-			what = "no defined value"
+	for _, t := range p.Inert {
+		what := "no defined value"
+		if len(p.Particles) > 0 {
+			if x := p.Particles[0].Summaries[t]; !math.IsNaN(x) && !math.IsInf(x, 0) {
+				what = "the same value, " + results.Human(x) + ","
+			}
 		}
-		fmt.Fprintf(w, "sibsim: note: target %s took %s in all %d particles kept from the first generation (drawn from the priors, %d weeks each): the parameters do not move it, so it cannot guide the fit; check the metric and the horizon (weeks)\n",
-			terminalText(targets[t].Name), what, len(p.Particles), weeks)
+		fmt.Fprintf(w, "sibsim: note: target %s took %s in all %d simulations of the first generation (drawn from the priors, %d weeks each): the parameters do not move it, so it cannot guide the fit; check the metric and the horizon (weeks)\n",
+			terminalText(targets[t].Name), what, p.Simulations, weeks)
 	}
+}
+
+// counted is n and the noun, plural unless n is 1: "1 target", "3 targets".
+func counted(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

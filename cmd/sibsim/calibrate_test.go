@@ -32,7 +32,7 @@ func TestCalibrateCommand(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("calibrate = exit %d\n%s%s", code, stdout, stderr)
 	}
-	for _, want := range []string{"Calibration tiny: 1 parameters, 1 targets, smc", "Posterior: median and 90% credible interval", "referrals.refusal_prob", "Posterior predictive check: 6 simulations", "Results written to"} {
+	for _, want := range []string{"Calibration tiny: 1 parameter, 1 target, smc", "Posterior: median and 90% credible interval", "referrals.refusal_prob", "Posterior predictive check: 6 simulations", "Results written to"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)
 		}
@@ -95,7 +95,7 @@ func TestShippedTargetsLoad(t *testing.T) {
 func TestCalibrateInertTargets(t *testing.T) {
 	short := strings.Replace(tinyTargets, "weeks: 20", "weeks: 5", 1)
 	irr := "  - metric: investor_irr\n    range: [0.05, 0.1]\n"
-	note := "note: target investor_irr took the same value, -1.000, in all 4 particles kept from the first generation"
+	note := "note: target investor_irr took the same value, -1.000, in all 8 simulations of the first generation"
 	withOther := writeFile(t, "with-other.yaml", short+irr)
 	code, stdout, stderr := cli(t, context.Background(), "calibrate", withOther, "--out", filepath.Join(t.TempDir(), "cal"))
 	if code != exitOK || !strings.Contains(stderr, note) || strings.Contains(stderr, "engaged_share took") {
@@ -103,7 +103,7 @@ func TestCalibrateInertTargets(t *testing.T) {
 	}
 	alone := writeFile(t, "alone.yaml", short[:strings.Index(short, "targets:")]+"targets:\n"+irr)
 	code, stdout, stderr = cli(t, context.Background(), "calibrate", alone, "--out", filepath.Join(t.TempDir(), "cal"))
-	if code != exitOK || !strings.Contains(stderr, note) || !strings.Contains(stdout, "Stopped after 1 generations (every target took one value in every particle") {
+	if code != exitOK || !strings.Contains(stderr, note) || !strings.Contains(stdout, "Stopped after 1 generation (every target took one value in every simulation of the first generation") {
 		t.Errorf("calibrate with every target inert = exit %d; want exit 0, the note, and a stop after generation 0:\n%s%s", code, stdout, stderr)
 	}
 }

@@ -89,6 +89,7 @@ func (r *RejectionSampler) Accept(sums [][]float64) (*Population, error) {
 		sortParticles(kept)
 	}
 	pop := newPopulation(nil, 0, len(all), float64(len(kept))/float64(len(all)), kept)
+	pop.Inert = inertTargets(sums)
 	if r.cfg.Epsilon > 0 {
 		pop.Epsilon = r.cfg.Epsilon
 		pop.History[0].Epsilon = r.cfg.Epsilon

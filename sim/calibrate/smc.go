@@ -56,39 +56,40 @@ type Population struct {
 	// History holds the statistics of every generation so far, this one
 	// last.
 	History []GenerationStats `json:"history"`
+	// Inert lists, in the first generation's population only, the targets
+	// (by index) that took one value in every simulation of that
+	// generation, drawn from the priors (inertTargets): the parameters do
+	// not move them. Absent when there are none.
+	Inert []int `json:"inert,omitempty"`
 }
 
-// Inert returns, in target order, the indices of the targets whose
-// simulated value is the same in every particle of p, or undefined (NaN
-// or infinite) in all of them, with that value (NaN when undefined). Such
+// inertTargets returns, in target order, the indices of the targets whose
+// summary is the same in every row of sums (one row per simulation, one
+// value per target), or undefined (NaN or infinite) in all of them. Such
 // a target adds the same distance to every particle, so it cannot guide
-// the fit; in the first generation, drawn from the priors, it means the
-// parameters do not move it over their priors, as when the horizon is too
-// short for a metric (investor_irr over a few weeks is -1 in every run).
-// A population of fewer than two particles has none.
-func (p *Population) Inert() (targets []int, values []float64) {
-	if len(p.Particles) < 2 {
-		return nil, nil
+// the fit: over the first generation, drawn from the priors, it means the
+// parameters do not move it, as when the horizon is too short for a
+// metric (investor_irr over a few weeks is -1 in every run). Fewer than two
+// rows have none.
+func inertTargets(sums [][]float64) []int {
+	if len(sums) < 2 {
+		return nil
 	}
 	defined := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
-	for t := range p.Particles[0].Summaries {
-		first := p.Particles[0].Summaries[t]
-		same := true
-		for _, q := range p.Particles[1:] {
-			x := q.Summaries[t]
-			if defined(x) != defined(first) || (defined(x) && x != first) {
+	var out []int
+	for t := range sums[0] {
+		first, same := sums[0][t], true
+		for _, row := range sums[1:] {
+			if x := row[t]; defined(x) != defined(first) || (defined(x) && x != first) {
 				same = false
 				break
 			}
 		}
 		if same {
-			if !defined(first) {
-				first = math.NaN()
-			}
-			targets, values = append(targets, t), append(values, first)
+			out = append(out, t)
 		}
 	}
-	return targets, values
+	return out
 }
 
 // Config controls SMC. Zero thresholds are off, but Budget or
@@ -171,7 +172,7 @@ type StopReason string
 const (
 	StopExact       StopReason = "exact"       // ε = 0
 	StopEpsilon     StopReason = "epsilon"     // ε <= Config.Epsilon
-	StopInert       StopReason = "inert"       // every target took one value in every kept particle (Population.Inert)
+	StopInert       StopReason = "inert"       // every target took one value in every simulation of the first generation (Population.Inert)
 	StopAcceptance  StopReason = "acceptance"  // acceptance rate < Config.MinAcceptRate
 	StopStalled     StopReason = "stalled"     // ε fell by < Config.MinEpsilonDrop
 	StopGenerations StopReason = "generations" // Config.MaxGenerations reached
@@ -276,7 +277,11 @@ func (s *SMC) Update(prev *Population, sums [][]float64) (*Population, error) {
 	if err != nil {
 		return nil, fmt.Errorf("generation %d: %w", gen, err)
 	}
-	return newPopulation(prev, gen, len(props), accept, kept), nil
+	pop := newPopulation(prev, gen, len(props), accept, kept)
+	if prev == nil {
+		pop.Inert = inertTargets(sums)
+	}
+	return pop, nil
 }
 
 // score turns evaluated proposals into particles weighted by logWeight.
@@ -372,12 +377,11 @@ func (s *SMC) Stop(pop *Population) (StopReason, bool) {
 	return "", false
 }
 
-// allInert reports whether every target is inert in pop (Population.Inert):
-// every particle then has the same distance, and no later generation can
-// lower the tolerance.
+// allInert reports whether every target was inert over the first
+// generation (Population.Inert): every particle then has the same
+// distance, and no later generation can lower the tolerance.
 func (s *SMC) allInert(pop *Population) bool {
-	idx, _ := pop.Inert()
-	return len(idx) > 0 && len(idx) == len(s.spec.Targets)
+	return pop.Generation == 0 && len(pop.Inert) > 0 && len(pop.Inert) == len(s.spec.Targets)
 }
 
 // RunOptions control SMC.Run.

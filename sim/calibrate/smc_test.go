@@ -290,36 +290,53 @@ func TestProposalsInSupport(t *testing.T) {
 	}
 }
 
-// TestSMCInert: a target that takes one value in every particle is named
-// by Population.Inert; sampling goes on while another target varies, and
-// stops at once (StopInert) when none does.
+// TestSMCInert: a target that takes one value in every simulation of the
+// first generation is listed in its population's Inert; sampling goes on
+// while another target varies, and stops at once (StopInert) when none
+// does. A target that varies over the prior draws is not inert, however
+// alike the kept nearest half.
 func TestSMCInert(t *testing.T) {
-	oneConstant := func(_ context.Context, p calibrate.Proposal) ([]float64, error) {
-		return []float64{p.Values[0], 5}, nil
-	}
 	cfg := testConfig
 	cfg.MinAcceptRate, cfg.MaxGenerations = 0, 3
-	pop, why, err := runTwoParam(t, cfg, calibrate.Pointwise(oneConstant, 0), calibrate.RunOptions{})
-	if err != nil {
-		t.Fatal(err)
+	first := func(sim calibrate.SimulateFunc) (*calibrate.Population, calibrate.StopReason) {
+		t.Helper()
+		var gen0 *calibrate.Population
+		_, why, err := runTwoParam(t, cfg, calibrate.Pointwise(sim, 0), calibrate.RunOptions{OnPopulation: func(p *calibrate.Population) error {
+			if p.Generation == 0 {
+				gen0 = p
+			}
+			return nil
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return gen0, why
 	}
-	if idx, vals := pop.Inert(); !slices.Equal(idx, []int{1}) || !slices.Equal(vals, []float64{5}) {
-		t.Errorf("Inert() = %v, %v; want target 1 with value 5", idx, vals)
+	gen0, why := first(func(_ context.Context, p calibrate.Proposal) ([]float64, error) {
+		return []float64{p.Values[0], 5}, nil
+	})
+	if !slices.Equal(gen0.Inert, []int{1}) || gen0.Particles[0].Summaries[1] != 5 {
+		t.Errorf("Inert = %v; want target 1, 5 in every particle", gen0.Inert)
 	}
 	if why != calibrate.StopGenerations {
 		t.Errorf("stop %q with one target varying; want %q", why, calibrate.StopGenerations)
 	}
 
-	bothConstant := func(_ context.Context, p calibrate.Proposal) ([]float64, error) { return []float64{3, 5}, nil }
-	pop, why, err = runTwoParam(t, cfg, calibrate.Pointwise(bothConstant, 0), calibrate.RunOptions{})
-	if err != nil {
-		t.Fatal(err)
+	gen0, why = first(func(_ context.Context, p calibrate.Proposal) ([]float64, error) { return []float64{3, 5}, nil })
+	if why != calibrate.StopInert || !slices.Equal(gen0.Inert, []int{0, 1}) || gen0.Generation != 0 {
+		t.Errorf("stop %q, inert %v with no target varying; want %q after generation 0 with both inert", why, gen0.Inert, calibrate.StopInert)
 	}
-	if why != calibrate.StopInert || pop.Generation != 0 {
-		t.Errorf("stop %q at generation %d with no target varying; want %q at generation 0", why, pop.Generation, calibrate.StopInert)
-	}
-	if idx, _ := (&calibrate.Population{Particles: pop.Particles[:1]}).Inert(); idx != nil {
-		t.Errorf("Inert() of one particle = %v; want none", idx)
+
+	// s2 is 2 (its observed value, distance 0) for a above 5 and varies
+	// below: the kept nearest half all have 2, but the prior draws do not.
+	gen0, _ = first(func(_ context.Context, p calibrate.Proposal) ([]float64, error) {
+		if p.Values[0] > 5 {
+			return []float64{4, 2}, nil
+		}
+		return []float64{4, p.Values[1]}, nil
+	})
+	if !slices.Equal(gen0.Inert, []int{0}) {
+		t.Errorf("Inert = %v; want only target 0 (target 1 varies over the prior draws)", gen0.Inert)
 	}
 }
 
