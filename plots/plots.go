@@ -65,12 +65,15 @@ const (
 // that figures stay sharp on high-density screens.
 const pngDPI = 192
 
-// palette holds the scenario colours: first the Okabe-Ito colour-blind-safe
-// palette, without its yellow (too pale on white), then five darker or
-// duller hues from Paul Tol's muted scheme that none of the first seven
-// resembles (wine, olive, indigo, rose, brown), so that the eight funding
-// scenarios of a full comparison each have their own colour. Only the
-// first seven are chosen to be told apart under colour blindness.
+// palette holds the scenario colours: first six of the Okabe-Ito
+// colour-blind-safe palette (its yellow left out as too pale on white),
+// then five darker or duller hues from Paul Tol's muted scheme that none
+// of the first six resembles (wine, olive, indigo, rose, brown), so that
+// the eight funding scenarios of a full comparison each have their own
+// colour, and Okabe-Ito's black last: black is also the colour of error
+// bars and of the legends' generic swatches, which a black scenario would
+// hide. Only the Okabe-Ito colours are chosen to be told apart under
+// colour blindness.
 var palette = []color.NRGBA{
 	{0x00, 0x72, 0xB2, 0xFF}, // blue
 	{0xD5, 0x5E, 0x00, 0xFF}, // vermillion
@@ -78,12 +81,12 @@ var palette = []color.NRGBA{
 	{0xCC, 0x79, 0xA7, 0xFF}, // reddish purple
 	{0xE6, 0x9F, 0x00, 0xFF}, // orange
 	{0x56, 0xB4, 0xE9, 0xFF}, // sky blue
-	{0x00, 0x00, 0x00, 0xFF}, // black
 	{0x88, 0x22, 0x55, 0xFF}, // wine
 	{0x99, 0x99, 0x33, 0xFF}, // olive
 	{0x33, 0x22, 0x88, 0xFF}, // indigo
 	{0xCC, 0x66, 0x77, 0xFF}, // rose
 	{0x8C, 0x51, 0x0A, 0xFF}, // brown
+	{0x00, 0x00, 0x00, 0xFF}, // black
 }
 
 // Colour returns scenario i's colour; the same scenario index has the same
