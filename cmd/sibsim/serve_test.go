@@ -52,19 +52,8 @@ func TestServeStdoutFailure(t *testing.T) {
 func TestServeAnswersAndStops(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	addrs := make(chan string, 1)
 	var out bytes.Buffer
-	opts := &serveOptions{addr: "127.0.0.1:0", maxReplications: 10, listening: func(a string) { addrs <- a }}
-	done := make(chan error, 1)
-	go func() { done <- runServe(ctx, opts, streams{out: &out, err: &out}) }()
-	var addr string
-	select {
-	case addr = <-addrs:
-	case err := <-done:
-		t.Fatalf("serve ended early: %v", err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not listen")
-	}
+	addr, done := startServe(t, ctx, &serveOptions{addr: "127.0.0.1:0", maxReplications: 10}, &out)
 	resp, err := http.Get("http://" + addr + "/")
 	if err != nil {
 		t.Fatal(err)
@@ -93,20 +82,8 @@ func TestServeAnswersAndStops(t *testing.T) {
 func TestServeDropsSlowBodies(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	addrs := make(chan string, 1)
 	var out bytes.Buffer
-	opts := &serveOptions{addr: "127.0.0.1:0", maxReplications: 10, readTimeout: 500 * time.Millisecond,
-		listening: func(a string) { addrs <- a }}
-	done := make(chan error, 1)
-	go func() { done <- runServe(ctx, opts, streams{out: &out, err: &out}) }()
-	var addr string
-	select {
-	case addr = <-addrs:
-	case err := <-done:
-		t.Fatalf("serve ended early: %v", err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not listen")
-	}
+	addr, _ := startServe(t, ctx, &serveOptions{addr: "127.0.0.1:0", maxReplications: 10, readTimeout: 500 * time.Millisecond}, &out)
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
@@ -132,4 +109,25 @@ func TestServeDropsSlowBodies(t *testing.T) {
 	if !closed {
 		t.Errorf("a body trickled for %v kept its connection open; want it closed after 500ms", time.Since(start).Round(time.Millisecond))
 	}
+}
+
+// startServe runs the explorer with opts until ctx is cancelled, writing
+// to out, and returns the address it listens on and the channel that
+// receives runServe's result; the test fails if it does not listen within
+// 10 s.
+func startServe(t *testing.T, ctx context.Context, opts *serveOptions, out *bytes.Buffer) (string, <-chan error) {
+	t.Helper()
+	addrs := make(chan string, 1)
+	opts.listening = func(a string) { addrs <- a }
+	done := make(chan error, 1)
+	go func() { done <- runServe(ctx, opts, streams{out: out, err: out}) }()
+	select {
+	case addr := <-addrs:
+		return addr, done
+	case err := <-done:
+		t.Fatalf("serve ended early: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not listen")
+	}
+	return "", nil
 }

@@ -177,9 +177,9 @@ func TestRunResumeAndWorkers(t *testing.T) {
 	for _, tc := range []struct {
 		goVersion, arch, want string
 	}{
-		{"go1.0", results.Arch(), "built with go1.0 for " + results.Arch()},
-		{runtime.Version(), "arm64 GOARM64=v8.0", "for arm64 GOARM64=v8.0"},
-		{"", "", "built with (not recorded) for (not recorded)"},
+		{"go1.0", results.Arch(), "another Go toolchain (go1.0; this one is " + runtime.Version() + ")"},
+		{runtime.Version(), "arm64 GOARM64=v8.0", "another architecture (arm64 GOARM64=v8.0; this one is " + results.Arch() + ")"},
+		{"", "", "another Go toolchain (not recorded; this one is " + runtime.Version() + ")"},
 	} {
 		editState(t, one, func(s *state) { s.GoVersion, s.Arch = tc.goVersion, tc.arch })
 		if _, err := Run(context.Background(), c, one, Options{Version: "v"}); !errors.Is(err, ErrOutDir) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "whose results may differ") {

@@ -277,11 +277,10 @@ func openDir(dir string, want state) error {
 		case got.Hash != want.Hash:
 			return fmt.Errorf("%w: %s holds another calibration (sha256 %s; this one is %s): the base scenario, priors, targets, seed, method, particles, alpha or check draws differ",
 				ErrOutDir, dir, short(got.Hash), short(want.Hash))
-		case got.Version != want.Version:
-			return fmt.Errorf("%w: %s was started by sibsim %s; this is sibsim %s, whose results may differ", ErrOutDir, dir, got.Version, want.Version)
-		case got.GoVersion != want.GoVersion || got.Arch != want.Arch:
-			return fmt.Errorf("%w: %s was started by a sibsim built with %s for %s; this one is built with %s for %s, whose results may differ",
-				ErrOutDir, dir, recorded(got.GoVersion), recorded(got.Arch), want.GoVersion, want.Arch)
+		}
+		if d, ok := results.DiffBuilds(got.build(), want.build()); ok {
+			return fmt.Errorf("%w: %s was started by a build of another %s (%s; this one is %s), whose results may differ",
+				ErrOutDir, dir, d.What, d.A, d.B)
 		}
 		for _, e := range entries {
 			if !ours(e.Name()) {
@@ -296,13 +295,9 @@ func openDir(dir string, want state) error {
 	return writeJSON(filepath.Join(dir, StateFile), want)
 }
 
-// recorded is s, or "(not recorded)" for a field that a directory
-// written by an older sibsim lacks.
-func recorded(s string) string {
-	if s == "" {
-		return "(not recorded)"
-	}
-	return s
+// build is the build that started the calibration in s.
+func (s state) build() results.Build {
+	return results.Build{Version: s.Version, GoVersion: s.GoVersion, Arch: s.Arch}
 }
 
 func isDir(name string) bool {

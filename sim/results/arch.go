@@ -30,3 +30,38 @@ func archFrom(info *debug.BuildInfo, ok bool) string {
 	}
 	return arch
 }
+
+// Build names what built a sibsim: its version, Go toolchain
+// (runtime.Version()) and architecture (Arch). Results are byte-identical
+// only within one build, so directories that a run continues (sweep
+// shards, calibrations) are resumed and merged only by the build that
+// started them.
+type Build struct{ Version, GoVersion, Arch string }
+
+// BuildDifference is the first field in which two builds differ: What
+// names it in the singular ("Go toolchain"), Whats in the plural, and A
+// and B are the two values, "not recorded" for an empty one (a directory
+// written before sibsim recorded it).
+type BuildDifference struct{ What, Whats, A, B string }
+
+// DiffBuilds returns how builds a and b differ, comparing version, then
+// toolchain, then architecture, and false when they agree.
+func DiffBuilds(a, b Build) (BuildDifference, bool) {
+	shown := func(v string) string {
+		if v == "" {
+			return "not recorded"
+		}
+		return v
+	}
+	for _, f := range []BuildDifference{
+		{"sibsim version", "sibsim versions", a.Version, b.Version},
+		{"Go toolchain", "Go toolchains", a.GoVersion, b.GoVersion},
+		{"architecture", "architectures", a.Arch, b.Arch},
+	} {
+		if f.A != f.B {
+			f.A, f.B = shown(f.A), shown(f.B)
+			return f, true
+		}
+	}
+	return BuildDifference{}, false
+}

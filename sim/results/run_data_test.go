@@ -263,38 +263,13 @@ func TestReadRunErrors(t *testing.T) {
 			return l
 		}, `weekly_by_provider.csv:3:5: provider "north, east" appears twice`},
 		{"missing provider rows", ProviderFile, func(l []string) []string { return l[:len(l)-1] }, "weekly_by_provider.csv: 7 rows; want 8"},
-		{"provider renamed everywhere", ProviderFile, func(l []string) []string {
-			for i := range l {
-				l[i] = strings.Replace(l[i], ",west,", ",east,", 1)
-			}
-			return l
-		}, "do not match the manifest's"},
-		{"manifest format", ManifestFile, func(l []string) []string {
-			for i := range l {
-				l[i] = strings.Replace(l[i], `"format": 2,`, `"format": 99,`, 1)
-			}
-			return l
-		}, "manifest.json: format 99"},
+		{"provider renamed everywhere", ProviderFile, replaceIn(`,west,`, `,east,`), "do not match the manifest's"},
+		{"manifest format", ManifestFile, replaceIn(`"format": 2,`, `"format": 99,`), "manifest.json: format 99"},
 		// A manifest's counts are checked before anything is sized by
 		// them: a hand-edited horizon must not allocate terabytes.
-		{"manifest weeks huge", ManifestFile, func(l []string) []string {
-			for i := range l {
-				l[i] = strings.Replace(l[i], `"weeks": 2,`, `"weeks": 2000000000,`, 1)
-			}
-			return l
-		}, "manifest.json: weeks 2000000000: want 0 to 2600"},
-		{"manifest weeks negative", ManifestFile, func(l []string) []string {
-			for i := range l {
-				l[i] = strings.Replace(l[i], `"weeks": 2,`, `"weeks": -1,`, 1)
-			}
-			return l
-		}, "manifest.json: weeks -1: want 0 to 2600"},
-		{"manifest replications huge", ManifestFile, func(l []string) []string {
-			for i := range l {
-				l[i] = strings.Replace(l[i], `"replications": 2,`, `"replications": 2000000000,`, 1)
-			}
-			return l
-		}, "manifest.json: replications 2000000000: want 0 to 100000"},
+		{"manifest weeks huge", ManifestFile, replaceIn(`"weeks": 2,`, `"weeks": 2000000000,`), "manifest.json: weeks 2000000000: want 0 to 2600"},
+		{"manifest weeks negative", ManifestFile, replaceIn(`"weeks": 2,`, `"weeks": -1,`), "manifest.json: weeks -1: want 0 to 2600"},
+		{"manifest replications huge", ManifestFile, replaceIn(`"replications": 2,`, `"replications": 2000000000,`), "manifest.json: replications 2000000000: want 0 to 100000"},
 		{"header only", WeeklyFile, func(l []string) []string { return []string{header(WeeklyFile), ""} }, "weekly.csv: 0 rows; want 4"},
 	}
 	for _, tt := range tests {
@@ -346,5 +321,16 @@ func rehash(t *testing.T, dir, file string) {
 	}
 	if err := os.WriteFile(filepath.Join(dir, ManifestFile), data, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// replaceIn returns an edit of a file's lines that replaces the first old
+// in each line with new.
+func replaceIn(old, new string) func([]string) []string {
+	return func(l []string) []string {
+		for i := range l {
+			l[i] = strings.Replace(l[i], old, new, 1)
+		}
+		return l
 	}
 }

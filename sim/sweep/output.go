@@ -143,7 +143,7 @@ func Merge(ctx context.Context, dirs []string, out string, format Format) (*Mani
 				ErrShards, dirs[0], dirs[i+1], short(m.ExperimentSHA256), short(s.Manifest.ExperimentSHA256))
 		}
 		if d, ok := buildDiff(&m, &s.Manifest); ok {
-			return nil, fmt.Errorf("%w: %s and %s were run by different builds: %s %s and %s", ErrShards, dirs[0], dirs[i+1], d.whats, d.a, d.b)
+			return nil, fmt.Errorf("%w: %s and %s were run by different builds: %s %s and %s", ErrShards, dirs[0], dirs[i+1], d.Whats, d.A, d.B)
 		}
 	}
 	if experimentHash(m) != m.ExperimentSHA256 {

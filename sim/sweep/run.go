@@ -290,38 +290,16 @@ func sameSweep(dir string, got *Manifest, want State) error {
 	}
 	if d, ok := buildDiff(got, &want.Manifest); ok {
 		return fmt.Errorf("%w: %s was started by a build of another %s (%s; this one is %s), whose results may differ",
-			ErrOutDir, dir, d.what, d.a, d.b)
+			ErrOutDir, dir, d.What, d.A, d.B)
 	}
 	return nil
 }
 
-// buildDifference is the first of the sibsim version, Go toolchain and
-// architecture (Manifest.Arch) in which two manifests differ: what names
-// it in the singular, whats in the plural, and a and b are the two
-// values, "not recorded" for an empty one (a directory written before
-// sibsim recorded it).
-type buildDifference struct{ what, whats, a, b string }
-
-// buildDiff returns how the builds that wrote a and b differ, and false
-// when they agree: results are byte-identical only within one build.
-func buildDiff(a, b *Manifest) (buildDifference, bool) {
-	shown := func(v string) string {
-		if v == "" {
-			return "not recorded"
-		}
-		return v
-	}
-	fields := []struct{ what, whats, a, b string }{
-		{"sibsim version", "sibsim versions", a.Version, b.Version},
-		{"Go toolchain", "Go toolchains", a.GoVersion, b.GoVersion},
-		{"architecture", "architectures", a.Arch, b.Arch},
-	}
-	for _, f := range fields {
-		if f.a != f.b {
-			return buildDifference{f.what, f.whats, shown(f.a), shown(f.b)}, true
-		}
-	}
-	return buildDifference{}, false
+// buildDiff returns how the builds that wrote manifests a and b differ
+// (results.DiffBuilds), and false when they agree.
+func buildDiff(a, b *Manifest) (results.BuildDifference, bool) {
+	return results.DiffBuilds(results.Build{Version: a.Version, GoVersion: a.GoVersion, Arch: a.Arch},
+		results.Build{Version: b.Version, GoVersion: b.GoVersion, Arch: b.Arch})
 }
 
 func short(h string) string {
