@@ -103,9 +103,10 @@ func finish(ctx context.Context, dir string, m Manifest, chunk func(c int) strin
 
 // Merge checks that the shard directories dirs together hold one sweep:
 // the same experiment (hash), run by the same build (sibsim version, Go
-// toolchain and architecture), and every chunk exactly once. It then writes the final results into out, byte-identical to an
-// unsharded run of the same sweep. out must be new or empty. The shard
-// directories are left as they are.
+// toolchain and architecture), and every chunk exactly once, each matching
+// its checksum. It then writes the final results into out, byte-identical
+// to an unsharded run of the same sweep. out must be new or empty. The
+// shard directories are left as they are.
 func Merge(ctx context.Context, dirs []string, out string, format Format) (*Manifest, error) {
 	if format == "" {
 		format = CSV
